@@ -1,0 +1,68 @@
+/**
+ * startEmbeddedMongo: a MongoDB wire-protocol server on bson + mingo, for the app and the tests.
+ *
+ *   const db = await startEmbeddedMongo({ dataDir: './data' });
+ *   const client = new MongoClient(db.uri);
+ *   ...
+ *   await db.close();
+ */
+import { Engine } from './storage/database.js';
+import { Journal } from './storage/journal.js';
+import { WireServer } from './server.js';
+
+export interface EmbeddedMongoOptions {
+  /** TCP port; 0 or undefined picks a free port. */
+  port?: number;
+  /** Interface to listen on (default 127.0.0.1: loopback only). */
+  host?: string;
+  /** Data directory; without it the server is memory-only. */
+  dataDir?: string;
+  /** Journal size that triggers compaction (bytes, default 4 MiB and twice the last snapshot). */
+  compactThresholdBytes?: number;
+  /** Log sink for operational messages (default: stderr). */
+  log?: (message: string) => void;
+}
+
+export interface EmbeddedMongo {
+  /** `mongodb://host:port/` for MongoClient, mongosh or Compass. */
+  uri: string;
+  host: string;
+  port: number;
+  /** Closes every client connection, then the journal (all acknowledged writes are on disk). */
+  close(): Promise<void>;
+}
+
+export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
+  const log = options.log ?? ((m: string) => console.error(`[embedded-mongo] ${m}`));
+  const engine = new Engine();
+  let journal: Journal | undefined;
+  if (options.dataDir) {
+    journal = await Journal.open(options.dataDir, engine, { compactThresholdBytes: options.compactThresholdBytes, log });
+    engine.attachJournal(journal);
+  }
+  const server = new WireServer(engine, { log });
+  const host = options.host ?? '127.0.0.1';
+  let bound: { port: number; host: string };
+  try {
+    bound = await server.listen(options.port ?? 0, host);
+  } catch (err) {
+    await journal?.close();
+    throw err;
+  }
+  const uriHost = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
+  let closing: Promise<void> | undefined;
+  return {
+    uri: `mongodb://${uriHost}:${bound.port}/`,
+    host: bound.host,
+    port: bound.port,
+    close() {
+      closing ??= (async () => {
+        await server.close();
+        await journal?.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+export { MongoCommandError, ErrorCodes } from './errors.js';
