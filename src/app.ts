@@ -1,0 +1,86 @@
+/** The HTTP shell: Fastify with Yoga at /graphql, the REST routes, health checks and problem errors. */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { GraphQLSchema } from 'graphql';
+import type { ApiKeys } from './auth/credentials.js';
+import { createGraphQLHandler, GRAPHQL_PATH, MAX_BODY_BYTES } from './graphql/yoga.js';
+import type { PortalService } from './portals/service.js';
+import { INTERNAL_ERROR, problem, problemForError, sendProblem } from './rest/problem.js';
+import { restRoutes } from './rest/routes.js';
+
+export interface AppOptions {
+  schema: GraphQLSchema;
+  portals: PortalService;
+  apiKeys: ApiKeys;
+  /** Answers when the database does; rejects (or resolves false) when it does not. */
+  databaseReady: () => Promise<boolean>;
+  graphiqlApiKey?: string;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Fastify's own client errors, by code, that we answer with a problem body of the same status. */
+const CLIENT_ERROR_DETAILS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'The request body must be application/json.',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length header does not match the body.',
+  FST_ERR_CTP_BODY_TOO_LARGE: `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty; send a JSON object.',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON.',
+};
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: MAX_BODY_BYTES,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const known = problemForError(error);
+    if (known) return sendProblem(reply, known);
+    const { statusCode, code } = error as { statusCode?: number; code?: string };
+    if (statusCode && statusCode >= 400 && statusCode < 500) {
+      const detail = (code && CLIENT_ERROR_DETAILS[code]) ?? 'The request could not be read.';
+      return sendProblem(reply, problem(statusCode, detail));
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    return sendProblem(reply, INTERNAL_ERROR);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem(404, `No resource at ${request.method} ${request.url.split('?')[0]}.`)),
+  );
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const ready = await options.databaseReady().catch(() => false);
+    if (!ready) return sendProblem(reply, problem(503, 'The database is not answering.'));
+    return { status: 'ready' };
+  });
+
+  await app.register(restRoutes, {
+    schema: options.schema,
+    portals: options.portals,
+    apiKeys: options.apiKeys,
+  });
+
+  const yoga = createGraphQLHandler({
+    schema: options.schema,
+    portals: options.portals,
+    apiKeys: options.apiKeys,
+    logger: app.log,
+    graphiqlApiKey: options.graphiqlApiKey,
+  });
+  // Yoga reads and limits the body itself, so this scope leaves every content type unparsed.
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    scope.route({
+      url: GRAPHQL_PATH,
+      method: ['GET', 'POST', 'OPTIONS'],
+      handler: async (request, reply) => {
+        const response = await yoga.handleNodeRequestAndResponse(request.raw, reply.raw, { req: request, reply });
+        return reply.send(response);
+      },
+    });
+  });
+
+  return app;
+}

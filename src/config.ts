@@ -1,0 +1,92 @@
+/** Environment → one typed, validated configuration object. A bad value stops start-up with its name. */
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveMs = z.coerce.number().int().min(1).max(600_000);
+
+const apiKeys = z
+  .string()
+  .transform((value, ctx) => {
+    const keys = new Map<string, string>();
+    for (const pair of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const separator = pair.indexOf(':');
+      const organizationId = pair.slice(0, separator).trim();
+      const key = pair.slice(separator + 1).trim();
+      if (separator <= 0 || !organizationId || key.length < 8 || /\s/.test(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'expected comma-separated organizationId:key pairs, each key at least 8 characters without spaces',
+        });
+        return z.NEVER;
+      }
+      if (keys.has(key)) {
+        ctx.addIssue({ code: 'custom', message: 'the same key is listed twice' });
+        return z.NEVER;
+      }
+      keys.set(key, organizationId);
+    }
+    if (keys.size === 0) {
+      ctx.addIssue({ code: 'custom', message: 'lists no organizationId:key pair' });
+      return z.NEVER;
+    }
+    return keys;
+  });
+
+const environmentSchema = z.object({
+  PORT: port.default(4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[^/\\. "$*<>:|?]{1,63}$/, 'must be a valid MongoDB database name')
+    .default('billing'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  API_KEYS: apiKeys.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** How long a request waits for the database before it is answered 503. */
+  DB_TIMEOUT_MS: positiveMs.default(3000),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  mongodbUri: string | undefined;
+  mongodbDb: string;
+  dataDir: string;
+  /** key → organizationId; undefined means "make a development key" (refused in production). */
+  apiKeys: Map<string, string> | undefined;
+  logLevel: string;
+  nodeEnv: 'development' | 'production' | 'test';
+  dbTimeoutMs: number;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means "not set", as in most shells' `VAR= command`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.API_KEYS) {
+    throw new ConfigError('Invalid configuration:\n  API_KEYS: is required when NODE_ENV=production');
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    mongodbUri: e.MONGODB_URI,
+    mongodbDb: e.MONGODB_DB,
+    dataDir: e.DATA_DIR,
+    apiKeys: e.API_KEYS,
+    logLevel: e.LOG_LEVEL,
+    nodeEnv: e.NODE_ENV,
+    dbTimeoutMs: e.DB_TIMEOUT_MS,
+  };
+}

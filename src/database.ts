@@ -1,0 +1,52 @@
+/**
+ * The one MongoClient of the process: the server at MONGODB_URI, or, when that is unset, the embedded
+ * server started in-process with its data under DATA_DIR.
+ */
+import { MongoClient, type Db } from 'mongodb';
+import { startEmbeddedMongo } from './embedded-mongo/index.js';
+import type { Config } from './config.js';
+
+export interface Database {
+  client: MongoClient;
+  db: Db;
+  /** Where the data lives, for the start-up line. */
+  description: string;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(config: Config): Promise<Database> {
+  const embedded = config.mongodbUri ? undefined : await startEmbeddedMongo({ dataDir: config.dataDir });
+  const uri = config.mongodbUri ?? embedded!.uri;
+  const client = new MongoClient(uri, {
+    serverSelectionTimeoutMS: config.dbTimeoutMs,
+    connectTimeoutMS: config.dbTimeoutMs,
+    socketTimeoutMS: config.dbTimeoutMs * 4,
+    waitQueueTimeoutMS: config.dbTimeoutMs,
+    appName: 'billing-portal-service',
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    await embedded?.close();
+    throw error;
+  }
+  const db = client.db(config.mongodbDb);
+  return {
+    client,
+    db,
+    description: embedded
+      ? `embedded MongoDB-compatible server at ${embedded.uri} (data in ${config.dataDir})`
+      : `MongoDB at ${redact(uri)}`,
+    ping: async () => (await db.command({ ping: 1 }, { timeoutMS: config.dbTimeoutMs })).ok === 1,
+    close: async () => {
+      await client.close();
+      await embedded?.close();
+    },
+  };
+}
+
+/** A URI without its password, fit for a log line. */
+function redact(uri: string): string {
+  return uri.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}

@@ -1,0 +1,71 @@
+/** The GraphQL door: Yoga over the Pothos schema, error masking on, GraphiQL served offline. */
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { createYoga, maskError } from 'graphql-yoga';
+import { presentedKey, type ApiKeys } from '../auth/credentials.js';
+import { DatabaseUnavailableError } from '../portals/errors.js';
+import type { PortalService } from '../portals/service.js';
+import type { GraphQLContext } from '../schema/context.js';
+import { GRAPHIQL_EXAMPLE_OPERATIONS } from './graphiql.js';
+
+export const GRAPHQL_PATH = '/graphql';
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface YogaOptions {
+  schema: GraphQLSchema;
+  portals: PortalService;
+  apiKeys: ApiKeys;
+  logger: FastifyBaseLogger;
+  /** Pre-filled in GraphiQL's headers so a newcomer can run the examples at once. */
+  graphiqlApiKey?: string;
+}
+
+interface ServerContext {
+  req: FastifyRequest;
+  reply: FastifyReply;
+}
+
+export function createGraphQLHandler(options: YogaOptions) {
+  const { logger } = options;
+  return createYoga<ServerContext, GraphQLContext>({
+    schema: options.schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    maxRequestBodySize: MAX_BODY_BYTES,
+    logging: {
+      debug: (...args) => logger.debug(args),
+      info: (...args) => logger.info(args),
+      warn: (...args) => logger.warn(args),
+      error: (...args) => logger.error(args),
+    },
+    renderGraphiQL,
+    graphiql: {
+      title: 'Billing portals · GraphiQL',
+      defaultQuery: GRAPHIQL_EXAMPLE_OPERATIONS,
+      headers: options.graphiqlApiKey ? JSON.stringify({ 'REB-APIKEY': options.graphiqlApiKey }, null, 2) : undefined,
+    },
+    maskedErrors: {
+      maskError(error, message, isDev) {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (original instanceof DatabaseUnavailableError) {
+          return new GraphQLError(original.message, {
+            extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
+          });
+        }
+        const masked = maskError(error, message, isDev);
+        if (masked !== error) logger.error({ err: original ?? error }, 'unexpected error in a GraphQL operation');
+        return masked;
+      },
+    },
+    context: ({ request }): GraphQLContext => {
+      const key = presentedKey(request.headers);
+      const organizationId = options.apiKeys.organizationOf(key);
+      if (key !== undefined && organizationId === undefined) {
+        throw new GraphQLError('The API key is not valid.', {
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+        });
+      }
+      return { organizationId, portals: options.portals };
+    },
+  });
+}

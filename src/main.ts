@@ -1,0 +1,62 @@
+/** Process entry: config → database → app → listen; SIGTERM/SIGINT drain and close. */
+import { ApiKeys, developmentKey, DEVELOPMENT_ORGANIZATION } from './auth/credentials.js';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './database.js';
+import { PortalService } from './portals/service.js';
+import { PortalStore } from './portals/store.js';
+import { schema } from './schema/index.js';
+import { GRAPHQL_PATH } from './graphql/yoga.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const database = await openDatabase(config);
+  const store = PortalStore.fromDb(database.db);
+  await store.ensureIndexes();
+
+  const devKey = config.apiKeys ? undefined : await developmentKey(config.dataDir);
+  const apiKeys = new ApiKeys(config.apiKeys ?? new Map([[devKey!, DEVELOPMENT_ORGANIZATION]]));
+
+  const app = await buildApp({
+    schema,
+    portals: new PortalService(store),
+    apiKeys,
+    databaseReady: database.ping,
+    graphiqlApiKey: devKey,
+    logger: { level: config.logLevel },
+  });
+  const address = await app.listen({ port: config.port, host: config.host });
+  app.log.info(`billing-portal service on ${address}; database: ${database.description}; GraphiQL at ${address}${GRAPHQL_PATH}`);
+  if (devKey) {
+    app.log.warn(
+      `API_KEYS is unset: using the development key for organization "${DEVELOPMENT_ORGANIZATION}": ${devKey} ` +
+        '(send it as REB-APIKEY; GraphiQL has it pre-filled)',
+    );
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info(`${signal} received: finishing in-flight requests`);
+    try {
+      await app.close();
+      await database.close();
+      process.exit(0);
+    } catch (error) {
+      app.log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error('billing-portal service failed to start:', error);
+  }
+  process.exit(1);
+});

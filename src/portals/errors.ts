@@ -1,0 +1,38 @@
+/**
+ * Errors a client can act on. Each is mapped once to a GraphQL error type (schema/errors.ts) and once
+ * to a problem-details response (rest/problem.ts). Anything that is not a DomainError is unexpected:
+ * it is logged with its cause and answered as a masked 500.
+ */
+export abstract class DomainError extends Error {}
+
+export interface InvalidField {
+  /** Dot path of the offending field, e.g. `customization.colors.primary`. */
+  field: string;
+  message: string;
+}
+
+export class ValidationError extends DomainError {
+  constructor(readonly invalidFields: InvalidField[]) {
+    super(
+      invalidFields.length === 1
+        ? `Invalid billing portal: ${invalidFields[0].field} ${invalidFields[0].message}.`
+        : `Invalid billing portal: ${invalidFields.length} fields are invalid.`,
+    );
+    this.name = 'ValidationError';
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(readonly resourceId: string) {
+    super(`Billing portal "${resourceId}" was not found.`);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** The database did not answer in time; the request changed nothing we know of and may be retried. */
+export class DatabaseUnavailableError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super('The database is unavailable; try again shortly.', options);
+    this.name = 'DatabaseUnavailableError';
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The portal use cases: the one place that validates input, applies defaults, stamps times and decides
+ * created versus updated. Both doors reach the database only through here.
+ */
+import { ulid } from 'ulid';
+import { NotFoundError } from './errors.js';
+import { isPortalId, parsePortalInput, parsePortalWrite, type Portal } from './model.js';
+import type { PortalListQuery } from './list-query.js';
+import type { PortalKeyset, PortalPage, PortalStore } from './store.js';
+
+export const SERVER_ID_PREFIX = 'bill_prt_';
+
+export class PortalService {
+  constructor(
+    private readonly store: PortalStore,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** PUT semantics: full replacement of the portal `id`, created when absent. */
+  async upsert(organizationId: string, id: unknown, input: unknown): Promise<{ portal: Portal; created: boolean }> {
+    const fields = parsePortalWrite(id, input);
+    return this.store.upsert(organizationId, id as string, fields, this.now());
+  }
+
+  /** POST semantics: a new portal under a server-made id. */
+  create(organizationId: string, input: unknown): Promise<Portal> {
+    const fields = parsePortalInput(input);
+    return this.store.insert(organizationId, `${SERVER_ID_PREFIX}${ulid()}`, fields, this.now());
+  }
+
+  /** The portal, or null when absent (an id that could never exist is simply absent). */
+  get(organizationId: string, id: string): Promise<Portal | null> {
+    return isPortalId(id) ? this.store.findById(organizationId, id) : Promise.resolve(null);
+  }
+
+  getBySlug(organizationId: string, slug: string): Promise<Portal | null> {
+    return this.store.findBySlug(organizationId, slug);
+  }
+
+  async delete(organizationId: string, id: string): Promise<void> {
+    const deleted = isPortalId(id) && (await this.store.delete(organizationId, id));
+    if (!deleted) throw new NotFoundError(id);
+  }
+
+  listByOffset(organizationId: string, query: PortalListQuery, offset: number, limit: number): Promise<PortalPage> {
+    return this.store.listByOffset(organizationId, query, offset, limit);
+  }
+
+  listByKeyset(
+    organizationId: string,
+    query: PortalListQuery,
+    options: { after?: PortalKeyset; before?: PortalKeyset; limit: number; reverse: boolean },
+  ): Promise<Portal[]> {
+    return this.store.listByKeyset(organizationId, query, options);
+  }
+
+  count(organizationId: string, query: PortalListQuery): Promise<number> {
+    return this.store.count(organizationId, query);
+  }
+
+  private now(): Date {
+    // Stored and shown with millisecond precision.
+    return new Date(Math.floor(this.clock().getTime()));
+  }
+}

@@ -1,0 +1,299 @@
+/**
+ * MongoDB persistence of portals. Every write is one atomic single-document operation; every read and
+ * write is scoped to one organization. Driver failures that mean "no database" become
+ * DatabaseUnavailableError; a duplicate slug becomes a ValidationError on `slug`.
+ */
+import {
+  MongoError,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+  type Collection,
+  type Db,
+  type Filter,
+  type IndexDescription,
+  type Sort,
+} from 'mongodb';
+import { DatabaseUnavailableError, ValidationError } from './errors.js';
+import {
+  isTimeCondition,
+  type PortalListQuery,
+  type SortKey,
+  type TextCondition,
+  type TimeCondition,
+  type TimeRange,
+} from './list-query.js';
+import type { Portal, PortalFields } from './model.js';
+
+/** What is stored: the portal plus lower-cased copies of the fields that are matched case-insensitively. */
+export interface PortalDocument extends Portal {
+  lookup: { websiteId: string; slug: string };
+}
+
+export const COLLECTION_NAME = 'billingPortals';
+
+const SLUG_INDEX = 'organizationId_slug';
+const INDEXES: IndexDescription[] = [
+  { key: { organizationId: 1, id: 1 }, name: 'organizationId_id', unique: true },
+  { key: { organizationId: 1, 'lookup.slug': 1 }, name: SLUG_INDEX, unique: true },
+  { key: { organizationId: 1, createdTime: -1, id: -1 }, name: 'organizationId_createdTime_id' },
+  { key: { organizationId: 1, updatedTime: -1, id: -1 }, name: 'organizationId_updatedTime_id' },
+  {
+    key: { organizationId: 1, 'lookup.websiteId': 1, createdTime: -1, id: -1 },
+    name: 'organizationId_websiteId_createdTime_id',
+  },
+];
+
+/** Never send storage-only fields back. */
+const PORTAL_PROJECTION = { _id: 0, lookup: 0 } as const;
+
+/** How many times an upsert that lost a race for its new id (E11000 on the id index) is retried. */
+const UPSERT_ATTEMPTS = 5;
+
+export interface PortalPage {
+  portals: Portal[];
+  total: number;
+}
+
+/** Keyset position: the sort values and id of the row a page starts after. */
+export interface PortalKeyset {
+  values: Date[];
+  id: string;
+}
+
+export class PortalStore {
+  constructor(private readonly collection: Collection<PortalDocument>) {}
+
+  static fromDb(db: Db): PortalStore {
+    return new PortalStore(db.collection<PortalDocument>(COLLECTION_NAME));
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await guard(() => this.collection.createIndexes(INDEXES));
+  }
+
+  /** Full replacement of a portal by id, creating it if absent; `createdTime` survives an update. */
+  async upsert(organizationId: string, id: string, fields: PortalFields, now: Date): Promise<{ portal: Portal; created: boolean }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await guard(() =>
+          this.collection.findOneAndUpdate(
+            { organizationId, id },
+            {
+              $set: { ...fields, lookup: lookupOf(fields), updatedTime: now },
+              $setOnInsert: { createdTime: now },
+            },
+            { upsert: true, returnDocument: 'after', includeResultMetadata: true, projection: PORTAL_PROJECTION },
+          ),
+        );
+        if (!result.value) throw new Error('findOneAndUpdate with upsert returned no document');
+        return { portal: result.value, created: result.lastErrorObject?.updatedExisting !== true };
+      } catch (error) {
+        // Two upserts of one new id can both try to insert; the loser retries and becomes an update.
+        if (isDuplicateKey(error) && !isSlugConflict(error) && attempt < UPSERT_ATTEMPTS) continue;
+        throw translateWriteError(error);
+      }
+    }
+  }
+
+  async insert(organizationId: string, id: string, fields: PortalFields, now: Date): Promise<Portal> {
+    const portal: Portal = { id, organizationId, ...fields, createdTime: now, updatedTime: now };
+    try {
+      await guard(() => this.collection.insertOne({ ...portal, lookup: lookupOf(fields) }));
+    } catch (error) {
+      throw translateWriteError(error);
+    }
+    return portal;
+  }
+
+  findById(organizationId: string, id: string): Promise<Portal | null> {
+    return guard(() => this.collection.findOne({ organizationId, id }, { projection: PORTAL_PROJECTION }));
+  }
+
+  findBySlug(organizationId: string, slug: string): Promise<Portal | null> {
+    return guard(() =>
+      this.collection.findOne({ organizationId, 'lookup.slug': slug.toLowerCase() }, { projection: PORTAL_PROJECTION }),
+    );
+  }
+
+  async delete(organizationId: string, id: string): Promise<boolean> {
+    const result = await guard(() => this.collection.deleteOne({ organizationId, id }));
+    return result.deletedCount === 1;
+  }
+
+  /** One page by offset, with the total number of matches. */
+  async listByOffset(organizationId: string, query: PortalListQuery, offset: number, limit: number): Promise<PortalPage> {
+    const filter = toMongoFilter(organizationId, query);
+    const [portals, total] = await guard(() =>
+      Promise.all([
+        limit === 0
+          ? Promise.resolve([])
+          : this.collection
+              .find(filter, { projection: PORTAL_PROJECTION })
+              .sort(toMongoSort(query.sort, 1))
+              .skip(offset)
+              .limit(limit)
+              .toArray(),
+        this.collection.countDocuments(filter),
+      ]),
+    );
+    return { portals, total };
+  }
+
+  /**
+   * Up to `limit` portals strictly after (or, `reverse`, strictly before) a keyset position, in the
+   * query's order (or its reverse).
+   */
+  listByKeyset(
+    organizationId: string,
+    query: PortalListQuery,
+    options: { after?: PortalKeyset; before?: PortalKeyset; limit: number; reverse: boolean },
+  ): Promise<Portal[]> {
+    const clauses: Filter<PortalDocument>[] = [toMongoFilter(organizationId, query)];
+    if (options.after) clauses.push(keysetCondition(query.sort, options.after, 1));
+    if (options.before) clauses.push(keysetCondition(query.sort, options.before, -1));
+    return guard(() =>
+      this.collection
+        .find(clauses.length === 1 ? clauses[0] : { $and: clauses }, { projection: PORTAL_PROJECTION })
+        .sort(toMongoSort(query.sort, options.reverse ? -1 : 1))
+        .limit(options.limit)
+        .toArray(),
+    );
+  }
+
+  count(organizationId: string, query: PortalListQuery): Promise<number> {
+    return guard(() => this.collection.countDocuments(toMongoFilter(organizationId, query)));
+  }
+}
+
+function lookupOf(fields: PortalFields): PortalDocument['lookup'] {
+  return { websiteId: fields.websiteId.toLowerCase(), slug: fields.slug.toLowerCase() };
+}
+
+const STORED_PATH: Record<TextCondition['field'], string> = {
+  websiteId: 'lookup.websiteId',
+  slug: 'lookup.slug',
+  status: 'status',
+  customDomain: 'customDomain',
+};
+
+function rangeFilter(field: string, range: TimeRange): Filter<PortalDocument> {
+  const bounds: Record<string, Date> = {};
+  if (range.from) bounds.$gte = range.from;
+  if (range.to) bounds.$lte = range.to;
+  return { [field]: Object.keys(bounds).length > 0 ? bounds : { $exists: true } };
+}
+
+function timeFilter(condition: TimeCondition): Filter<PortalDocument>[] {
+  const clauses: Filter<PortalDocument>[] = [];
+  if (condition.within.length > 0) {
+    const ranges = condition.within.map((r) => rangeFilter(condition.field, r));
+    clauses.push(ranges.length === 1 ? ranges[0] : { $or: ranges });
+  }
+  if (condition.outside.length > 0) clauses.push({ $nor: condition.outside.map((r) => rangeFilter(condition.field, r)) });
+  return clauses;
+}
+
+/** The MongoDB condition on the stored path for a text condition, or null when it has no values. */
+function textMatch(condition: TextCondition): unknown {
+  const lower = (values: string[]) => [...new Set(values.map((v) => v.toLowerCase()))];
+  if (condition.anyOf?.length === 1 && condition.noneOf.length === 0) return condition.anyOf[0].toLowerCase();
+  const match: Record<string, string[]> = {};
+  if (condition.anyOf) match.$in = lower(condition.anyOf);
+  if (condition.noneOf.length > 0) match.$nin = lower(condition.noneOf);
+  return Object.keys(match).length > 0 ? match : null;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Equality and set conditions sit at the top level beside `organizationId` (where an index prefix is
+ * plain to see); ranges, negated ranges, repeated fields and the text search go under `$and`.
+ */
+export function toMongoFilter(organizationId: string, query: PortalListQuery): Filter<PortalDocument> {
+  const filter: Record<string, unknown> = { organizationId };
+  const and: Filter<PortalDocument>[] = [];
+  for (const condition of query.conditions) {
+    if (isTimeCondition(condition)) {
+      and.push(...timeFilter(condition));
+      continue;
+    }
+    const path = STORED_PATH[condition.field];
+    const match = textMatch(condition);
+    if (match === null) continue;
+    if (path in filter) and.push({ [path]: match });
+    else filter[path] = match;
+  }
+  if (query.search) {
+    const pattern = new RegExp(escapeRegExp(query.search), 'i');
+    and.push({ $or: [{ name: pattern }, { slug: pattern }, { customDomain: pattern }] });
+  }
+  if (and.length > 0) filter.$and = and;
+  return filter as Filter<PortalDocument>;
+}
+
+/** The query's sort, then id as the tie-breaker in the last key's direction; `flip` reverses all. */
+export function toMongoSort(sort: SortKey[], flip: 1 | -1): Sort {
+  const spec: Record<string, 1 | -1> = {};
+  for (const key of sort) spec[key.field] = (key.direction * flip) as 1 | -1;
+  spec.id = ((sort.at(-1)?.direction ?? 1) * flip) as 1 | -1;
+  return spec;
+}
+
+/**
+ * Rows that come strictly after `position` in the sort order (`side` 1) or strictly before it (-1):
+ * lexicographic over the sort keys and then id.
+ */
+function keysetCondition(sort: SortKey[], position: PortalKeyset, side: 1 | -1): Filter<PortalDocument> {
+  const keys = [...sort.map((k) => ({ field: k.field as string, direction: k.direction })), {
+    field: 'id',
+    direction: sort.at(-1)?.direction ?? 1,
+  }];
+  const values: Array<Date | string> = [...position.values, position.id];
+  const alternatives = keys.map((key, i) => {
+    const clause: Record<string, unknown> = {};
+    for (let j = 0; j < i; j++) clause[keys[j].field] = values[j];
+    clause[key.field] = { [key.direction * side > 0 ? '$gt' : '$lt']: values[i] };
+    return clause;
+  });
+  return { $or: alternatives } as Filter<PortalDocument>;
+}
+
+function isDuplicateKey(error: unknown): error is MongoServerError {
+  return error instanceof MongoError && error.code === 11000;
+}
+
+function isSlugConflict(error: MongoServerError): boolean {
+  const pattern = error.keyPattern ?? error.errorResponse?.keyPattern;
+  if (pattern && typeof pattern === 'object') return 'lookup.slug' in pattern;
+  return String(error.message).includes(SLUG_INDEX);
+}
+
+function translateWriteError(error: unknown): unknown {
+  if (isDuplicateKey(error) && isSlugConflict(error)) {
+    return new ValidationError([{ field: 'slug', message: 'is already used by another billing portal' }]);
+  }
+  return error;
+}
+
+function isUnavailable(error: unknown): boolean {
+  return (
+    error instanceof MongoServerSelectionError ||
+    error instanceof MongoNetworkError ||
+    error instanceof MongoNotConnectedError ||
+    error instanceof MongoTopologyClosedError
+  );
+}
+
+/** Runs one database call, turning "the database is not there" into DatabaseUnavailableError. */
+async function guard<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw isUnavailable(error) ? new DatabaseUnavailableError({ cause: error }) : error;
+  }
+}

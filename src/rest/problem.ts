@@ -1,0 +1,53 @@
+/**
+ * RFC 9457 problem details: every REST error body. Domain errors map here once; anything unexpected
+ * becomes a masked 500.
+ */
+import type { FastifyReply } from 'fastify';
+import { DatabaseUnavailableError, DomainError, NotFoundError, ValidationError, type InvalidField } from '../portals/errors.js';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  invalidFields?: InvalidField[];
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function problem(status: number, detail: string, invalidFields?: InvalidField[]): Problem {
+  return {
+    type: 'about:blank',
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    ...(invalidFields ? { invalidFields } : {}),
+  };
+}
+
+export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
+  return reply.status(body.status).type('application/problem+json; charset=utf-8').send(body);
+}
+
+/** A problem for an error thrown by the domain, or undefined when the error is unexpected. */
+export function problemForError(error: unknown): Problem | undefined {
+  if (error instanceof ValidationError) return problem(422, error.message, error.invalidFields);
+  if (error instanceof NotFoundError) return problem(404, error.message);
+  if (error instanceof DatabaseUnavailableError) return problem(503, error.message);
+  if (error instanceof DomainError) return problem(400, error.message);
+  return undefined;
+}
+
+export const INTERNAL_ERROR = problem(500, 'An unexpected error occurred; it has been logged.');

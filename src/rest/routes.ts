@@ -1,0 +1,137 @@
+/**
+ * The REST adapter: HTTP ↔ the same use cases as GraphQL. PUT runs the `upsertBillingPortal` operation
+ * against the schema; the other routes call the very service functions the resolvers call.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import type { GraphQLSchema } from 'graphql';
+import type { ApiKeys } from '../auth/credentials.js';
+import { ValidationError } from '../portals/errors.js';
+import { parsePortalWrite, READ_ONLY_FIELDS } from '../portals/model.js';
+import type { PortalService } from '../portals/service.js';
+import { authenticator } from './authenticate.js';
+import { parseListParameters } from './list-params.js';
+import { prepareUpsertOperation } from './portal-operation.js';
+import { problem, sendProblem } from './problem.js';
+import { toResource } from './resource.js';
+
+export interface RestOptions {
+  schema: GraphQLSchema;
+  portals: PortalService;
+  apiKeys: ApiKeys;
+}
+
+const BASES = ['/billing-portals', '/organizations/:organizationId/billing-portals'] as const;
+const ALL_METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
+
+type ItemRequest = FastifyRequest<{ Params: { id: string; organizationId?: string } }>;
+type CollectionRequest = FastifyRequest<{ Params: { organizationId?: string }; Querystring: Record<string, unknown> }>;
+
+/** The body as the resource's writable fields: read-only fields are dropped, not refused. */
+function writableFields(body: unknown): unknown {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const fields: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+  for (const field of READ_ONLY_FIELDS) delete fields[field];
+  return fields;
+}
+
+/** GraphQL spells the status enum upper-case; anything else is left for validation to name. */
+function asGraphQLInput(fields: unknown): unknown {
+  if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) return fields;
+  const { status } = fields as { status?: unknown };
+  return status === 'active' || status === 'inactive' ? { ...fields, status: status.toUpperCase() } : fields;
+}
+
+function collectionPath(request: FastifyRequest): string {
+  const { organizationId } = request.params as { organizationId?: string };
+  return organizationId === undefined
+    ? '/billing-portals'
+    : `/organizations/${encodeURIComponent(organizationId)}/billing-portals`;
+}
+
+function selfHref(request: FastifyRequest, id: string): string {
+  return `${request.protocol}://${request.host}${collectionPath(request)}/${encodeURIComponent(id)}`;
+}
+
+export async function restRoutes(app: FastifyInstance, options: RestOptions): Promise<void> {
+  const { portals } = options;
+  const upsert = prepareUpsertOperation(options.schema);
+  const authenticate = authenticator(options.apiKeys);
+
+  async function put(request: ItemRequest, reply: FastifyReply) {
+    const { id } = request.params;
+    const input = writableFields(request.body);
+    const result = await upsert.run(
+      { id, input: asGraphQLInput(input) },
+      { organizationId: request.organizationId, portals },
+    );
+    if (!result.data && result.errors) {
+      // The variables did not fit the GraphQL input type (a wrong type, an unknown field, no object at
+      // all) and nothing ran. The validation schema names every such field.
+      try {
+        parsePortalWrite(id, input);
+      } catch (error) {
+        if (error instanceof ValidationError) return sendProblem(reply, problem(422, error.message, error.invalidFields));
+        throw error;
+      }
+      throw new Error(`PUT body refused by GraphQL but accepted by validation: ${result.errors[0].message}`);
+    }
+    const executionError = result.errors?.[0];
+    if (executionError) throw executionError.originalError ?? executionError;
+    const outcome = result.data?.upsertBillingPortal;
+    if (!outcome) throw new Error('upsertBillingPortal returned nothing');
+    if (outcome.__typename === 'ValidationError') {
+      return sendProblem(reply, problem(422, outcome.message, outcome.invalidFields));
+    }
+    const href = selfHref(request, outcome.billingPortal.id);
+    if (outcome.created) reply.status(201).header('Location', href);
+    return reply.send(toResource(outcome.billingPortal, href));
+  }
+
+  async function post(request: CollectionRequest, reply: FastifyReply) {
+    const portal = await portals.create(request.organizationId, writableFields(request.body));
+    const href = selfHref(request, portal.id);
+    return reply.status(201).header('Location', href).send(toResource(portal, href));
+  }
+
+  async function getOne(request: ItemRequest, reply: FastifyReply) {
+    const portal = await portals.get(request.organizationId, request.params.id);
+    if (!portal) return sendProblem(reply, problem(404, `Billing portal "${request.params.id}" was not found.`));
+    return reply.send(toResource(portal, selfHref(request, portal.id)));
+  }
+
+  async function remove(request: ItemRequest, reply: FastifyReply) {
+    await portals.delete(request.organizationId, request.params.id);
+    return reply.status(204).send();
+  }
+
+  async function list(request: CollectionRequest, reply: FastifyReply) {
+    const parsed = parseListParameters(request.query);
+    if (!parsed.ok) {
+      return sendProblem(reply, problem(400, 'One or more query parameters are invalid.', parsed.invalidFields));
+    }
+    const { query, offset, limit } = parsed.value;
+    const page = await portals.listByOffset(request.organizationId, query, offset, limit);
+    return reply
+      .header('Pagination-Total', page.total)
+      .header('Pagination-Limit', limit)
+      .header('Pagination-Offset', offset)
+      .send(page.portals.map((portal) => toResource(portal, selfHref(request, portal.id))));
+  }
+
+  const resources = BASES.flatMap((base) => [
+    { url: base, handlers: { GET: list, POST: post } },
+    { url: `${base}/:id`, handlers: { GET: getOne, PUT: put, DELETE: remove } },
+  ]);
+  for (const { url, handlers } of resources) {
+    for (const [method, handler] of Object.entries(handlers)) {
+      app.route({ method: method as HTTPMethods, url, preHandler: authenticate, handler: handler as never });
+    }
+    const allowed = [...Object.keys(handlers), 'HEAD'];
+    app.route({
+      method: ALL_METHODS.filter((m) => !allowed.includes(m)),
+      url,
+      handler: (request, reply) =>
+        sendProblem(reply.header('Allow', allowed.join(', ')), problem(405, `${request.method} is not allowed here.`)),
+    });
+  }
+}

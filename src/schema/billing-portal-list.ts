@@ -1,0 +1,142 @@
+/** `billingPortals`: a Relay cursor connection with a filter, an order, a text query and totalCount. */
+import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import { GraphQLError } from 'graphql';
+import {
+  DEFAULT_SORT,
+  type PortalListQuery,
+  type SortKey,
+  type TextCondition,
+  type TimeCondition,
+  type TimeField,
+} from '../portals/list-query.js';
+import type { Portal, PortalStatus } from '../portals/model.js';
+import { BillingPortal, BillingPortalStatus } from './billing-portal.js';
+import { builder } from './builder.js';
+import { requireOrganization } from './context.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+
+export const PAGE_SIZE = { default: 20, max: 100 } as const;
+
+const StringFilter = builder.inputType('StringFilter', {
+  description: 'Exact, case-insensitive matching of a string field.',
+  fields: (t) => ({
+    in: t.stringList({ description: 'Matches when the value is one of these.' }),
+    notIn: t.stringList({ description: 'Matches when the value is none of these.' }),
+  }),
+});
+
+const DateTimeFilter = builder.inputType('DateTimeFilter', {
+  description: 'An inclusive range of times; either end may be left open.',
+  fields: (t) => ({
+    from: t.field({ type: 'DateTime', description: 'Earliest time (inclusive).' }),
+    to: t.field({ type: 'DateTime', description: 'Latest time (inclusive).' }),
+  }),
+});
+
+const BillingPortalFilter = builder.inputType('BillingPortalFilter', {
+  description: 'Conditions a portal must all meet to be listed.',
+  fields: (t) => ({
+    websiteId: t.field({ type: StringFilter, description: 'Match on websiteId.' }),
+    slug: t.field({ type: StringFilter, description: 'Match on slug.' }),
+    customDomain: t.field({ type: StringFilter, description: 'Match on customDomain.' }),
+    status: t.field({ type: [BillingPortalStatus], description: 'Match portals having one of these statuses.' }),
+    createdTime: t.field({ type: DateTimeFilter, description: 'Match on createdTime.' }),
+    updatedTime: t.field({ type: DateTimeFilter, description: 'Match on updatedTime.' }),
+  }),
+});
+
+const BillingPortalOrderField = builder.enumType('BillingPortalOrderField', {
+  description: 'A field portals can be ordered by.',
+  values: {
+    CREATED_TIME: { value: 'createdTime', description: 'When the portal was created.' },
+    UPDATED_TIME: { value: 'updatedTime', description: 'When the portal was last written.' },
+  } as const,
+});
+
+const OrderDirection = builder.enumType('OrderDirection', {
+  description: 'Ascending or descending.',
+  values: { ASC: { value: 1, description: 'Oldest first.' }, DESC: { value: -1, description: 'Newest first.' } } as const,
+});
+
+const BillingPortalOrder = builder.inputType('BillingPortalOrder', {
+  description: 'One sort key. Ties are broken by id, in the direction of the last key.',
+  fields: (t) => ({
+    field: t.field({ type: BillingPortalOrderField, required: true, description: 'The field to sort by.' }),
+    direction: t.field({ type: OrderDirection, required: true, description: 'The direction.' }),
+  }),
+});
+
+interface FilterArgument {
+  websiteId?: { in?: string[] | null; notIn?: string[] | null } | null;
+  slug?: FilterArgument['websiteId'];
+  customDomain?: FilterArgument['websiteId'];
+  status?: PortalStatus[] | null;
+  createdTime?: { from?: Date | null; to?: Date | null } | null;
+  updatedTime?: FilterArgument['createdTime'];
+}
+
+function toListQuery(filter: FilterArgument | null | undefined, orderBy: SortKey[] | null | undefined, search: string | null | undefined): PortalListQuery {
+  const conditions: Array<TextCondition | TimeCondition> = [];
+  for (const field of ['websiteId', 'slug', 'customDomain'] as const) {
+    const f = filter?.[field];
+    if (f) conditions.push({ field, anyOf: f.in ?? undefined, noneOf: f.notIn ?? [] });
+  }
+  if (filter?.status) conditions.push({ field: 'status', anyOf: filter.status, noneOf: [] });
+  for (const field of ['createdTime', 'updatedTime'] as const satisfies TimeField[]) {
+    const range = filter?.[field];
+    if (range) conditions.push({ field, within: [{ from: range.from ?? undefined, to: range.to ?? undefined }], outside: [] });
+  }
+  const sort = orderBy && orderBy.length > 0 ? orderBy : DEFAULT_SORT;
+  if (new Set(sort.map((k) => k.field)).size !== sort.length) {
+    throw new GraphQLError('Argument "orderBy" names a field twice.', { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return { conditions, search: search?.trim() || undefined, sort };
+}
+
+builder.queryFields((t) => ({
+  billingPortals: t.connection(
+    {
+      type: BillingPortal,
+      nullable: false,
+      description:
+        `Your organization's billing portals, newest first unless ordered otherwise. Pages hold ${PAGE_SIZE.default} ` +
+        `portals unless \`first\` or \`last\` says otherwise (at most ${PAGE_SIZE.max}).`,
+      args: {
+        filter: t.arg({ type: BillingPortalFilter, description: 'Conditions every listed portal meets.' }),
+        orderBy: t.arg({ type: [BillingPortalOrder], description: 'Sort keys; default createdTime descending.' }),
+        query: t.arg.string({ description: 'Case-insensitive partial match on name, slug or customDomain.' }),
+      },
+      resolve: async (_root, args, context) => {
+        const organizationId = requireOrganization(context);
+        const listQuery = toListQuery(args.filter, args.orderBy, args.query);
+        const connection = await resolveCursorConnection(
+          {
+            args,
+            defaultSize: PAGE_SIZE.default,
+            maxSize: PAGE_SIZE.max,
+            toCursor: (portal: Portal) => encodeCursor(listQuery.sort, portal),
+          },
+          ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) =>
+            context.portals.listByKeyset(organizationId, listQuery, {
+              after: after === undefined ? undefined : decodeCursor(listQuery.sort, after, 'after'),
+              before: before === undefined ? undefined : decodeCursor(listQuery.sort, before, 'before'),
+              limit,
+              reverse: inverted,
+            }),
+        );
+        return { ...connection, totalCount: () => context.portals.count(organizationId, listQuery) };
+      },
+    },
+    {
+      description: 'A page of billing portals.',
+      fields: (c) => ({
+        totalCount: c.int({
+          nullable: false,
+          description: 'How many portals match the filter and query, on all pages together.',
+          resolve: (connection) => connection.totalCount(),
+        }),
+      }),
+    },
+    { description: 'A billing portal and its cursor.' },
+  ),
+}));
