@@ -44,7 +44,9 @@ const insert: CommandHandler = async (cmd, ctx) => {
     try {
       coll ??= ctx.engine.ensureCollection(ctx.db, name).coll;
       const raw = docs[i];
-      const doc = raw._id === undefined ? { _id: new ObjectId(), ...raw } : raw;
+      // MongoDB stores _id as the first field, whatever order the client sent.
+      const { _id, ...rest } = raw;
+      const doc = { _id: _id === undefined ? new ObjectId() : _id, ...rest };
       if (Array.isArray(doc._id)) throw new MongoCommandError('BadValue', "can't use an array for _id");
       coll.insert(doc);
       n++;
