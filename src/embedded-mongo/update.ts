@@ -35,6 +35,12 @@ function checkReplacement(u: Doc): void {
 
 function applyOperators(doc: Doc, u: Doc, arrayFilters: Doc[] | undefined, filter: Doc, insert: boolean): void {
   const { $setOnInsert, ...rest } = u;
+  // `$set: { _id: <same value> }` is allowed by MongoDB (mingo refuses any write to _id).
+  if (isPlainObject(rest.$set) && Object.prototype.hasOwnProperty.call(rest.$set, '_id') && doc._id !== undefined) {
+    const { _id, ...others } = rest.$set;
+    if (canonicalKey(_id) !== canonicalKey(doc._id)) throw new MongoCommandError('ImmutableField', IMMUTABLE_ID);
+    rest.$set = others;
+  }
   for (const k of Object.keys(rest)) {
     if (!k.startsWith('$')) throw new MongoCommandError('FailedToParse', `Unknown modifier: ${k}. Expected a valid update modifier or pipeline-style update specified as an array`);
   }
@@ -43,7 +49,9 @@ function applyOperators(doc: Doc, u: Doc, arrayFilters: Doc[] | undefined, filte
     if (insert && isPlainObject($setOnInsert)) mingoUpdate(doc, { $set: $setOnInsert }, arrayFilters, filter, { cloneMode: 'deep' });
   } catch (e) {
     if (e instanceof MongoCommandError) throw e;
-    throw new MongoCommandError('BadValue', e instanceof Error ? e.message : String(e));
+    const message = e instanceof Error ? e.message : String(e);
+    if (/immutable field '_id'/.test(message)) throw new MongoCommandError('ImmutableField', message);
+    throw new MongoCommandError('BadValue', message);
   }
 }
 

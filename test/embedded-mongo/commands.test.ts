@@ -258,10 +258,10 @@ describe('update, delete, findAndModify', () => {
   it('bulkWrite sends mixed operations in document sequences', async () => {
     const r = await coll.bulkWrite([
       { insertOne: { document: { _id: 10, n: 10 } as Document } },
-      { updateOne: { filter: { _id: 1 }, update: { $set: { b: 1 } } } },
-      { updateOne: { filter: { _id: 11 }, update: { $set: { b: 2 } }, upsert: true } },
-      { deleteOne: { filter: { _id: 2 } } },
-      { replaceOne: { filter: { _id: 3 }, replacement: { rr: true } } },
+      { updateOne: { filter: { _id: 1 } as Document, update: { $set: { b: 1 } } } },
+      { updateOne: { filter: { _id: 11 } as Document, update: { $set: { b: 2 } }, upsert: true } },
+      { deleteOne: { filter: { _id: 2 } as Document } },
+      { replaceOne: { filter: { _id: 3 } as Document, replacement: { rr: true } } },
     ]);
     expect(r.insertedCount).toBe(1);
     expect(r.matchedCount).toBe(2);
