@@ -34,11 +34,17 @@ function writableFields(body: unknown): unknown {
   return fields;
 }
 
-/** GraphQL spells the status enum upper-case; anything else is left for validation to name. */
+const GRAPHQL_STATUS: Record<string, string> = { active: 'ACTIVE', inactive: 'INACTIVE' };
+
+/**
+ * The body in GraphQL's terms (its status enum is upper-case), or undefined when it has a status
+ * that REST does not spell that way (`"ACTIVE"` is no REST status) and validation must name it.
+ */
 function asGraphQLInput(fields: unknown): unknown {
   if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) return fields;
   const { status } = fields as { status?: unknown };
-  return status === 'active' || status === 'inactive' ? { ...fields, status: status.toUpperCase() } : fields;
+  if (status === undefined || status === null) return fields;
+  return typeof status === 'string' && status in GRAPHQL_STATUS ? { ...fields, status: GRAPHQL_STATUS[status] } : undefined;
 }
 
 function collectionPath(request: FastifyRequest): string {
@@ -57,24 +63,26 @@ export async function restRoutes(app: FastifyInstance, options: RestOptions): Pr
   const upsert = prepareUpsertOperation(options.schema);
   const authenticate = authenticator(options.apiKeys);
 
+  /** 422 naming every field that keeps the body from being a portal; nothing has been written. */
+  function explainRejectedBody(reply: FastifyReply, id: string, input: unknown, graphQLMessage?: string) {
+    try {
+      parsePortalWrite(id, input);
+    } catch (error) {
+      if (error instanceof ValidationError) return sendProblem(reply, problem(422, error.message, error.invalidFields));
+      throw error;
+    }
+    throw new Error(`PUT body refused by GraphQL but accepted by validation: ${graphQLMessage}`);
+  }
+
   async function put(request: ItemRequest, reply: FastifyReply) {
     const { id } = request.params;
     const input = writableFields(request.body);
-    const result = await upsert.run(
-      { id, input: asGraphQLInput(input) },
-      { organizationId: request.organizationId, portals },
-    );
-    if (!result.data && result.errors) {
-      // The variables did not fit the GraphQL input type (a wrong type, an unknown field, no object at
-      // all) and nothing ran. The validation schema names every such field.
-      try {
-        parsePortalWrite(id, input);
-      } catch (error) {
-        if (error instanceof ValidationError) return sendProblem(reply, problem(422, error.message, error.invalidFields));
-        throw error;
-      }
-      throw new Error(`PUT body refused by GraphQL but accepted by validation: ${result.errors[0].message}`);
-    }
+    const graphQLInput = asGraphQLInput(input);
+    if (graphQLInput === undefined) return explainRejectedBody(reply, id, input);
+    const result = await upsert.run({ id, input: graphQLInput }, { organizationId: request.organizationId, portals });
+    // No data: the variables did not fit the input type (a wrong type, an unknown field, no object at
+    // all) and nothing ran.
+    if (!result.data && result.errors) return explainRejectedBody(reply, id, input, result.errors[0].message);
     const executionError = result.errors?.[0];
     if (executionError) throw executionError.originalError ?? executionError;
     const outcome = result.data?.upsertBillingPortal;

@@ -128,6 +128,7 @@ builder.queryFields((t) => ({
       },
     },
     {
+      name: 'BillingPortalConnection',
       description: 'A page of billing portals.',
       fields: (c) => ({
         totalCount: c.int({
@@ -137,6 +138,6 @@ builder.queryFields((t) => ({
         }),
       }),
     },
-    { description: 'A billing portal and its cursor.' },
+    { name: 'BillingPortalEdge', description: 'A billing portal and its cursor.' },
   ),
 }));

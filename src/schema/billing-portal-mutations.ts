@@ -38,14 +38,14 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'ID of the billing portal: 1–50 of letters, digits and @ ~ - . _.' }),
       input: t.arg({ type: BillingPortalInput, required: true, description: 'The whole billing portal.' }),
     },
-    errors: { types: [ValidationError], directResult: true, union: { name: 'UpsertBillingPortalResult' } },
+    errors: { types: [ValidationError], directResult: true, union: { name: 'UpsertBillingPortalResult', description: 'The stored portal, or why nothing was stored.' } },
     resolve: (_root, { id, input }, context) => context.portals.upsert(requireOrganization(context), String(id), input),
   }),
   createBillingPortal: t.field({
     type: CreateBillingPortalSuccess,
     description: 'Creates a billing portal under a server-made id (`bill_prt_` + a ULID).',
     args: { input: t.arg({ type: BillingPortalInput, required: true, description: 'The whole billing portal.' }) },
-    errors: { types: [ValidationError], directResult: true, union: { name: 'CreateBillingPortalResult' } },
+    errors: { types: [ValidationError], directResult: true, union: { name: 'CreateBillingPortalResult', description: 'The created portal, or why nothing was created.' } },
     resolve: async (_root, { input }, context) => ({
       portal: await context.portals.create(requireOrganization(context), input),
     }),
@@ -54,7 +54,7 @@ builder.mutationFields((t) => ({
     type: DeleteBillingPortalSuccess,
     description: 'Deletes the billing portal with this id.',
     args: { id: t.arg.id({ required: true, description: 'ID of the billing portal.' }) },
-    errors: { types: [NotFoundError], directResult: true, union: { name: 'DeleteBillingPortalResult' } },
+    errors: { types: [NotFoundError], directResult: true, union: { name: 'DeleteBillingPortalResult', description: 'The deleted id, or why nothing was deleted.' } },
     resolve: async (_root, { id }, context) => {
       await context.portals.delete(requireOrganization(context), String(id));
       return { id: String(id) };

@@ -1,0 +1,82 @@
+/* eslint-disable */
+import * as types from './graphql.js';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  fragment PortalFields on BillingPortal {\n    id\n    websiteId\n    slug\n    name\n    customDomain\n    status\n    portalUrl\n    features {\n      authenticateWithPassword\n      orderCancel\n      orderAddressEdit\n      paymentInstrumentAdd\n      paymentInstrumentUpdate\n      paymentInstrumentDeactivate\n    }\n    customization {\n      logoId\n      colors { primary secondary }\n      links { termsOfService privacyPolicy refundPolicy }\n    }\n    createdTime\n    updatedTime\n  }\n": typeof types.PortalFieldsFragmentDoc,
+    "\n  mutation UpsertPortal($id: ID!, $input: BillingPortalInput!) {\n    upsertBillingPortal(id: $id, input: $input) {\n      __typename\n      ... on UpsertBillingPortalSuccess {\n        created\n        billingPortal { ...PortalFields }\n      }\n      ... on ValidationError {\n        message\n        invalidFields { field message }\n      }\n      ... on Error { message }\n    }\n  }\n": typeof types.UpsertPortalDocument,
+    "\n  mutation CreatePortal($input: BillingPortalInput!) {\n    createBillingPortal(input: $input) {\n      __typename\n      ... on CreateBillingPortalSuccess { billingPortal { ...PortalFields } }\n      ... on ValidationError { message invalidFields { field message } }\n    }\n  }\n": typeof types.CreatePortalDocument,
+    "\n  mutation DeletePortal($id: ID!) {\n    deleteBillingPortal(id: $id) {\n      __typename\n      ... on DeleteBillingPortalSuccess { deletedId }\n      ... on NotFoundError { message id }\n    }\n  }\n": typeof types.DeletePortalDocument,
+    "\n  query GetPortal($id: ID!) {\n    billingPortal(id: $id) { ...PortalFields }\n  }\n": typeof types.GetPortalDocument,
+    "\n  query GetPortalBySlug($slug: String!) {\n    billingPortalBySlug(slug: $slug) { ...PortalFields }\n  }\n": typeof types.GetPortalBySlugDocument,
+    "\n  query ListPortals(\n    $first: Int\n    $after: String\n    $last: Int\n    $before: String\n    $filter: BillingPortalFilter\n    $orderBy: [BillingPortalOrder!]\n    $query: String\n  ) {\n    billingPortals(first: $first, after: $after, last: $last, before: $before, filter: $filter, orderBy: $orderBy, query: $query) {\n      totalCount\n      edges { cursor node { id slug websiteId status createdTime updatedTime } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.ListPortalsDocument,
+};
+const documents: Documents = {
+    "\n  fragment PortalFields on BillingPortal {\n    id\n    websiteId\n    slug\n    name\n    customDomain\n    status\n    portalUrl\n    features {\n      authenticateWithPassword\n      orderCancel\n      orderAddressEdit\n      paymentInstrumentAdd\n      paymentInstrumentUpdate\n      paymentInstrumentDeactivate\n    }\n    customization {\n      logoId\n      colors { primary secondary }\n      links { termsOfService privacyPolicy refundPolicy }\n    }\n    createdTime\n    updatedTime\n  }\n": types.PortalFieldsFragmentDoc,
+    "\n  mutation UpsertPortal($id: ID!, $input: BillingPortalInput!) {\n    upsertBillingPortal(id: $id, input: $input) {\n      __typename\n      ... on UpsertBillingPortalSuccess {\n        created\n        billingPortal { ...PortalFields }\n      }\n      ... on ValidationError {\n        message\n        invalidFields { field message }\n      }\n      ... on Error { message }\n    }\n  }\n": types.UpsertPortalDocument,
+    "\n  mutation CreatePortal($input: BillingPortalInput!) {\n    createBillingPortal(input: $input) {\n      __typename\n      ... on CreateBillingPortalSuccess { billingPortal { ...PortalFields } }\n      ... on ValidationError { message invalidFields { field message } }\n    }\n  }\n": types.CreatePortalDocument,
+    "\n  mutation DeletePortal($id: ID!) {\n    deleteBillingPortal(id: $id) {\n      __typename\n      ... on DeleteBillingPortalSuccess { deletedId }\n      ... on NotFoundError { message id }\n    }\n  }\n": types.DeletePortalDocument,
+    "\n  query GetPortal($id: ID!) {\n    billingPortal(id: $id) { ...PortalFields }\n  }\n": types.GetPortalDocument,
+    "\n  query GetPortalBySlug($slug: String!) {\n    billingPortalBySlug(slug: $slug) { ...PortalFields }\n  }\n": types.GetPortalBySlugDocument,
+    "\n  query ListPortals(\n    $first: Int\n    $after: String\n    $last: Int\n    $before: String\n    $filter: BillingPortalFilter\n    $orderBy: [BillingPortalOrder!]\n    $query: String\n  ) {\n    billingPortals(first: $first, after: $after, last: $last, before: $before, filter: $filter, orderBy: $orderBy, query: $query) {\n      totalCount\n      edges { cursor node { id slug websiteId status createdTime updatedTime } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.ListPortalsDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment PortalFields on BillingPortal {\n    id\n    websiteId\n    slug\n    name\n    customDomain\n    status\n    portalUrl\n    features {\n      authenticateWithPassword\n      orderCancel\n      orderAddressEdit\n      paymentInstrumentAdd\n      paymentInstrumentUpdate\n      paymentInstrumentDeactivate\n    }\n    customization {\n      logoId\n      colors { primary secondary }\n      links { termsOfService privacyPolicy refundPolicy }\n    }\n    createdTime\n    updatedTime\n  }\n"): (typeof documents)["\n  fragment PortalFields on BillingPortal {\n    id\n    websiteId\n    slug\n    name\n    customDomain\n    status\n    portalUrl\n    features {\n      authenticateWithPassword\n      orderCancel\n      orderAddressEdit\n      paymentInstrumentAdd\n      paymentInstrumentUpdate\n      paymentInstrumentDeactivate\n    }\n    customization {\n      logoId\n      colors { primary secondary }\n      links { termsOfService privacyPolicy refundPolicy }\n    }\n    createdTime\n    updatedTime\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpsertPortal($id: ID!, $input: BillingPortalInput!) {\n    upsertBillingPortal(id: $id, input: $input) {\n      __typename\n      ... on UpsertBillingPortalSuccess {\n        created\n        billingPortal { ...PortalFields }\n      }\n      ... on ValidationError {\n        message\n        invalidFields { field message }\n      }\n      ... on Error { message }\n    }\n  }\n"): (typeof documents)["\n  mutation UpsertPortal($id: ID!, $input: BillingPortalInput!) {\n    upsertBillingPortal(id: $id, input: $input) {\n      __typename\n      ... on UpsertBillingPortalSuccess {\n        created\n        billingPortal { ...PortalFields }\n      }\n      ... on ValidationError {\n        message\n        invalidFields { field message }\n      }\n      ... on Error { message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreatePortal($input: BillingPortalInput!) {\n    createBillingPortal(input: $input) {\n      __typename\n      ... on CreateBillingPortalSuccess { billingPortal { ...PortalFields } }\n      ... on ValidationError { message invalidFields { field message } }\n    }\n  }\n"): (typeof documents)["\n  mutation CreatePortal($input: BillingPortalInput!) {\n    createBillingPortal(input: $input) {\n      __typename\n      ... on CreateBillingPortalSuccess { billingPortal { ...PortalFields } }\n      ... on ValidationError { message invalidFields { field message } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeletePortal($id: ID!) {\n    deleteBillingPortal(id: $id) {\n      __typename\n      ... on DeleteBillingPortalSuccess { deletedId }\n      ... on NotFoundError { message id }\n    }\n  }\n"): (typeof documents)["\n  mutation DeletePortal($id: ID!) {\n    deleteBillingPortal(id: $id) {\n      __typename\n      ... on DeleteBillingPortalSuccess { deletedId }\n      ... on NotFoundError { message id }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GetPortal($id: ID!) {\n    billingPortal(id: $id) { ...PortalFields }\n  }\n"): (typeof documents)["\n  query GetPortal($id: ID!) {\n    billingPortal(id: $id) { ...PortalFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GetPortalBySlug($slug: String!) {\n    billingPortalBySlug(slug: $slug) { ...PortalFields }\n  }\n"): (typeof documents)["\n  query GetPortalBySlug($slug: String!) {\n    billingPortalBySlug(slug: $slug) { ...PortalFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ListPortals(\n    $first: Int\n    $after: String\n    $last: Int\n    $before: String\n    $filter: BillingPortalFilter\n    $orderBy: [BillingPortalOrder!]\n    $query: String\n  ) {\n    billingPortals(first: $first, after: $after, last: $last, before: $before, filter: $filter, orderBy: $orderBy, query: $query) {\n      totalCount\n      edges { cursor node { id slug websiteId status createdTime updatedTime } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"): (typeof documents)["\n  query ListPortals(\n    $first: Int\n    $after: String\n    $last: Int\n    $before: String\n    $filter: BillingPortalFilter\n    $orderBy: [BillingPortalOrder!]\n    $query: String\n  ) {\n    billingPortals(first: $first, after: $after, last: $last, before: $before, filter: $filter, orderBy: $orderBy, query: $query) {\n      totalCount\n      edges { cursor node { id slug websiteId status createdTime updatedTime } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

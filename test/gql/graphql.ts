@@ -1,0 +1,196 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** Colours, each 6 hexadecimal digits without "#" (stored lower-case). */
+export type BillingPortalColorsInput = {
+  /** Primary colour. Default "0044d4". */
+  primary?: string | null | undefined;
+  /** Secondary colour. Default "ffffff". */
+  secondary?: string | null | undefined;
+};
+
+/** Visual customization options; anything omitted returns to its default. */
+export type BillingPortalCustomizationInput = {
+  /** Colours used in the portal. */
+  colors?: BillingPortalColorsInput | null | undefined;
+  /** URLs displayed in the portal. */
+  links?: BillingPortalLinksInput | null | undefined;
+  /** File ID of the portal logo: 1–50 characters, or null (the default). */
+  logoId?: string | null | undefined;
+};
+
+/** Features to enable; an omitted or null feature is enabled (true). */
+export type BillingPortalFeaturesInput = {
+  /** Whether a customer can authenticate with a password. Default true. */
+  authenticateWithPassword?: boolean | null | undefined;
+  /** Whether a customer can change an order address. Default true. */
+  orderAddressEdit?: boolean | null | undefined;
+  /** Whether a customer can cancel an order. Default true. */
+  orderCancel?: boolean | null | undefined;
+  /** Whether a customer can add a new payment instrument. Default true. */
+  paymentInstrumentAdd?: boolean | null | undefined;
+  /** Whether a customer can disable their payment instruments. Default true. */
+  paymentInstrumentDeactivate?: boolean | null | undefined;
+  /** Whether a customer can update their payment instruments. Default true. */
+  paymentInstrumentUpdate?: boolean | null | undefined;
+};
+
+/** Conditions a portal must all meet to be listed. */
+export type BillingPortalFilter = {
+  /** Match on createdTime. */
+  createdTime?: DateTimeFilter | null | undefined;
+  /** Match on customDomain. */
+  customDomain?: StringFilter | null | undefined;
+  /** Match on slug. */
+  slug?: StringFilter | null | undefined;
+  /** Match portals having one of these statuses. */
+  status?: Array<BillingPortalStatus> | null | undefined;
+  /** Match on updatedTime. */
+  updatedTime?: DateTimeFilter | null | undefined;
+  /** Match on websiteId. */
+  websiteId?: StringFilter | null | undefined;
+};
+
+/** A whole billing portal. Writing one is a full replacement: every optional field that is omitted or null returns to its default. */
+export type BillingPortalInput = {
+  /** Custom host name (e.g. "billing.example.com"), at most 255 characters; null serves the portal on portal.secure-payments.app. */
+  customDomain?: string | null | undefined;
+  /** Visual customization options. */
+  customization?: BillingPortalCustomizationInput | null | undefined;
+  /** Features to enable. */
+  features?: BillingPortalFeaturesInput | null | undefined;
+  /** Internal name, never shown to customers: 1–255 characters after trimming. */
+  name: string;
+  /** Path segment of the portal URL: 5–100 of letters, digits and @ ~ - . _; unique (case-insensitively) within your organization. */
+  slug: string;
+  /** Default ACTIVE. */
+  status?: BillingPortalStatus | null | undefined;
+  /** ID of the website: 1–50 characters. */
+  websiteId: string;
+};
+
+/** URLs displayed in the portal; each an absolute http(s) URL of at most 2048 characters, or null. */
+export type BillingPortalLinksInput = {
+  /** Website privacy policy URL. Default null. */
+  privacyPolicy?: string | null | undefined;
+  /** Website refund policy URL. Default null. */
+  refundPolicy?: string | null | undefined;
+  /** Website terms of service URL. Default null. */
+  termsOfService?: string | null | undefined;
+};
+
+/** One sort key. Ties are broken by id, in the direction of the last key. */
+export type BillingPortalOrder = {
+  /** The direction. */
+  direction: OrderDirection;
+  /** The field to sort by. */
+  field: BillingPortalOrderField;
+};
+
+/** A field portals can be ordered by. */
+export type BillingPortalOrderField =
+  /** When the portal was created. */
+  | 'CREATED_TIME'
+  /** When the portal was last written. */
+  | 'UPDATED_TIME';
+
+/** Whether the portal is served. An inactive portal's public URL answers 404. */
+export type BillingPortalStatus =
+  /** The portal is served at its URL. */
+  | 'ACTIVE'
+  /** The portal's URL answers 404. */
+  | 'INACTIVE';
+
+/** An inclusive range of times; either end may be left open. */
+export type DateTimeFilter = {
+  /** Earliest time (inclusive). */
+  from?: string | null | undefined;
+  /** Latest time (inclusive). */
+  to?: string | null | undefined;
+};
+
+/** Ascending or descending. */
+export type OrderDirection =
+  /** Oldest first. */
+  | 'ASC'
+  /** Newest first. */
+  | 'DESC';
+
+/** Exact, case-insensitive matching of a string field. */
+export type StringFilter = {
+  /** Matches when the value is one of these. */
+  in?: Array<string> | null | undefined;
+  /** Matches when the value is none of these. */
+  notIn?: Array<string> | null | undefined;
+};
+
+export type PortalFieldsFragment = { id: string, websiteId: string, slug: string, name: string, customDomain: string | null, status: BillingPortalStatus, portalUrl: string, createdTime: string, updatedTime: string, features: { authenticateWithPassword: boolean, orderCancel: boolean, orderAddressEdit: boolean, paymentInstrumentAdd: boolean, paymentInstrumentUpdate: boolean, paymentInstrumentDeactivate: boolean }, customization: { logoId: string | null, colors: { primary: string, secondary: string }, links: { termsOfService: string | null, privacyPolicy: string | null, refundPolicy: string | null } } };
+
+export type UpsertPortalMutationVariables = Exact<{
+  id: string | number;
+  input: BillingPortalInput;
+}>;
+
+
+export type UpsertPortalMutation = { upsertBillingPortal:
+    | { __typename: 'UpsertBillingPortalSuccess', created: boolean, billingPortal: { id: string, websiteId: string, slug: string, name: string, customDomain: string | null, status: BillingPortalStatus, portalUrl: string, createdTime: string, updatedTime: string, features: { authenticateWithPassword: boolean, orderCancel: boolean, orderAddressEdit: boolean, paymentInstrumentAdd: boolean, paymentInstrumentUpdate: boolean, paymentInstrumentDeactivate: boolean }, customization: { logoId: string | null, colors: { primary: string, secondary: string }, links: { termsOfService: string | null, privacyPolicy: string | null, refundPolicy: string | null } } } }
+    | { __typename: 'ValidationError', message: string, invalidFields: Array<{ field: string, message: string }> }
+   };
+
+export type CreatePortalMutationVariables = Exact<{
+  input: BillingPortalInput;
+}>;
+
+
+export type CreatePortalMutation = { createBillingPortal:
+    | { __typename: 'CreateBillingPortalSuccess', billingPortal: { id: string, websiteId: string, slug: string, name: string, customDomain: string | null, status: BillingPortalStatus, portalUrl: string, createdTime: string, updatedTime: string, features: { authenticateWithPassword: boolean, orderCancel: boolean, orderAddressEdit: boolean, paymentInstrumentAdd: boolean, paymentInstrumentUpdate: boolean, paymentInstrumentDeactivate: boolean }, customization: { logoId: string | null, colors: { primary: string, secondary: string }, links: { termsOfService: string | null, privacyPolicy: string | null, refundPolicy: string | null } } } }
+    | { __typename: 'ValidationError', message: string, invalidFields: Array<{ field: string, message: string }> }
+   };
+
+export type DeletePortalMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeletePortalMutation = { deleteBillingPortal:
+    | { __typename: 'DeleteBillingPortalSuccess', deletedId: string }
+    | { __typename: 'NotFoundError', message: string, id: string }
+   };
+
+export type GetPortalQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type GetPortalQuery = { billingPortal: { id: string, websiteId: string, slug: string, name: string, customDomain: string | null, status: BillingPortalStatus, portalUrl: string, createdTime: string, updatedTime: string, features: { authenticateWithPassword: boolean, orderCancel: boolean, orderAddressEdit: boolean, paymentInstrumentAdd: boolean, paymentInstrumentUpdate: boolean, paymentInstrumentDeactivate: boolean }, customization: { logoId: string | null, colors: { primary: string, secondary: string }, links: { termsOfService: string | null, privacyPolicy: string | null, refundPolicy: string | null } } } | null };
+
+export type GetPortalBySlugQueryVariables = Exact<{
+  slug: string;
+}>;
+
+
+export type GetPortalBySlugQuery = { billingPortalBySlug: { id: string, websiteId: string, slug: string, name: string, customDomain: string | null, status: BillingPortalStatus, portalUrl: string, createdTime: string, updatedTime: string, features: { authenticateWithPassword: boolean, orderCancel: boolean, orderAddressEdit: boolean, paymentInstrumentAdd: boolean, paymentInstrumentUpdate: boolean, paymentInstrumentDeactivate: boolean }, customization: { logoId: string | null, colors: { primary: string, secondary: string }, links: { termsOfService: string | null, privacyPolicy: string | null, refundPolicy: string | null } } } | null };
+
+export type ListPortalsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+  filter?: BillingPortalFilter | null | undefined;
+  orderBy?: Array<BillingPortalOrder> | BillingPortalOrder | null | undefined;
+  query?: string | null | undefined;
+}>;
+
+
+export type ListPortalsQuery = { billingPortals: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, slug: string, websiteId: string, status: BillingPortalStatus, createdTime: string, updatedTime: string } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+
+export const PortalFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PortalFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BillingPortal"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"websiteId"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"customDomain"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"portalUrl"}},{"kind":"Field","name":{"kind":"Name","value":"features"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"authenticateWithPassword"}},{"kind":"Field","name":{"kind":"Name","value":"orderCancel"}},{"kind":"Field","name":{"kind":"Name","value":"orderAddressEdit"}},{"kind":"Field","name":{"kind":"Name","value":"paymentInstrumentAdd"}},{"kind":"Field","name":{"kind":"Name","value":"paymentInstrumentUpdate"}},{"kind":"Field","name":{"kind":"Name","value":"paymentInstrumentDeactivate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"customization"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"logoId"}},{"kind":"Field","name":{"kind":"Name","value":"colors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"primary"}},{"kind":"Field","name":{"kind":"Name","value":"secondary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"links"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"termsOfService"}},{"kind":"Field","name":{"kind":"Name","value":"privacyPolicy"}},{"kind":"Field","name":{"kind":"Name","value":"refundPolicy"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdTime"}},{"kind":"Field","name":{"kind":"Name","value":"updatedTime"}}]}}]} as unknown as DocumentNode<PortalFieldsFragment, unknown>;
+export const UpsertPortalDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpsertPortal"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"BillingPortalInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"upsertBillingPortal"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UpsertBillingPortalSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"created"}},{"kind":"Field","name":{"kind":"Name","value":"billingPortal"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PortalFields"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"invalidFields"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PortalFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BillingPortal"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"websiteId"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"customDomain"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"portalUrl"}},{"kind":"Field","name":{"kind":"Name","value":"features"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"authenticateWithPassword"}},{"kind":"Field","name":{"kind":"Name","value":"orderCancel"}},{"kind":"Field","name":{"kind":"Name","value":"orderAddressEdit"}},{"kind":"Field","name":{"kind":"Name","value":"paymentInstrumentAdd"}},{"kind":"Field","name":{"kind":"Name","value":"paymentInstrumentUpdate"}},{"kind":"Field","name":{"kind":"Name","value":"paymentInstrumentDeactivate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"customization"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"logoId"}},{"kind":"Field","name":{"kind":"Name","value":"colors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"primary"}},{"kind":"Field","name":{"kind":"Name","value":"secondary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"links"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"termsOfService"}},{"kind":"Field","name":{"kind":"Name","value":"privacyPolicy"}},{"kind":"Field","name":{"kind":"Name","value":"refundPolicy"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdTime"}},{"kind":"Field","name":{"kind":"Name","value":"updatedTime"}}]}}]} as unknown as DocumentNode<UpsertPortalMutation, UpsertPortalMutationVariables>;
+export const CreatePortalDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreatePortal"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"BillingPortalInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createBillingPortal"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CreateBillingPortalSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"billingPortal"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PortalFields"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"invalidFields"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PortalFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BillingPortal"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"websiteId"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"customDomain"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"portalUrl"}},{"kind":"Field","name":{"kind":"Name","value":"features"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"authenticateWithPassword"}},{"kind":"Field","name":{"kind":"Name","value":"orderCancel"}},{"kind":"Field","name":{"kind":"Name","value":"orderAddressEdit"}},{"kind":"Field","name":{"kind":"Name","value":"paymentInstrumentAdd"}},{"kind":"Field","name":{"kind":"Name","value":"paymentInstrumentUpdate"}},{"kind":"Field","name":{"kind":"Name","value":"paymentInstrumentDeactivate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"customization"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"logoId"}},{"kind":"Field","name":{"kind":"Name","value":"colors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"primary"}},{"kind":"Field","name":{"kind":"Name","value":"secondary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"links"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"termsOfService"}},{"kind":"Field","name":{"kind":"Name","value":"privacyPolicy"}},{"kind":"Field","name":{"kind":"Name","value":"refundPolicy"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdTime"}},{"kind":"Field","name":{"kind":"Name","value":"updatedTime"}}]}}]} as unknown as DocumentNode<CreatePortalMutation, CreatePortalMutationVariables>;
+export const DeletePortalDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeletePortal"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteBillingPortal"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DeleteBillingPortalSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deletedId"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<DeletePortalMutation, DeletePortalMutationVariables>;
+export const GetPortalDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"GetPortal"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"billingPortal"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PortalFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PortalFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BillingPortal"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"websiteId"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"customDomain"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"portalUrl"}},{"kind":"Field","name":{"kind":"Name","value":"features"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"authenticateWithPassword"}},{"kind":"Field","name":{"kind":"Name","value":"orderCancel"}},{"kind":"Field","name":{"kind":"Name","value":"orderAddressEdit"}},{"kind":"Field","name":{"kind":"Name","value":"paymentInstrumentAdd"}},{"kind":"Field","name":{"kind":"Name","value":"paymentInstrumentUpdate"}},{"kind":"Field","name":{"kind":"Name","value":"paymentInstrumentDeactivate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"customization"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"logoId"}},{"kind":"Field","name":{"kind":"Name","value":"colors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"primary"}},{"kind":"Field","name":{"kind":"Name","value":"secondary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"links"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"termsOfService"}},{"kind":"Field","name":{"kind":"Name","value":"privacyPolicy"}},{"kind":"Field","name":{"kind":"Name","value":"refundPolicy"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdTime"}},{"kind":"Field","name":{"kind":"Name","value":"updatedTime"}}]}}]} as unknown as DocumentNode<GetPortalQuery, GetPortalQueryVariables>;
+export const GetPortalBySlugDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"GetPortalBySlug"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"slug"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"billingPortalBySlug"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"slug"},"value":{"kind":"Variable","name":{"kind":"Name","value":"slug"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PortalFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PortalFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BillingPortal"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"websiteId"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"customDomain"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"portalUrl"}},{"kind":"Field","name":{"kind":"Name","value":"features"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"authenticateWithPassword"}},{"kind":"Field","name":{"kind":"Name","value":"orderCancel"}},{"kind":"Field","name":{"kind":"Name","value":"orderAddressEdit"}},{"kind":"Field","name":{"kind":"Name","value":"paymentInstrumentAdd"}},{"kind":"Field","name":{"kind":"Name","value":"paymentInstrumentUpdate"}},{"kind":"Field","name":{"kind":"Name","value":"paymentInstrumentDeactivate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"customization"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"logoId"}},{"kind":"Field","name":{"kind":"Name","value":"colors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"primary"}},{"kind":"Field","name":{"kind":"Name","value":"secondary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"links"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"termsOfService"}},{"kind":"Field","name":{"kind":"Name","value":"privacyPolicy"}},{"kind":"Field","name":{"kind":"Name","value":"refundPolicy"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdTime"}},{"kind":"Field","name":{"kind":"Name","value":"updatedTime"}}]}}]} as unknown as DocumentNode<GetPortalBySlugQuery, GetPortalBySlugQueryVariables>;
+export const ListPortalsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ListPortals"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"last"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"before"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"BillingPortalFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"BillingPortalOrder"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"query"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"billingPortals"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}}},{"kind":"Argument","name":{"kind":"Name","value":"query"},"value":{"kind":"Variable","name":{"kind":"Name","value":"query"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"websiteId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"createdTime"}},{"kind":"Field","name":{"kind":"Name","value":"updatedTime"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<ListPortalsQuery, ListPortalsQueryVariables>;

@@ -1,0 +1,96 @@
+/** The GraphQL operations the tests send; `npm run codegen` types them from schema.graphql. */
+import { graphql } from '../gql/index.js';
+
+export const PortalFields = graphql(`
+  fragment PortalFields on BillingPortal {
+    id
+    websiteId
+    slug
+    name
+    customDomain
+    status
+    portalUrl
+    features {
+      authenticateWithPassword
+      orderCancel
+      orderAddressEdit
+      paymentInstrumentAdd
+      paymentInstrumentUpdate
+      paymentInstrumentDeactivate
+    }
+    customization {
+      logoId
+      colors { primary secondary }
+      links { termsOfService privacyPolicy refundPolicy }
+    }
+    createdTime
+    updatedTime
+  }
+`);
+
+export const UpsertPortal = graphql(`
+  mutation UpsertPortal($id: ID!, $input: BillingPortalInput!) {
+    upsertBillingPortal(id: $id, input: $input) {
+      __typename
+      ... on UpsertBillingPortalSuccess {
+        created
+        billingPortal { ...PortalFields }
+      }
+      ... on ValidationError {
+        message
+        invalidFields { field message }
+      }
+      ... on Error { message }
+    }
+  }
+`);
+
+export const CreatePortal = graphql(`
+  mutation CreatePortal($input: BillingPortalInput!) {
+    createBillingPortal(input: $input) {
+      __typename
+      ... on CreateBillingPortalSuccess { billingPortal { ...PortalFields } }
+      ... on ValidationError { message invalidFields { field message } }
+    }
+  }
+`);
+
+export const DeletePortal = graphql(`
+  mutation DeletePortal($id: ID!) {
+    deleteBillingPortal(id: $id) {
+      __typename
+      ... on DeleteBillingPortalSuccess { deletedId }
+      ... on NotFoundError { message id }
+    }
+  }
+`);
+
+export const GetPortal = graphql(`
+  query GetPortal($id: ID!) {
+    billingPortal(id: $id) { ...PortalFields }
+  }
+`);
+
+export const GetPortalBySlug = graphql(`
+  query GetPortalBySlug($slug: String!) {
+    billingPortalBySlug(slug: $slug) { ...PortalFields }
+  }
+`);
+
+export const ListPortals = graphql(`
+  query ListPortals(
+    $first: Int
+    $after: String
+    $last: Int
+    $before: String
+    $filter: BillingPortalFilter
+    $orderBy: [BillingPortalOrder!]
+    $query: String
+  ) {
+    billingPortals(first: $first, after: $after, last: $last, before: $before, filter: $filter, orderBy: $orderBy, query: $query) {
+      totalCount
+      edges { cursor node { id slug websiteId status createdTime updatedTime } }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    }
+  }
+`);

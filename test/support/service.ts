@@ -1,0 +1,107 @@
+/**
+ * A whole service for one test file: its own database (the embedded server in memory, or the server
+ * at MONGODB_URI), the real app listening on a free loopback port, and HTTP helpers.
+ */
+import { randomBytes } from 'node:crypto';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { MongoClient, type Collection, type Db } from 'mongodb';
+import { buildApp } from '../../src/app.js';
+import { ApiKeys } from '../../src/auth/credentials.js';
+import { startEmbeddedMongo } from '../../src/embedded-mongo/index.js';
+import { PortalService } from '../../src/portals/service.js';
+import { COLLECTION_NAME, PortalStore, type PortalDocument } from '../../src/portals/store.js';
+import { schema } from '../../src/schema/index.js';
+
+export const ORG_A = { organizationId: 'org-a', key: 'key-a-0123456789' } as const;
+export const ORG_B = { organizationId: 'org-b', key: 'key-b-0123456789' } as const;
+
+export interface RestResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface GraphQLResponse<T> {
+  status: number;
+  data?: T | null;
+  errors?: Array<{ message: string; extensions?: Record<string, unknown>; path?: string[] }>;
+}
+
+export interface TestService {
+  url: string;
+  db: Db;
+  portals: Collection<PortalDocument>;
+  rest<T = any>(
+    method: string,
+    path: string,
+    options?: { body?: unknown; rawBody?: string; key?: string | null; headers?: Record<string, string> },
+  ): Promise<RestResponse<T>>;
+  graphql<TResult, TVariables>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables: TVariables,
+    options?: { key?: string | null },
+  ): Promise<GraphQLResponse<TResult>>;
+  close(): Promise<void>;
+}
+
+export async function startService(): Promise<TestService> {
+  const embedded = process.env.MONGODB_URI ? undefined : await startEmbeddedMongo({});
+  const client = new MongoClient(process.env.MONGODB_URI ?? embedded!.uri, { serverSelectionTimeoutMS: 5000 });
+  await client.connect();
+  const db = client.db(`billing_test_${randomBytes(6).toString('hex')}`);
+  const store = PortalStore.fromDb(db);
+  await store.ensureIndexes();
+  const app = await buildApp({
+    schema,
+    portals: new PortalService(store),
+    apiKeys: new ApiKeys(new Map([ORG_A, ORG_B].map((o) => [o.key, o.organizationId]))),
+    databaseReady: async () => (await db.command({ ping: 1 })).ok === 1,
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+
+  return {
+    url,
+    db,
+    portals: db.collection<PortalDocument>(COLLECTION_NAME),
+    async rest(method, path, options = {}) {
+      const headers: Record<string, string> = { ...options.headers };
+      const key = options.key === undefined ? ORG_A.key : options.key;
+      if (key !== null) headers['REB-APIKEY'] = key;
+      let body: string | undefined = options.rawBody;
+      if (options.body !== undefined) {
+        body = JSON.stringify(options.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const response = await fetch(`${url}${path}`, { method, headers, body });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON: the raw text is the body
+      }
+      return { status: response.status, headers: response.headers, body: parsed as any };
+    },
+    async graphql(document, variables, options = {}) {
+      const key = options.key === undefined ? ORG_A.key : options.key;
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(key === null ? {} : { 'REB-APIKEY': key }) },
+        body: JSON.stringify({ query: print(document), variables }),
+      });
+      return { status: response.status, ...((await response.json()) as object) };
+    },
+    async close() {
+      await app.close();
+      await db.dropDatabase().catch(() => undefined);
+      await client.close();
+      await embedded?.close();
+    },
+  };
+}
+
+/** A valid portal body; `overrides` replace top-level fields. */
+export function portalBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { websiteId: 'web-1', slug: `slug-${randomBytes(4).toString('hex')}`, name: 'Main portal', ...overrides };
+}
