@@ -26,13 +26,13 @@ async function main(): Promise<void> {
     logger: { level: config.logLevel },
   });
   const address = await app.listen({ port: config.port, host: config.host });
-  app.log.info(`billing-portal service on ${address}; database: ${database.description}; GraphiQL at ${address}${GRAPHQL_PATH}`);
   if (devKey) {
     app.log.warn(
       `API_KEYS is unset: using the development key for organization "${DEVELOPMENT_ORGANIZATION}": ${devKey} ` +
         '(send it as REB-APIKEY; GraphiQL has it pre-filled)',
     );
   }
+  app.log.info(`billing-portal service on ${address}; database: ${database.description}; GraphiQL at ${address}${GRAPHQL_PATH}`);
 
   let stopping = false;
   const stop = async (signal: string) => {

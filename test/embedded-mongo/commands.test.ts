@@ -45,6 +45,14 @@ describe('handshake and server commands', () => {
     expect(Array.isArray(info.versionArray)).toBe(true);
   });
 
+  it('accepts endSessions (also sent by the driver at close)', async () => {
+    const session = server.client.startSession();
+    await db.collection('sess').insertOne({ a: 1 }, { session });
+    await session.endSession();
+    const r = await db.admin().command({ endSessions: [session.id] });
+    expect(r.ok).toBe(1);
+  });
+
   it('lists databases that hold collections', async () => {
     await db.collection('listdb').insertOne({ a: 1 });
     const r = await db.admin().listDatabases();
@@ -133,6 +141,10 @@ describe('insert and find', () => {
     expect((await nums.find({ v: 6 }).toArray()).map((d) => d._id)).toEqual(['l']);
     expect((await nums.find({ v: { $gt: 5.2 } }).sort({ v: 1 }).toArray()).map((d) => d._id)).toEqual(['d', 'l']);
     expect(await nums.findOne({ _id: 'x', v: 1 } as Document)).toBeNull();
+    await nums.insertOne({ _id: 42, kind: 'int id' } as Document);
+    expect(await nums.findOne({ _id: Long.fromNumber(42) } as Document)).toMatchObject({ kind: 'int id' });
+    expect(await nums.findOne({ _id: 42.0 } as Document)).toMatchObject({ kind: 'int id' });
+    await expect(nums.insertOne({ _id: Long.fromNumber(42) } as Document)).rejects.toMatchObject({ code: 11000 });
   });
 
   it('pages a cursor past the first batch of 101 and kills cursors', async () => {

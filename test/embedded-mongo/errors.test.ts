@@ -69,6 +69,16 @@ describe('error codes', () => {
     await expect(db.collection('ghost').dropIndex('nope_1')).rejects.toMatchObject({ code: 26 });
   });
 
+  it('malformed command arguments become ok:0 replies, not crashes', async () => {
+    await expect(db.command({ insert: 'posts', documents: 'not an array' })).rejects.toBeInstanceOf(MongoServerError);
+    const badUpdate: unknown = await db.command({ update: 'posts', updates: [{ q: {}, u: 5 }] }).catch((e: unknown) => e);
+    const refused = badUpdate instanceof MongoServerError || Array.isArray((badUpdate as { writeErrors?: unknown }).writeErrors);
+    expect(refused).toBe(true);
+    await expect(db.command({ find: 42 })).rejects.toBeInstanceOf(MongoServerError);
+    await expect(db.command({ aggregate: 'posts', pipeline: [{ $bogusStage: {} }], cursor: {} })).rejects.toBeInstanceOf(MongoServerError);
+    expect((await db.command({ ping: 1 })).ok).toBe(1);
+  });
+
   it('a malformed query becomes an ok:0 reply, and the server keeps serving', async () => {
     await expect(db.collection('posts').find({ a: { $notAnOperator: 1 } }).toArray()).rejects.toBeInstanceOf(MongoServerError);
     expect((await db.command({ ping: 1 })).ok).toBe(1);
