@@ -120,6 +120,8 @@ describe('insert and find', () => {
     expect((await coll.find({ 'address.city': 'Oslo' }).toArray()).map((d) => d._id)).toEqual([1, 3]);
     expect((await coll.find({ tags: 'b' }).toArray()).map((d) => d._id)).toEqual([1, 2]);
     expect((await coll.find({ name: { $in: ['ann', 'dan'] } }).toArray()).map((d) => d._id)).toEqual([1, 4]);
+    const byIds = await coll.find({ _id: { $in: [4, 2, 99, 2] } } as Document).sort({ _id: 1 }).toArray();
+    expect(byIds.map((d) => d._id)).toEqual([2, 4]);
     expect((await coll.find({ $or: [{ age: 40 }, { name: 'bob' }] }).toArray()).map((d) => d._id)).toEqual([2, 3]);
   });
 

@@ -66,6 +66,18 @@ describe.skipIf(externalServer)('durability (embedded server only)', () => {
     });
   });
 
+  it('refuses a data directory another live server holds, and frees it on close', async () => {
+    const dir = tempDir();
+    const first = await startEmbeddedMongo({ dataDir: dir, log: () => undefined });
+    try {
+      await expect(startEmbeddedMongo({ dataDir: dir, log: () => undefined })).rejects.toThrow(/in use/);
+    } finally {
+      await first.close();
+    }
+    const second = await startEmbeddedMongo({ dataDir: dir, log: () => undefined });
+    await second.close();
+  });
+
   it('compacts the journal so disk use follows live data, and restarts from the snapshot', async () => {
     const dir = tempDir();
     const logs: string[] = [];

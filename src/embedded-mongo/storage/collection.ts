@@ -47,6 +47,18 @@ export class Collection {
       const d = this.docs.get(canonicalKey(idEq.value));
       return d ? [d] : [];
     }
+    const idIn = inValues(filter, '_id');
+    if (idIn) {
+      const out: Doc[] = [];
+      const seen = new Set<string>();
+      for (const v of idIn) {
+        const k = canonicalKey(v);
+        const d = seen.has(k) ? undefined : this.docs.get(k);
+        seen.add(k);
+        if (d) out.push(d);
+      }
+      return out;
+    }
     for (const index of this.indexes.values()) {
       if (!index.servesEquality) continue;
       const values: unknown[] = [];
@@ -150,6 +162,14 @@ export class Collection {
     }
     return out;
   }
+}
+
+/** The values of `{ field: { $in: [scalars] } }` (no regexes, arrays or documents), if present. */
+function inValues(filter: Doc, field: string): unknown[] | undefined {
+  const v: unknown = filter[field];
+  if (!isPlainObject(v) || Object.keys(v).length !== 1 || !Array.isArray(v.$in)) return undefined;
+  const values = v.$in as unknown[];
+  return values.every((x) => isScalar(x) || x === null) && !values.includes(null) ? values : undefined;
 }
 
 function isScalar(v: unknown): boolean {

@@ -18,6 +18,7 @@ import { open, rename, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { lockDataDir } from './lock.js';
 
 const FRAME_HEADER = 8;
 
@@ -89,6 +90,7 @@ export class Journal {
   private closed = false;
   /** While a compaction switches files, flushes wait so no record lands in the old journal. */
   private switching = false;
+  private unlock: (() => void) | undefined;
   private readonly threshold: number;
   private readonly log: (message: string) => void;
 
@@ -104,7 +106,15 @@ export class Journal {
   /** Loads the directory's state into `source`, then opens the journal for appending. */
   static async open(dir: string, source: JournalSource, options: JournalOptions = {}): Promise<Journal> {
     const j = new Journal(dir, source, options);
-    await j.load();
+    mkdirSync(dir, { recursive: true });
+    j.unlock = lockDataDir(dir);
+    try {
+      await j.load();
+    } catch (e) {
+      await j.fd?.close();
+      j.unlock();
+      throw e;
+    }
     return j;
   }
 
@@ -260,6 +270,7 @@ export class Journal {
     this.closed = true;
     await this.fd?.close();
     this.fd = undefined;
+    this.unlock?.();
   }
 }
 

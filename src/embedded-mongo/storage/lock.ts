@@ -1,0 +1,43 @@
+/**
+ * A data directory belongs to one server at a time: `mongod.lock` holds the owner's pid. A lock left
+ * by a dead process (kill -9) is taken over; a live owner makes start-up fail with a clear message.
+ */
+import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const heldHere = new Set<string>();
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function lockDataDir(dir: string): () => void {
+  const path = join(resolve(dir), 'mongod.lock');
+  if (heldHere.has(path)) throw new Error(`data directory ${dir} is already in use by this process`);
+  try {
+    const fd = openSync(path, 'wx');
+    writeSync(fd, String(process.pid));
+    closeSync(fd);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    const owner = Number(readFileSync(path, 'utf8').trim());
+    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
+      throw new Error(`data directory ${dir} is in use by process ${owner} (${path})`);
+    }
+    writeFileSync(path, String(process.pid));
+  }
+  heldHere.add(path);
+  return () => {
+    heldHere.delete(path);
+    try {
+      unlinkSync(path);
+    } catch {
+      // already gone
+    }
+  };
+}
