@@ -6,6 +6,7 @@ import { Query } from 'mingo';
 import type { Doc } from './compare.js';
 import { compareValues, isPlainObject, valuesAtPath } from './compare.js';
 import { MongoCommandError } from './errors.js';
+import { BASE_OPTIONS } from './mingo-options.js';
 import type { Collection } from './storage/collection.js';
 
 export type Matcher = (doc: Doc) => boolean;
@@ -16,7 +17,7 @@ export function compileFilter(filter: unknown): Matcher {
   if (Object.keys(filter).length === 0) return () => true;
   let q: Query;
   try {
-    q = new Query(filter);
+    q = new Query(filter, BASE_OPTIONS);
   } catch (e) {
     throw new MongoCommandError('BadValue', e instanceof Error ? e.message : String(e));
   }
@@ -59,7 +60,7 @@ export function sortDocs(docs: Doc[], sort: Doc | undefined): Doc[] {
 export function project(docs: Doc[], projection: Doc | undefined): Doc[] {
   if (!projection || Object.keys(projection).length === 0) return docs;
   try {
-    return new Query({}).find(docs, projection).all() as Doc[];
+    return new Query({}, BASE_OPTIONS).find(docs, projection).all() as Doc[];
   } catch (e) {
     throw new MongoCommandError('BadValue', e instanceof Error ? e.message : String(e));
   }

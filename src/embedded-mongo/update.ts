@@ -7,6 +7,7 @@ import { ObjectId } from 'bson';
 import type { Doc } from './compare.js';
 import { canonicalKey, cloneDoc, isPlainObject, setPath } from './compare.js';
 import { MongoCommandError } from './errors.js';
+import { BASE_OPTIONS } from './mingo-options.js';
 
 type UpdateSpec = Doc | Doc[];
 
@@ -45,8 +46,8 @@ function applyOperators(doc: Doc, u: Doc, arrayFilters: Doc[] | undefined, filte
     if (!k.startsWith('$')) throw new MongoCommandError('FailedToParse', `Unknown modifier: ${k}. Expected a valid update modifier or pipeline-style update specified as an array`);
   }
   try {
-    if (Object.keys(rest).length) mingoUpdate(doc, rest, arrayFilters, filter, { cloneMode: 'deep' });
-    if (insert && isPlainObject($setOnInsert)) mingoUpdate(doc, { $set: $setOnInsert }, arrayFilters, filter, { cloneMode: 'deep' });
+    if (Object.keys(rest).length) mingoUpdate(doc, rest, arrayFilters, filter, { cloneMode: 'deep', queryOptions: BASE_OPTIONS });
+    if (insert && isPlainObject($setOnInsert)) mingoUpdate(doc, { $set: $setOnInsert }, arrayFilters, filter, { cloneMode: 'deep', queryOptions: BASE_OPTIONS });
   } catch (e) {
     if (e instanceof MongoCommandError) throw e;
     const message = e instanceof Error ? e.message : String(e);
@@ -57,7 +58,7 @@ function applyOperators(doc: Doc, u: Doc, arrayFilters: Doc[] | undefined, filte
 
 function applyPipeline(doc: Doc, pipeline: Doc[]): Doc {
   try {
-    const out = new Aggregator(pipeline).run([doc]);
+    const out = new Aggregator(pipeline, BASE_OPTIONS).run([doc]);
     return (out[0] as Doc | undefined) ?? doc;
   } catch (e) {
     throw new MongoCommandError('BadValue', e instanceof Error ? e.message : String(e));

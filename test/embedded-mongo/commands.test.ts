@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Long, ObjectId } from 'mongodb';
 import type { Collection, Db, Document } from 'mongodb';
-import { openTestServer } from './helpers.js';
+import { externalServer, openTestServer } from './helpers.js';
 import type { TestServer } from './helpers.js';
 
 let server: TestServer;
@@ -204,6 +204,20 @@ describe('insert and find', () => {
     expect(await db.collection('aggmany').aggregate([{ $project: { _id: 0, i: 1 } }]).toArray()).toHaveLength(150);
     const stored = await coll.findOne({ _id: 1 } as Document);
     expect(stored?.tags).toEqual(['a', 'b']);
+  });
+
+  it('aggregates with $lookup across collections of the same database', async () => {
+    await db.collection('cities').insertMany([{ _id: 'Oslo', country: 'NO' }, { _id: 'Rome', country: 'IT' }] as Document[]);
+    const joined = await coll
+      .aggregate([{ $match: { _id: { $in: [1, 2] } } }, { $lookup: { from: 'cities', localField: 'address.city', foreignField: '_id', as: 'city' } }, { $sort: { _id: 1 } }, { $project: { _id: 1, country: { $first: '$city.country' } } }])
+      .toArray();
+    expect(joined).toEqual([{ _id: 1, country: 'NO' }, { _id: 2, country: 'IT' }]);
+    expect(await coll.findOne({ _id: 1 } as Document)).not.toHaveProperty('city');
+  });
+
+  it.skipIf(externalServer)('refuses server-side JavaScript ($where)', async () => {
+    await expect(coll.find({ $where: 'this.age > 30' }).toArray()).rejects.toHaveProperty('code');
+    expect((await db.command({ ping: 1 })).ok).toBe(1);
   });
 });
 

@@ -3,6 +3,7 @@ import { Aggregator } from 'mingo';
 import type { Doc } from '../compare.js';
 import { canonicalKey, cloneDoc, isPlainObject, valuesAtPath } from '../compare.js';
 import { MongoCommandError } from '../errors.js';
+import { aggregationOptions } from '../mingo-options.js';
 import { asDoc, compileFilter, findDocs, project } from '../query.js';
 import type { CommandHandler } from './context.js';
 import { collectionName, optionalNumber } from './context.js';
@@ -72,7 +73,8 @@ const aggregate: CommandHandler = (cmd, ctx) => {
   }
   let out: Doc[];
   try {
-    out = stages.length ? (new Aggregator(stages).run(input) as Doc[]) : input;
+    const resolve = (from: string): Doc[] => [...(ctx.engine.getCollection(ctx.db, from)?.docs.values() ?? [])];
+    out = stages.length ? (new Aggregator(stages, aggregationOptions(resolve)).run(input) as Doc[]) : input;
   } catch (e) {
     throw new MongoCommandError('BadValue', e instanceof Error ? e.message : String(e));
   }

@@ -10,6 +10,7 @@ import { Query } from 'mingo';
 import { canonicalKey, renderValue, valuesAtPath } from '../compare.js';
 import type { Doc } from '../compare.js';
 import { MongoCommandError } from '../errors.js';
+import { BASE_OPTIONS } from '../mingo-options.js';
 
 export interface IndexSpec {
   v?: number;
@@ -74,7 +75,7 @@ export class HashIndex implements IndexAccess {
   constructor(readonly spec: IndexSpec) {
     this.fields = Object.keys(spec.key);
     this.unique = spec.unique === true;
-    this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression) : undefined;
+    this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, BASE_OPTIONS) : undefined;
     this.servesEquality = !spec.sparse && !this.partial;
   }
 
