@@ -28,8 +28,15 @@ export interface EmbeddedMongo {
   uri: string;
   host: string;
   port: number;
+  /** Counters for diagnostics and tests (journal: only with a data directory). */
+  stats(): EmbeddedMongoStats;
   /** Closes every client connection, then the journal (all acknowledged writes are on disk). */
   close(): Promise<void>;
+}
+
+export interface EmbeddedMongoStats {
+  connections: number;
+  journal?: { records: number; flushes: number; generation: number; journalBytes: number };
 }
 
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
@@ -55,6 +62,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     uri: `mongodb://${uriHost}:${bound.port}/`,
     host: bound.host,
     port: bound.port,
+    stats: () => ({ connections: server.connectionCount, journal: journal?.stats() }),
     close() {
       closing ??= (async () => {
         await server.close();

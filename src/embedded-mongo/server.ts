@@ -27,6 +27,10 @@ export class WireServer {
     this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
   }
 
+  get connectionCount(): number {
+    return this.sockets.size;
+  }
+
   listen(port: number, host: string): Promise<{ port: number; host: string }> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);

@@ -149,6 +149,27 @@ describe('insert and find', () => {
     await expect(nums.insertOne({ _id: Long.fromNumber(42) } as Document)).rejects.toMatchObject({ code: 11000 });
   });
 
+  it('sorts mixed types in BSON order', async () => {
+    const mixed = db.collection('mixed');
+    const oid = new ObjectId();
+    const when = new Date(0);
+    await mixed.insertMany([
+      { _id: 1, v: 'str' },
+      { _id: 2, v: when },
+      { _id: 3, v: true },
+      { _id: 4, v: oid },
+      { _id: 5, v: 10 },
+      { _id: 6, v: null },
+      { _id: 7, v: { a: 1 } },
+      { _id: 8 },
+      { _id: 9, v: 2.5 },
+    ] as Document[]);
+    const asc = (await mixed.find({}).sort({ v: 1, _id: 1 }).toArray()).map((d) => d._id);
+    expect(asc).toEqual([6, 8, 9, 5, 1, 7, 4, 3, 2]);
+    const desc = (await mixed.find({}).sort({ v: -1, _id: 1 }).toArray()).map((d) => d._id);
+    expect(desc).toEqual([2, 3, 4, 7, 1, 5, 9, 6, 8]);
+  });
+
   it('pages a cursor past the first batch of 101 and kills cursors', async () => {
     const many = db.collection('many');
     await many.insertMany(Array.from({ length: 250 }, (_, i) => ({ _id: i, i })) as Document[]);

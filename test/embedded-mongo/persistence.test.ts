@@ -78,6 +78,24 @@ describe.skipIf(externalServer)('durability (embedded server only)', () => {
     await second.close();
   });
 
+  it('group commit: concurrent writers share fsyncs', async () => {
+    const dir = tempDir();
+    await withServer(dir, async (client, s) => {
+      const c = client.db('emb_group').collection('g');
+      await c.insertOne({ warm: true });
+      const before = s.stats().journal;
+      await Promise.all(Array.from({ length: 200 }, (_, i) => c.insertOne({ i })));
+      const after = s.stats().journal;
+      expect(before).toBeDefined();
+      expect(after).toBeDefined();
+      const records = (after?.records ?? 0) - (before?.records ?? 0);
+      const flushes = (after?.flushes ?? 0) - (before?.flushes ?? 0);
+      expect(records).toBe(200);
+      expect(flushes).toBeGreaterThan(0);
+      expect(flushes).toBeLessThan(records / 2);
+    });
+  });
+
   it('compacts the journal so disk use follows live data, and restarts from the snapshot', async () => {
     const dir = tempDir();
     const logs: string[] = [];

@@ -91,6 +91,8 @@ export class Journal {
   /** While a compaction switches files, flushes wait so no record lands in the old journal. */
   private switching = false;
   private unlock: (() => void) | undefined;
+  private flushes = 0;
+  private records = 0;
   private readonly threshold: number;
   private readonly log: (message: string) => void;
 
@@ -120,6 +122,11 @@ export class Journal {
 
   get generation(): number {
     return this.gen;
+  }
+
+  /** Records appended and write+fdatasync rounds since start (group commit: flushes ≤ records). */
+  stats(): { records: number; flushes: number; generation: number; journalBytes: number } {
+    return { records: this.records, flushes: this.flushes, generation: this.gen, journalBytes: this.journalBytes };
   }
 
   private async load(): Promise<void> {
@@ -160,6 +167,7 @@ export class Journal {
     if (this.closed) throw new Error('journal is closed');
     const buf = frameRecord(record);
     this.pending.push(buf);
+    this.records++;
   }
 
   /** Resolves when every record appended so far is durable. */
@@ -184,6 +192,7 @@ export class Journal {
       await fd.write(data, 0, data.length);
       await fd.datasync();
       this.journalBytes += data.length;
+      this.flushes++;
     })().then(
       () => this.afterFlush(done, undefined),
       (err: unknown) => this.afterFlush(done, err),
