@@ -3,10 +3,11 @@
  * and the access paths a query can use (`candidates`). Every mutation validates all unique
  * constraints before changing anything, so a single-document write is all-or-nothing.
  */
-import { canonicalKey, isPlainObject } from '../compare.js';
+import { canonicalKey } from '../compare.js';
 import type { Doc } from '../compare.js';
 import { MongoCommandError } from '../errors.js';
-import { HashIndex, duplicateKeyError, tupleKey } from './indexes.js';
+import { HashIndex, duplicateKeyError } from './indexes.js';
+import { executePath, planQuery } from './planner.js';
 import type { IndexAccess, IndexEntry, IndexSpec } from './indexes.js';
 
 export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
@@ -38,48 +39,11 @@ export class Collection {
   }
 
   /**
-   * Documents that may match `filter` (callers still test the filter): a direct `_id` lookup, an
-   * equality probe on an index whose every field is fixed by the filter, or a full scan.
+   * Documents that may match `filter` (callers still test the filter), from the access path the
+   * planner picks: a direct `_id` lookup, an equality probe on an index, or a full scan.
    */
   candidates(filter: Doc): Iterable<Doc> {
-    const idEq = equalityValue(filter, '_id');
-    if (idEq.found) {
-      const d = this.docs.get(canonicalKey(idEq.value));
-      return d ? [d] : [];
-    }
-    const idIn = inValues(filter, '_id');
-    if (idIn) {
-      const out: Doc[] = [];
-      const seen = new Set<string>();
-      for (const v of idIn) {
-        const k = canonicalKey(v);
-        const d = seen.has(k) ? undefined : this.docs.get(k);
-        seen.add(k);
-        if (d) out.push(d);
-      }
-      return out;
-    }
-    for (const index of this.indexes.values()) {
-      if (!index.servesEquality) continue;
-      const values: unknown[] = [];
-      let ok = true;
-      for (const f of index.fields) {
-        const eq = equalityValue(filter, f);
-        if (!eq.found || !isScalar(eq.value)) {
-          ok = false;
-          break;
-        }
-        values.push(eq.value);
-      }
-      if (!ok) continue;
-      const out: Doc[] = [];
-      for (const id of index.lookup(tupleKey(values))) {
-        const d = this.docs.get(id);
-        if (d) out.push(d);
-      }
-      return out;
-    }
-    return this.docs.values();
+    return executePath(this, planQuery(this, filter));
   }
 
   /** Inserts a document (which must have `_id`). Throws E11000 on a duplicate. */
@@ -162,46 +126,4 @@ export class Collection {
     }
     return out;
   }
-}
-
-/** The values of `{ field: { $in: [scalars] } }` (no regexes, arrays or documents), if present. */
-function inValues(filter: Doc, field: string): unknown[] | undefined {
-  const v: unknown = filter[field];
-  if (!isPlainObject(v) || Object.keys(v).length !== 1 || !Array.isArray(v.$in)) return undefined;
-  const values = v.$in as unknown[];
-  return values.every((x) => isScalar(x) || x === null) && !values.includes(null) ? values : undefined;
-}
-
-function isScalar(v: unknown): boolean {
-  return v !== null && v !== undefined && !Array.isArray(v) && !isPlainObject(v) && !(v instanceof RegExp);
-}
-
-/**
- * The value a filter pins `field` to by plain equality (`{f: v}`, `{f: {$eq: v}}`, inside `$and`),
- * if any. Values that are operator documents or regexes are not equalities.
- */
-export function equalityValue(filter: Doc, field: string): { found: boolean; value?: unknown } {
-  if (Object.prototype.hasOwnProperty.call(filter, field)) {
-    const v: unknown = filter[field];
-    if (isPlainObject(v)) {
-      const keys = Object.keys(v);
-      if (keys.length > 0 && keys.every((k) => k.startsWith('$'))) {
-        if (keys.length === 1 && keys[0] === '$eq') return { found: true, value: v.$eq };
-        return { found: false };
-      }
-      return { found: true, value: v };
-    }
-    if (v instanceof RegExp) return { found: false };
-    return { found: true, value: v };
-  }
-  const and: unknown = filter.$and;
-  if (Array.isArray(and)) {
-    for (const clause of and) {
-      if (isPlainObject(clause)) {
-        const r = equalityValue(clause, field);
-        if (r.found) return r;
-      }
-    }
-  }
-  return { found: false };
 }
