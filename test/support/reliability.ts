@@ -41,7 +41,7 @@ export interface Answer {
 /** One HTTP request that never throws: a transport failure is an Answer with status 0. */
 export async function send(
   url: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array; timeoutMs?: number } = {},
+  init: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {},
 ): Promise<Answer> {
   const started = performance.now();
   try {
