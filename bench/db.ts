@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { Collection } from 'mongodb';
 import { startEmbeddedMongo } from '../src/embedded-mongo/index.js';
+import type { EmbeddedMongo } from '../src/embedded-mongo/index.js';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 2000);
 const CONCURRENCY = [1, 32];
@@ -44,37 +45,48 @@ async function runFor(coll: Collection<BenchDoc>, op: Op, concurrency: number): 
   return count / ((performance.now() - started) / 1000);
 }
 
-async function benchMode(label: string, dataDir: string | undefined): Promise<Map<string, number[]>> {
+interface Target {
+  label: string;
+  server: EmbeddedMongo;
+  client: MongoClient;
+  results: Map<string, number[]>;
+}
+
+async function openTarget(label: string, dataDir: string | undefined): Promise<Target> {
   const server = await startEmbeddedMongo({ dataDir, log: () => undefined });
   const client = new MongoClient(server.uri, { maxPoolSize: 64 });
-  const results = new Map<string, number[]>();
-  try {
-    await client.connect();
-    for (const concurrency of CONCURRENCY) {
-      const db = client.db(`bench_${concurrency}`);
-      await db.dropDatabase();
-      const coll = db.collection<BenchDoc>('docs');
-      for (const [name, op] of ops) {
+  await client.connect();
+  return { label, server, client, results: new Map() };
+}
+
+/**
+ * Runs every cell for both targets back to back (memory, then data directory), so that whatever
+ * else the machine is doing affects both columns alike.
+ */
+async function benchAll(targets: Target[]): Promise<void> {
+  for (const concurrency of CONCURRENCY) {
+    for (const t of targets) await t.client.db(`bench_${concurrency}`).dropDatabase();
+    for (const [name, op] of ops) {
+      for (const t of targets) {
+        const coll = t.client.db(`bench_${concurrency}`).collection<BenchDoc>('docs');
         // Warm up the connection pool and JIT.
         await Promise.all(Array.from({ length: concurrency }, (_, w) => op(coll, w, -1 - w)));
         const rate = await runFor(coll, op, concurrency);
-        const row = results.get(name) ?? [];
+        const row = t.results.get(name) ?? [];
         row.push(rate);
-        results.set(name, row);
-        process.stderr.write(`${label} ${name} x${concurrency}: ${Math.round(rate)} op/s\n`);
+        t.results.set(name, row);
+        process.stderr.write(`${t.label} ${name} x${concurrency}: ${Math.round(rate)} op/s\n`);
       }
     }
-  } finally {
-    await client.close();
-    await server.close();
   }
-  return results;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-db-'));
+const targets = [await openTarget('memory', undefined), await openTarget('dataDir', dir)];
 try {
-  const memory = await benchMode('memory', undefined);
-  const disk = await benchMode('dataDir', dir);
+  await benchAll(targets);
+  const memory = targets[0].results;
+  const disk = targets[1].results;
   const header = ['operation', ...CONCURRENCY.map((c) => `memory x${c}`), ...CONCURRENCY.map((c) => `dataDir x${c}`)];
   const rows = ops.map(([name]) => [name, ...(memory.get(name) ?? []), ...(disk.get(name) ?? [])].map((v) => (typeof v === 'number' ? String(Math.round(v)) : v)));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -88,5 +100,9 @@ try {
   const ratio = upMem > 0 ? upDisk / upMem : 0;
   console.log(`\nupsert x32 with dataDir / in memory = ${ratio.toFixed(2)} (floor 0.50: ${ratio >= 0.5 ? 'met' : 'NOT met'})`);
 } finally {
+  for (const t of targets) {
+    await t.client.close();
+    await t.server.close();
+  }
   rmSync(dir, { recursive: true, force: true });
 }
