@@ -78,7 +78,8 @@ export interface FindOptions {
 export function findDocs(coll: Collection | undefined, opts: FindOptions): Doc[] {
   if (!coll) return [];
   const filter = opts.filter ?? {};
-  const match = compileFilter(filter);
+  // `{ _id: <scalar> }` is answered exactly by the direct lookup: no need to run the matcher.
+  const match = isPureIdEquality(filter) ? () => true : compileFilter(filter);
   const skip = Math.max(0, opts.skip ?? 0);
   const limit = Math.abs(opts.limit ?? 0);
   const hasSort = !!opts.sort && Object.keys(opts.sort).length > 0;
@@ -94,4 +95,11 @@ export function findDocs(coll: Collection | undefined, opts: FindOptions): Doc[]
   const sorted = hasSort ? sortDocs(out, opts.sort) : out;
   const end = limit > 0 ? skip + limit : undefined;
   return skip || end !== undefined ? sorted.slice(skip, end) : sorted;
+}
+
+function isPureIdEquality(filter: Doc): boolean {
+  const keys = Object.keys(filter);
+  if (keys.length !== 1 || keys[0] !== '_id') return false;
+  const v: unknown = filter._id;
+  return v !== null && v !== undefined && !Array.isArray(v) && !isPlainObject(v) && !(v instanceof RegExp);
 }

@@ -92,6 +92,7 @@ export class Journal {
   private switching = false;
   private unlock: (() => void) | undefined;
   private flushes = 0;
+  private flushScheduled = false;
   private records = 0;
   private readonly threshold: number;
   private readonly log: (message: string) => void;
@@ -175,8 +176,21 @@ export class Journal {
     if (this.pending.length === 0) return this.inflight ?? Promise.resolve();
     if (!this.next) this.next = deferred();
     const waiting = this.next.promise;
-    if (!this.inflight && !this.switching) this.flush();
+    this.scheduleFlush();
     return waiting;
+  }
+
+  /**
+   * Starts the next write+fdatasync one event-loop turn later, so that every request that arrived in
+   * the same I/O phase joins the batch (instead of a batch of 1 followed by a batch of the rest).
+   */
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.inflight || this.switching) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      if (!this.inflight && !this.switching && this.pending.length > 0 && this.next) this.flush();
+    });
   }
 
   private flush(): void {
@@ -212,7 +226,7 @@ export class Journal {
           this.compaction = undefined;
         });
     }
-    if (this.pending.length > 0 && this.next && !this.switching) this.flush();
+    if (this.pending.length > 0 && this.next) this.scheduleFlush();
   }
 
   private shouldCompact(): boolean {
@@ -245,7 +259,7 @@ export class Journal {
       this.journalBytes = 0;
     } finally {
       this.switching = false;
-      if (this.pending.length > 0 && this.next && !this.inflight) this.flush();
+      if (this.pending.length > 0 && this.next) this.scheduleFlush();
     }
     await oldFd?.close();
     fsyncDir(this.dir);
