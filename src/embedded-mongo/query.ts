@@ -40,6 +40,10 @@ function sortKey(doc: Doc, path: string, dir: number): unknown {
 /** Sorts in place by a MongoDB sort spec (stable, BSON comparison order). */
 export function sortDocs(docs: Doc[], sort: Doc | undefined): Doc[] {
   if (!sort) return docs;
+  if (Object.prototype.hasOwnProperty.call(sort, '$natural')) {
+    // Natural order is insertion order; -1 walks it backwards.
+    return Number(sort.$natural) === -1 ? docs.reverse() : docs;
+  }
   const fields = Object.entries(sort).map(([path, d]): [string, number] => {
     const dir = Number(d);
     if (dir !== 1 && dir !== -1) throw new MongoCommandError('BadValue', `bad sort specification for ${path}`);

@@ -132,6 +132,8 @@ describe('insert and find', () => {
     expect(page.map((d) => d._id)).toEqual([4, 1]);
     const projected = await coll.find({ _id: 1 } as Document, { projection: { name: 1, _id: 0 } }).toArray();
     expect(projected).toEqual([{ name: 'ann' }]);
+    const natural = await coll.find({}).sort({ $natural: -1 }).toArray();
+    expect(natural.map((d) => d._id)).toEqual([4, 3, 2, 1]);
     const excluded = await coll.findOne({ _id: 1 } as Document, { projection: { tags: 0, address: 0 } });
     expect(excluded).toEqual({ _id: 1, name: 'ann', age: 31 });
   });
