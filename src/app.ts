@@ -5,7 +5,29 @@ import type { ApiKeys } from './auth/credentials.js';
 import { createGraphQLHandler, GRAPHQL_PATH, MAX_BODY_BYTES } from './graphql/yoga.js';
 import type { PortalService } from './portals/service.js';
 import { INTERNAL_ERROR, problem, problemForError, sendProblem } from './rest/problem.js';
+import { buildOpenApiDocument } from './rest/openapi.js';
 import { restRoutes } from './rest/routes.js';
+import { storefrontRoutes } from './rest/storefront-routes.js';
+import { WriteBudget } from './limits/write-budget.js';
+
+/** The knobs of the HTTP shell, from the configuration (see config.ts for their meaning). */
+export interface AppSettings {
+  writesPerMinute: number;
+  graphiql: boolean;
+  introspection: boolean;
+  hideFieldSuggestions: boolean;
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+}
+
+export const DEFAULT_APP_SETTINGS: AppSettings = {
+  writesPerMinute: 1000,
+  graphiql: true,
+  introspection: true,
+  hideFieldSuggestions: false,
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+};
 
 export interface AppOptions {
   schema: GraphQLSchema;
@@ -15,6 +37,7 @@ export interface AppOptions {
   databaseReady: () => Promise<boolean>;
   graphiqlApiKey?: string;
   logger?: FastifyServerOptions['logger'];
+  settings?: Partial<AppSettings>;
 }
 
 /** Fastify's own client errors, by code, that we answer with a problem body of the same status. */
@@ -27,10 +50,16 @@ const CLIENT_ERROR_DETAILS: Record<string, string> = {
 };
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const settings = { ...DEFAULT_APP_SETTINGS, ...options.settings };
+  const writeBudget = new WriteBudget(settings.writesPerMinute);
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: MAX_BODY_BYTES,
     routerOptions: { ignoreTrailingSlash: true },
+    // Slow or stalled clients are cut off: whole request, headers, and idle keep-alive sockets.
+    requestTimeout: settings.requestTimeoutMs,
+    http: { headersTimeout: settings.headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, settings.headersTimeoutMs) },
+    keepAliveTimeout: 5000,
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -48,6 +77,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sendProblem(reply, problem(404, `No resource at ${request.method} ${request.url.split('?')[0]}.`)),
   );
 
+  const openApiDocument = buildOpenApiDocument();
+  app.get('/openapi.json', async () => openApiDocument);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const ready = await options.databaseReady().catch(() => false);
@@ -59,13 +90,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     schema: options.schema,
     portals: options.portals,
     apiKeys: options.apiKeys,
+    writeBudget,
   });
+  await app.register(storefrontRoutes, { portals: options.portals });
 
   const yoga = createGraphQLHandler({
     schema: options.schema,
     portals: options.portals,
     apiKeys: options.apiKeys,
     logger: app.log,
+    writeBudget,
+    graphiql: settings.graphiql,
+    introspection: settings.introspection,
+    hideFieldSuggestions: settings.hideFieldSuggestions,
     graphiqlApiKey: options.graphiqlApiKey,
   });
   // Yoga reads and limits the body itself, so this scope leaves every content type unparsed.

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().min(1).max(600_000);
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const apiKeys = z
   .string()
@@ -49,6 +50,14 @@ const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** How long a request waits for the database before it is answered 503. */
   DB_TIMEOUT_MS: positiveMs.default(3000),
+  /** Writes per organization per minute, both doors together; 0 turns the limit off. */
+  RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(1000),
+  GRAPHIQL: flag.default(true),
+  GRAPHQL_INTROSPECTION: flag.default(true),
+  /** A client must send its whole request within this; a stalled one is cut off. */
+  REQUEST_TIMEOUT_MS: positiveMs.default(30_000),
+  /** A client must send its request headers within this. */
+  HEADERS_TIMEOUT_MS: positiveMs.default(10_000),
 });
 
 export interface Config {
@@ -62,6 +71,11 @@ export interface Config {
   logLevel: string;
   nodeEnv: 'development' | 'production' | 'test';
   dbTimeoutMs: number;
+  writesPerMinute: number;
+  graphiql: boolean;
+  introspection: boolean;
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -78,6 +92,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && !e.API_KEYS) {
     throw new ConfigError('Invalid configuration:\n  API_KEYS: is required when NODE_ENV=production');
   }
+  if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('Invalid configuration:\n  HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -88,5 +105,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,
     dbTimeoutMs: e.DB_TIMEOUT_MS,
+    writesPerMinute: e.RATE_LIMIT,
+    graphiql: e.GRAPHIQL,
+    introspection: e.GRAPHQL_INTROSPECTION,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
   };
 }

@@ -24,6 +24,14 @@ async function main(): Promise<void> {
     databaseReady: database.ping,
     graphiqlApiKey: devKey,
     logger: { level: config.logLevel },
+    settings: {
+      writesPerMinute: config.writesPerMinute,
+      graphiql: config.graphiql,
+      introspection: config.introspection,
+      hideFieldSuggestions: config.nodeEnv === 'production',
+      requestTimeoutMs: config.requestTimeoutMs,
+      headersTimeoutMs: config.headersTimeoutMs,
+    },
   });
   const address = await app.listen({ port: config.port, host: config.host });
   if (devKey) {

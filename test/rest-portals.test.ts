@@ -293,14 +293,20 @@ describe('HTTP errors', () => {
     expect(collection.headers.get('allow')).toBe('GET, POST, HEAD');
   });
 
-  it('answers 415 for a body that is not JSON', async () => {
-    const res = await service.rest('PUT', '/billing-portals/not-json', {
-      rawBody: 'name=x',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
-    expect(res.status).toBe(415);
-    expect(res.body).toMatchObject({ status: 415, title: 'Unsupported Media Type' });
-  });
+  it.each([['application/x-www-form-urlencoded'], ['text/plain'], ['application/xml'], [undefined]])(
+    'answers 415 for a body sent as %s, and stores nothing',
+    async (contentType) => {
+      for (const [method, path] of [['PUT', '/billing-portals/not-json'], ['POST', '/billing-portals']]) {
+        const res = await service.rest(method, path, {
+          rawBody: JSON.stringify(portalBody()),
+          headers: contentType ? { 'content-type': contentType } : {},
+        });
+        expect(res.status, `${method} ${path}`).toBe(415);
+        expect(res.body).toMatchObject({ status: 415, title: 'Unsupported Media Type' });
+      }
+      expect(await service.portals.countDocuments({ id: 'not-json' })).toBe(0);
+    },
+  );
 
   it('answers 400 for malformed JSON and for an empty body', async () => {
     const malformed = await service.rest('PUT', '/billing-portals/bad-json', {

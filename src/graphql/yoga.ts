@@ -7,7 +7,9 @@ import { presentedKey, type ApiKeys } from '../auth/credentials.js';
 import { DatabaseUnavailableError } from '../portals/errors.js';
 import type { PortalService } from '../portals/service.js';
 import type { GraphQLContext } from '../schema/context.js';
+import type { WriteBudget } from '../limits/write-budget.js';
 import { GRAPHIQL_EXAMPLE_OPERATIONS } from './graphiql.js';
+import { queryLimits, withoutIntrospection, writeBudgetPlugin } from './plugins.js';
 
 export const GRAPHQL_PATH = '/graphql';
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -17,6 +19,11 @@ export interface YogaOptions {
   portals: PortalService;
   apiKeys: ApiKeys;
   logger: FastifyBaseLogger;
+  writeBudget: WriteBudget;
+  graphiql: boolean;
+  introspection: boolean;
+  /** "Did you mean …?" hints reveal the schema; production hides them. */
+  hideFieldSuggestions: boolean;
   /** Pre-filled in GraphiQL's headers so a newcomer can run the examples at once. */
   graphiqlApiKey?: string;
 }
@@ -39,11 +46,17 @@ export function createGraphQLHandler(options: YogaOptions) {
       error: (...args) => logger.error(args),
     },
     renderGraphiQL,
-    graphiql: {
+    graphiql: options.graphiql && {
       title: 'Billing portals · GraphiQL',
       defaultQuery: GRAPHIQL_EXAMPLE_OPERATIONS,
       headers: options.graphiqlApiKey ? JSON.stringify({ 'REB-APIKEY': options.graphiqlApiKey }, null, 2) : undefined,
     },
+    batching: false,
+    plugins: [
+      queryLimits({ hideFieldSuggestions: options.hideFieldSuggestions }),
+      ...(options.introspection ? [] : [withoutIntrospection()]),
+      writeBudgetPlugin(options.writeBudget),
+    ],
     maskedErrors: {
       maskError(error, message, isDev) {
         const original = error instanceof GraphQLError ? error.originalError : error;

@@ -37,6 +37,17 @@ export class PortalService {
     return this.store.findBySlug(organizationId, slug);
   }
 
+  /** The public storefront view's portal: active, by slug, within an organization. */
+  getPublic(organizationId: string, slug: string): Promise<Portal | null> {
+    return this.store.findActiveBySlug(organizationId, slug);
+  }
+
+  /** The public storefront view's portal on a custom domain (a request's Host). */
+  getPublicOnDomain(host: string, slug: string): Promise<Portal | null> {
+    const domain = host.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
+    return this.store.findActiveOnDomain(domain, slug);
+  }
+
   async delete(organizationId: string, id: string): Promise<void> {
     const deleted = isPortalId(id) && (await this.store.delete(organizationId, id));
     if (!deleted) throw new NotFoundError(id);

@@ -33,6 +33,13 @@ export interface PortalDocument extends Portal {
 }
 
 export const COLLECTION_NAME = 'billingPortals';
+/** Which organization a custom domain belongs to: one document per domain. */
+export const DOMAIN_COLLECTION_NAME = 'customDomains';
+
+export interface DomainClaim {
+  _id: string;
+  organizationId: string;
+}
 
 const SLUG_INDEX = 'organizationId_slug';
 const INDEXES: IndexDescription[] = [
@@ -44,6 +51,8 @@ const INDEXES: IndexDescription[] = [
     key: { organizationId: 1, 'lookup.websiteId': 1, createdTime: -1, id: -1 },
     name: 'organizationId_websiteId_createdTime_id',
   },
+  // Whether an organization still serves a portal on a domain (see claimDomain).
+  { key: { organizationId: 1, customDomain: 1 }, name: 'organizationId_customDomain' },
 ];
 
 /** Never send storage-only fields back. */
@@ -64,10 +73,13 @@ export interface PortalKeyset {
 }
 
 export class PortalStore {
-  constructor(private readonly collection: Collection<PortalDocument>) {}
+  constructor(
+    private readonly collection: Collection<PortalDocument>,
+    private readonly domains: Collection<DomainClaim>,
+  ) {}
 
   static fromDb(db: Db): PortalStore {
-    return new PortalStore(db.collection<PortalDocument>(COLLECTION_NAME));
+    return new PortalStore(db.collection<PortalDocument>(COLLECTION_NAME), db.collection<DomainClaim>(DOMAIN_COLLECTION_NAME));
   }
 
   async ensureIndexes(): Promise<void> {
@@ -76,6 +88,7 @@ export class PortalStore {
 
   /** Full replacement of a portal by id, creating it if absent; `createdTime` survives an update. */
   async upsert(organizationId: string, id: string, fields: PortalFields, now: Date): Promise<{ portal: Portal; created: boolean }> {
+    if (fields.customDomain) await this.claimDomain(organizationId, fields.customDomain);
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await guard(() =>
@@ -100,6 +113,7 @@ export class PortalStore {
 
   async insert(organizationId: string, id: string, fields: PortalFields, now: Date): Promise<Portal> {
     const portal: Portal = { id, organizationId, ...fields, createdTime: now, updatedTime: now };
+    if (fields.customDomain) await this.claimDomain(organizationId, fields.customDomain);
     try {
       await guard(() => this.collection.insertOne({ ...portal, lookup: lookupOf(fields) }));
     } catch (error) {
@@ -116,6 +130,56 @@ export class PortalStore {
     return guard(() =>
       this.collection.findOne({ organizationId, 'lookup.slug': slug.toLowerCase() }, { projection: PORTAL_PROJECTION }),
     );
+  }
+
+  /** An active portal by slug, for the public storefront. */
+  findActiveBySlug(organizationId: string, slug: string): Promise<Portal | null> {
+    return guard(() =>
+      this.collection.findOne(
+        { organizationId, 'lookup.slug': slug.toLowerCase(), status: 'active' },
+        { projection: PORTAL_PROJECTION },
+      ),
+    );
+  }
+
+  /** An active portal served on a custom domain, found through the organization that owns the domain. */
+  async findActiveOnDomain(domain: string, slug: string): Promise<Portal | null> {
+    const claim = await guard(() => this.domains.findOne({ _id: domain }));
+    if (!claim) return null;
+    return guard(() =>
+      this.collection.findOne(
+        { organizationId: claim.organizationId, 'lookup.slug': slug.toLowerCase(), customDomain: domain, status: 'active' },
+        { projection: PORTAL_PROJECTION },
+      ),
+    );
+  }
+
+  /**
+   * Makes `domain` the organization's, unless another organization owns it and still has a portal on
+   * it (then: ValidationError on customDomain). A domain no portal uses any more passes to the next
+   * organization that asks.
+   */
+  private async claimDomain(organizationId: string, domain: string): Promise<void> {
+    const claim = await guard(() =>
+      this.domains
+        .findOneAndUpdate({ _id: domain }, { $setOnInsert: { organizationId } }, { upsert: true, returnDocument: 'after' })
+        .catch((error: unknown) => {
+          // Two first claims raced; the loser reads the winner's.
+          if (isDuplicateKey(error)) return this.domains.findOne({ _id: domain });
+          throw error;
+        }),
+    );
+    if (!claim || claim.organizationId === organizationId) return;
+    const stillUsed = await guard(() =>
+      this.collection.countDocuments({ organizationId: claim.organizationId, customDomain: domain }, { limit: 1 }),
+    );
+    if (stillUsed === 0) {
+      const moved = await guard(() =>
+        this.domains.updateOne({ _id: domain, organizationId: claim.organizationId }, { $set: { organizationId } }),
+      );
+      if (moved.modifiedCount === 1) return;
+    }
+    throw new ValidationError([{ field: 'customDomain', message: 'is already used by another organization' }]);
   }
 
   async delete(organizationId: string, id: string): Promise<boolean> {

@@ -11,17 +11,15 @@ declare module 'fastify' {
 }
 
 export function authenticator(apiKeys: ApiKeys) {
-  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
     const organizationId = apiKeys.organizationOf(presentedKey({ get: (name) => request.headers[name] }));
     if (organizationId === undefined) {
       reply.header('WWW-Authenticate', 'Bearer');
-      await sendProblem(reply, problem(401, 'A valid API key is required in REB-APIKEY or Authorization: Bearer.'));
-      return;
+      return sendProblem(reply, problem(401, 'A valid API key is required in REB-APIKEY or Authorization: Bearer.'));
     }
     const pathOrganization = (request.params as { organizationId?: string }).organizationId;
     if (pathOrganization !== undefined && pathOrganization !== organizationId) {
-      await sendProblem(reply, problem(403, 'This API key does not belong to the organization in the path.'));
-      return;
+      return sendProblem(reply, problem(403, 'This API key does not belong to the organization in the path.'));
     }
     request.organizationId = organizationId;
   };

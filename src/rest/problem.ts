@@ -3,15 +3,24 @@
  * becomes a masked 500.
  */
 import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { DatabaseUnavailableError, DomainError, NotFoundError, ValidationError, type InvalidField } from '../portals/errors.js';
 
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  invalidFields?: InvalidField[];
-}
+/** RFC 9457 problem details, as every REST error body is; /openapi.json documents it. */
+export const problemSchema = z
+  .strictObject({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int().min(400).max(599),
+    detail: z.string(),
+    invalidFields: z
+      .array(z.strictObject({ field: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: 'On 400 and 422: one entry per problem, with the dot path of the field.' }),
+  })
+  .meta({ description: 'RFC 9457 problem details.' });
+
+export type Problem = z.infer<typeof problemSchema>;
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',

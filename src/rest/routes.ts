@@ -8,6 +8,7 @@ import type { ApiKeys } from '../auth/credentials.js';
 import { ValidationError } from '../portals/errors.js';
 import { parsePortalWrite, READ_ONLY_FIELDS } from '../portals/model.js';
 import type { PortalService } from '../portals/service.js';
+import { RATE_LIMITED_DETAIL, rateLimitHeaders, type WriteBudget } from '../limits/write-budget.js';
 import { authenticator } from './authenticate.js';
 import { parseListParameters } from './list-params.js';
 import { prepareUpsertOperation } from './portal-operation.js';
@@ -18,6 +19,7 @@ export interface RestOptions {
   schema: GraphQLSchema;
   portals: PortalService;
   apiKeys: ApiKeys;
+  writeBudget: WriteBudget;
 }
 
 const BASES = ['/billing-portals', '/organizations/:organizationId/billing-portals'] as const;
@@ -62,6 +64,23 @@ export async function restRoutes(app: FastifyInstance, options: RestOptions): Pr
   const { portals } = options;
   const upsert = prepareUpsertOperation(options.schema);
   const authenticate = authenticator(options.apiKeys);
+  // Request bodies are JSON; Fastify would otherwise hand a text/plain body to the handlers as a string.
+  app.removeContentTypeParser('text/plain');
+
+  /** A body without a Content-Type is not JSON either: 415, like any other type. */
+  async function requireJsonBody(request: FastifyRequest, reply: FastifyReply) {
+    if (request.headers['content-type'] === undefined) {
+      return sendProblem(reply, problem(415, 'The request body must be application/json.'));
+    }
+  }
+
+  /** Writes spend the organization's budget, shared with GraphQL mutations; over it → 429. */
+  async function spendWrite(request: FastifyRequest, reply: FastifyReply) {
+    const decision = await options.writeBudget.spend(request.organizationId);
+    if (!decision) return;
+    reply.headers(rateLimitHeaders(decision));
+    if (!decision.allowed) return sendProblem(reply, problem(429, RATE_LIMITED_DETAIL));
+  }
 
   /** 422 naming every field that keeps the body from being a portal; nothing has been written. */
   function explainRejectedBody(reply: FastifyReply, id: string, input: unknown, graphQLMessage?: string) {
@@ -132,7 +151,12 @@ export async function restRoutes(app: FastifyInstance, options: RestOptions): Pr
   ]);
   for (const { url, handlers } of resources) {
     for (const [method, handler] of Object.entries(handlers)) {
-      app.route({ method: method as HTTPMethods, url, preHandler: authenticate, handler: handler as never });
+      const preHandler = { GET: [authenticate], DELETE: [authenticate, spendWrite] }[method] ?? [
+        requireJsonBody,
+        authenticate,
+        spendWrite,
+      ];
+      app.route({ method: method as HTTPMethods, url, preHandler, handler: handler as never });
     }
     const allowed = [...Object.keys(handlers), 'HEAD'];
     app.route({

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { MongoClient, type Collection, type Db } from 'mongodb';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type AppSettings } from '../../src/app.js';
 import { ApiKeys } from '../../src/auth/credentials.js';
 import { startEmbeddedMongo } from '../../src/embedded-mongo/index.js';
 import { PortalService } from '../../src/portals/service.js';
@@ -45,7 +45,7 @@ export interface TestService {
   close(): Promise<void>;
 }
 
-export async function startService(): Promise<TestService> {
+export async function startService(options: { settings?: Partial<AppSettings> } = {}): Promise<TestService> {
   const embedded = process.env.MONGODB_URI ? undefined : await startEmbeddedMongo({});
   const client = new MongoClient(process.env.MONGODB_URI ?? embedded!.uri, { serverSelectionTimeoutMS: 5000 });
   await client.connect();
@@ -57,6 +57,7 @@ export async function startService(): Promise<TestService> {
     portals: new PortalService(store),
     apiKeys: new ApiKeys(new Map([ORG_A, ORG_B].map((o) => [o.key, o.organizationId]))),
     databaseReady: async () => (await db.command({ ping: 1 })).ok === 1,
+    settings: options.settings,
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
 

@@ -1,0 +1,96 @@
+/**
+ * What the GraphQL door adds to Yoga: query limits (graphql-armor), the shared write budget for
+ * mutations, and switching introspection off by configuration.
+ */
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import {
+  GraphQLError,
+  Kind,
+  NoSchemaIntrospectionCustomRule,
+  getOperationAST,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { RATE_LIMITED_DETAIL, rateLimitHeaders, type WriteBudget } from '../limits/write-budget.js';
+import type { GraphQLContext } from '../schema/context.js';
+
+/**
+ * Limits chosen so that every operation a client needs passes — a `billingPortals` page with every
+ * field is depth 6 and, by graphql-armor's measure, costs about 16,300; an upsert with every field
+ * about 170 — while deep (`__type` cycles), wide (many aliased pages) or aliased abuse is refused
+ * before it runs. `__schema` (GraphiQL's own introspection) is exempt from depth and cost; the token
+ * limit bounds it.
+ */
+export const QUERY_LIMITS = {
+  maxDepth: 8,
+  maxCost: 50_000,
+  maxAliases: 10,
+  maxDirectives: 10,
+  maxTokens: 2000,
+} as const;
+
+export function queryLimits(options: { hideFieldSuggestions: boolean }) {
+  return EnvelopArmorPlugin({
+    maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true },
+    costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true, flattenFragments: true },
+    maxAliases: { n: QUERY_LIMITS.maxAliases },
+    maxDirectives: { n: QUERY_LIMITS.maxDirectives },
+    maxTokens: { n: QUERY_LIMITS.maxTokens },
+    blockFieldSuggestion: { enabled: options.hideFieldSuggestions },
+  });
+}
+
+export function withoutIntrospection(): Plugin {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(NoSchemaIntrospectionCustomRule);
+    },
+  };
+}
+
+/** How many mutation fields an operation runs at its root, through fragments too. */
+function rootFieldCount(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): number {
+  let count = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (!selection.name.value.startsWith('__')) count += 1;
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      count += rootFieldCount(selection.selectionSet, fragments, seen);
+    } else if (!seen.has(selection.name.value)) {
+      seen.add(selection.name.value);
+      const fragment = fragments.get(selection.name.value);
+      if (fragment) count += rootFieldCount(fragment.selectionSet, fragments, seen);
+    }
+  }
+  return count;
+}
+
+/** Every mutation field spends one write of the caller's organization; over budget → 429. */
+export function writeBudgetPlugin(budget: WriteBudget): Plugin<GraphQLContext> {
+  return {
+    async onExecute({ args, setResultAndStopExecution }) {
+      const document: DocumentNode = args.document;
+      const operation = getOperationAST(document, args.operationName);
+      const organizationId = args.contextValue.organizationId;
+      if (operation?.operation !== 'mutation' || organizationId === undefined) return;
+      const fragments = new Map(
+        document.definitions
+          .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+          .map((d) => [d.name.value, d]),
+      );
+      const writes = rootFieldCount(operation.selectionSet, fragments);
+      if (writes === 0) return;
+      const decision = await budget.spend(organizationId, writes);
+      if (!decision || decision.allowed) return;
+      setResultAndStopExecution({
+        errors: [
+          new GraphQLError(RATE_LIMITED_DETAIL, {
+            extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: rateLimitHeaders(decision) } },
+          }),
+        ],
+      });
+    },
+  };
+}

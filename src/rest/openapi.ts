@@ -1,0 +1,203 @@
+/**
+ * GET /openapi.json: an OpenAPI 3.1 description of the REST adapter, assembled from the schemas the
+ * code runs on — the portal input schema that validates every write, the resource and problem schemas
+ * the responses are typed by, and the list parameters' rules — never written by hand beside them.
+ */
+import { z } from 'zod';
+import { portalInputSchema } from '../portals/model.js';
+import { MAX_BODY_BYTES } from '../graphql/yoga.js';
+import { LIST_LIMIT } from './list-params.js';
+import { problemSchema } from './problem.js';
+import { portalResourceSchema, publicPortalSchema } from './resource.js';
+
+type JsonSchema = Record<string, unknown>;
+
+function componentSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' });
+  return rest;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
+const problemJson = { 'application/problem+json': { schema: ref('Problem') } };
+
+const problems = (...statuses: number[]) =>
+  Object.fromEntries(
+    statuses.map((status) => [String(status), { $ref: `#/components/responses/Problem${status}` }]),
+  );
+
+const PROBLEM_DESCRIPTIONS: Record<number, string> = {
+  400: 'Malformed JSON or a bad query parameter (invalidFields names it).',
+  401: 'Missing or unknown API key.',
+  403: 'The organization in the path is not the API key\'s.',
+  404: 'No such billing portal (another organization\'s looks the same).',
+  405: 'The method is not allowed on this path (see Allow).',
+  413: `The body is larger than ${MAX_BODY_BYTES} bytes.`,
+  415: 'The body is not application/json.',
+  422: 'The body is not a valid billing portal (invalidFields names every problem), or its slug is taken.',
+  429: 'The organization has used its writes for this minute.',
+  503: 'The database is unavailable.',
+};
+
+const rateLimitHeaders = {
+  'X-RateLimit-Limit': { description: 'Writes per organization per minute.', schema: { type: 'integer' } },
+  'X-RateLimit-Remaining': { description: 'Writes left in this window.', schema: { type: 'integer' } },
+  'X-RateLimit-Retry-After': { description: 'UTC epoch second when the window resets.', schema: { type: 'integer' } },
+};
+
+const location = { Location: { description: 'Absolute URL of the portal.', schema: { type: 'string', format: 'uri' } } };
+
+export function buildOpenApiDocument(): JsonSchema {
+  const requestBody = {
+    required: true,
+    description:
+      'A whole billing portal. Read-only fields (id, createdTime, updatedTime, _links) may be sent and are ignored; ' +
+      'any other field the resource does not have is a 422.',
+    content: json(ref('BillingPortalInput')),
+  };
+  const itemParameters = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }];
+  const itemOperations = {
+    get: {
+      operationId: 'getBillingPortal',
+      summary: 'Read a billing portal',
+      parameters: itemParameters,
+      responses: { '200': { description: 'The portal.', content: json(ref('BillingPortal')) }, ...problems(401, 403, 404, 503) },
+    },
+    put: {
+      operationId: 'putBillingPortal',
+      summary: 'Create or fully replace a billing portal with a specified id',
+      description: 'Omitted optional fields return to their defaults; createdTime survives an update.',
+      parameters: itemParameters,
+      requestBody,
+      responses: {
+        '200': { description: 'Replaced.', headers: rateLimitHeaders, content: json(ref('BillingPortal')) },
+        '201': { description: 'Created.', headers: { ...location, ...rateLimitHeaders }, content: json(ref('BillingPortal')) },
+        ...problems(400, 401, 403, 413, 415, 422, 429, 503),
+      },
+    },
+    delete: {
+      operationId: 'deleteBillingPortal',
+      summary: 'Delete a billing portal',
+      parameters: itemParameters,
+      responses: { '204': { description: 'Deleted.', headers: rateLimitHeaders }, ...problems(401, 403, 404, 429, 503) },
+    },
+  };
+  const collectionOperations = {
+    get: {
+      operationId: 'listBillingPortals',
+      summary: 'List billing portals',
+      parameters: [
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 0, maximum: LIST_LIMIT.max, default: LIST_LIMIT.default } },
+        { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
+        {
+          name: 'sort',
+          in: 'query',
+          description: 'createdTime or updatedTime, comma-separated, "-" for descending; ties broken by id.',
+          schema: { type: 'string', default: '-createdTime' },
+        },
+        {
+          name: 'filter',
+          in: 'query',
+          description:
+            'field:value, ";" = AND, "," = OR of values, "!" negates; websiteId, slug, status, customDomain (exact, ' +
+            'case-insensitive), createdTime and updatedTime (an instant or a range a..b, a.., ..b).',
+          schema: { type: 'string' },
+        },
+        { name: 'q', in: 'query', description: 'Case-insensitive partial match on name, slug and customDomain.', schema: { type: 'string' } },
+      ],
+      responses: {
+        '200': {
+          description: 'A page of portals.',
+          headers: {
+            'Pagination-Total': { description: 'How many portals match.', schema: { type: 'integer' } },
+            'Pagination-Limit': { description: 'The limit applied.', schema: { type: 'integer' } },
+            'Pagination-Offset': { description: 'The offset applied.', schema: { type: 'integer' } },
+          },
+          content: json({ type: 'array', items: ref('BillingPortal') }),
+        },
+        ...problems(400, 401, 403, 503),
+      },
+    },
+    post: {
+      operationId: 'createBillingPortal',
+      summary: 'Create a billing portal under a server-made id',
+      requestBody,
+      responses: {
+        '201': { description: 'Created.', headers: { ...location, ...rateLimitHeaders }, content: json(ref('BillingPortal')) },
+        ...problems(400, 401, 403, 413, 415, 422, 429, 503),
+      },
+    },
+  };
+  const organizationParameter = { name: 'organizationId', in: 'path', required: true, schema: { type: 'string' } };
+  const withOrganization = (operations: Record<string, { operationId: string; parameters?: unknown[] }>) =>
+    Object.fromEntries(
+      Object.entries(operations).map(([method, operation]) => [
+        method,
+        {
+          ...operation,
+          operationId: `${operation.operationId}InOrganization`,
+          parameters: [organizationParameter, ...(operation.parameters ?? [])],
+        },
+      ]),
+    );
+  const storefront = (withOrganizationPath: boolean) => ({
+    get: {
+      operationId: withOrganizationPath ? 'getStorefrontPortalInOrganization' : 'getStorefrontPortalOnCustomDomain',
+      summary: withOrganizationPath
+        ? 'The public view of an active portal'
+        : 'The public view of an active portal on the custom domain named by the Host header',
+      security: [],
+      parameters: [
+        ...(withOrganizationPath ? [organizationParameter] : []),
+        { name: 'slug', in: 'path', required: true, schema: { type: 'string' } },
+      ],
+      responses: {
+        '200': { description: 'The public view.', content: json(ref('PublicBillingPortal')) },
+        '404': { $ref: '#/components/responses/Problem404' },
+      },
+    },
+  });
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Billing portals',
+      version: '1.0.0',
+      description:
+        'Billing-portal configurations. The same operations are available over GraphQL at /graphql; this REST adapter ' +
+        'runs the same resolvers.',
+    },
+    security: [{ apiKey: [] }, { bearer: [] }],
+    paths: {
+      '/billing-portals': collectionOperations,
+      '/billing-portals/{id}': itemOperations,
+      '/organizations/{organizationId}/billing-portals': withOrganization(collectionOperations),
+      '/organizations/{organizationId}/billing-portals/{id}': withOrganization(itemOperations),
+      '/storefront/billing-portals/{slug}': storefront(false),
+      '/organizations/{organizationId}/storefront/billing-portals/{slug}': storefront(true),
+    },
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'apiKey', in: 'header', name: 'REB-APIKEY' },
+        bearer: { type: 'http', scheme: 'bearer' },
+      },
+      schemas: {
+        BillingPortalInput: componentSchema(portalInputSchema, 'input'),
+        BillingPortal: componentSchema(portalResourceSchema, 'output'),
+        PublicBillingPortal: componentSchema(publicPortalSchema, 'output'),
+        Problem: componentSchema(problemSchema, 'output'),
+      },
+      responses: Object.fromEntries(
+        Object.entries(PROBLEM_DESCRIPTIONS).map(([status, description]) => [
+          `Problem${status}`,
+          {
+            description,
+            content: problemJson,
+            ...(status === '405' ? { headers: { Allow: { schema: { type: 'string' } } } } : {}),
+            ...(status === '429' ? { headers: rateLimitHeaders } : {}),
+          },
+        ]),
+      ),
+    },
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * The public, unauthenticated storefront read: a portal's public view by slug, within an organization
+ * or on the custom domain the request's Host names. Missing and inactive look the same: 404.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Portal } from '../portals/model.js';
+import type { PortalService } from '../portals/service.js';
+import { problem, sendProblem } from './problem.js';
+import { toPublicView } from './resource.js';
+
+export interface StorefrontOptions {
+  portals: PortalService;
+}
+
+type StorefrontRequest = FastifyRequest<{ Params: { slug: string; organizationId?: string } }>;
+
+export async function storefrontRoutes(app: FastifyInstance, options: StorefrontOptions): Promise<void> {
+  const { portals } = options;
+
+  function answer(request: StorefrontRequest, reply: FastifyReply, portal: Portal | null) {
+    // Deactivation must take effect at once: no cache may serve a stale view.
+    reply.header('Cache-Control', 'no-cache');
+    if (!portal) return sendProblem(reply, problem(404, `No active billing portal "${request.params.slug}" here.`));
+    const href = `${request.protocol}://${request.host}${request.url.split('?')[0]}`;
+    return reply.send(toPublicView(portal, href));
+  }
+
+  app.get('/organizations/:organizationId/storefront/billing-portals/:slug', async (request: StorefrontRequest, reply) =>
+    answer(request, reply, await portals.getPublic(request.params.organizationId!, request.params.slug)),
+  );
+  app.get('/storefront/billing-portals/:slug', async (request: StorefrontRequest, reply) =>
+    answer(request, reply, await portals.getPublicOnDomain(request.host, request.params.slug)),
+  );
+}
