@@ -7,6 +7,8 @@ import {
   MongoError,
   MongoNetworkError,
   MongoNotConnectedError,
+  MongoOperationTimeoutError,
+  MongoServerClosedError,
   MongoServerError,
   MongoServerSelectionError,
   MongoTopologyClosedError,
@@ -344,12 +346,18 @@ function translateWriteError(error: unknown): unknown {
   return error;
 }
 
+/** Driver errors that say "no database to talk to" (some, like the pool's, are not exported classes). */
+const UNAVAILABLE_ERROR_NAMES = new Set(['MongoPoolClearedError', 'MongoWaitQueueTimeoutError']);
+
 function isUnavailable(error: unknown): boolean {
   return (
     error instanceof MongoServerSelectionError ||
     error instanceof MongoNetworkError ||
     error instanceof MongoNotConnectedError ||
-    error instanceof MongoTopologyClosedError
+    error instanceof MongoTopologyClosedError ||
+    error instanceof MongoServerClosedError ||
+    error instanceof MongoOperationTimeoutError ||
+    (error instanceof MongoError && UNAVAILABLE_ERROR_NAMES.has(error.name))
   );
 }
 

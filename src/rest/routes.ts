@@ -99,11 +99,11 @@ export async function restRoutes(app: FastifyInstance, options: RestOptions): Pr
     const graphQLInput = asGraphQLInput(input);
     if (graphQLInput === undefined) return explainRejectedBody(reply, id, input);
     const result = await upsert.run({ id, input: graphQLInput }, { organizationId: request.organizationId, portals });
-    // No data: the variables did not fit the input type (a wrong type, an unknown field, no object at
-    // all) and nothing ran.
-    if (!result.data && result.errors) return explainRejectedBody(reply, id, input, result.errors[0].message);
-    const executionError = result.errors?.[0];
+    // An error with a path came from running the resolver; one without, from the variables not fitting
+    // the input type (a wrong type, an unknown field, no object at all), and then nothing ran.
+    const executionError = result.errors?.find((error) => error.path !== undefined);
     if (executionError) throw executionError.originalError ?? executionError;
+    if (result.errors) return explainRejectedBody(reply, id, input, result.errors[0].message);
     const outcome = result.data?.upsertBillingPortal;
     if (!outcome) throw new Error('upsertBillingPortal returned nothing');
     if (outcome.__typename === 'ValidationError') {
