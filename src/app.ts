@@ -60,6 +60,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestTimeout: settings.requestTimeoutMs,
     http: { headersTimeout: settings.headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, settings.headersTimeoutMs) },
     keepAliveTimeout: 5000,
+    // While closing, requests that arrive on open connections get our own problem body (below).
+    return503OnClosing: false,
+  });
+
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (closing) {
+      reply.header('Connection', 'close');
+      return sendProblem(reply, problem(503, 'The service is shutting down; retry on another instance.'));
+    }
   });
 
   app.setErrorHandler((error, request, reply) => {
