@@ -1,4 +1,6 @@
 /** The HTTP shell: Fastify with Yoga at /graphql, the REST routes, health checks and problem errors. */
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { ApiKeys } from './auth/credentials.js';
@@ -49,19 +51,45 @@ const CLIENT_ERROR_DETAILS: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON.',
 };
 
+/**
+ * A request Node's parser could not read (headers too large, a stalled client, garbage): answered
+ * with a problem body on the raw socket, which is then closed.
+ */
+function answerUnreadableRequest(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, detail] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'The request was not received in time.']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'The request headers are too large.']
+        : [400, 'The request could not be read as HTTP.'];
+  const body = JSON.stringify(problem(status, detail));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const settings = { ...DEFAULT_APP_SETTINGS, ...options.settings };
   const writeBudget = new WriteBudget(settings.writesPerMinute);
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: MAX_BODY_BYTES,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Long ids get the usual 404/422 from the handlers rather than a router error.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     // Slow or stalled clients are cut off: whole request, headers, and idle keep-alive sockets.
     requestTimeout: settings.requestTimeoutMs,
     http: { headersTimeout: settings.headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, settings.headersTimeoutMs) },
     keepAliveTimeout: 5000,
     // While closing, requests that arrive on open connections get our own problem body (below).
     return503OnClosing: false,
+    // Errors met before routing (a malformed URL, headers too large) get problem bodies too.
+    frameworkErrors: (_error, _request, reply) => sendProblem(reply, problem(400, 'The request URL is malformed.')),
+    clientErrorHandler: answerUnreadableRequest,
   });
 
   let closing = false;

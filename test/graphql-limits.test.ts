@@ -70,6 +70,16 @@ describe('query limits', () => {
     expect(await service.portals.countDocuments()).toBe(before);
   });
 
+  it('answers a GET whose variables are not JSON with 400, not a masked 500', async () => {
+    const response = await fetch(`${service.url}/graphql?query=${encodeURIComponent('{ __typename }')}&variables=%7Bnope`, {
+      headers: { accept: 'application/json', 'REB-APIKEY': ORG_A.key },
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { errors: Array<{ message: string }> }).errors[0].message).toBe(
+      'A request parameter is not valid JSON.',
+    );
+  });
+
   it('refuses batched operations', async () => {
     const res = await send(service, [{ query: '{ __typename }' }, { query: '{ __typename }' }]);
     expect(res.status).toBe(400);

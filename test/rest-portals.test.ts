@@ -326,6 +326,21 @@ describe('HTTP errors', () => {
     expect(res.body).toMatchObject({ status: 413 });
   });
 
+  it('answers a malformed URL, an over-long id and oversized headers with problem bodies', async () => {
+    const malformed = await service.rest('GET', '/billing-portals/%zz');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({ status: 400, title: 'Bad Request' });
+    const longId = 'L'.repeat(300);
+    expect((await service.rest('GET', `/billing-portals/${longId}`)).status).toBe(404);
+    const longPut = await service.rest('PUT', `/billing-portals/${longId}`, { body: portalBody() });
+    expect(longPut.status).toBe(422);
+    expect(longPut.body.invalidFields).toEqual([{ field: 'id', message: 'must be at most 50 characters long' }]);
+    const huge = await service.rest('GET', '/billing-portals', { headers: { 'x-padding': 'p'.repeat(20_000) } });
+    expect(huge.status).toBe(431);
+    expect(huge.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(huge.body).toMatchObject({ status: 431 });
+  });
+
   it('answers 404 with a problem body for an unknown path', async () => {
     const res = await service.rest('GET', '/nothing-here');
     expect(res.status).toBe(404);

@@ -60,6 +60,12 @@ export function createGraphQLHandler(options: YogaOptions) {
     maskedErrors: {
       maskError(error, message, isDev) {
         const original = error instanceof GraphQLError ? error.originalError : error;
+        // Yoga parses GET's `variables` and `extensions` with JSON.parse and lets its SyntaxError through.
+        if (original instanceof SyntaxError) {
+          return new GraphQLError('A request parameter is not valid JSON.', {
+            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+          });
+        }
         if (original instanceof DatabaseUnavailableError) {
           return new GraphQLError(original.message, {
             extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
