@@ -8,6 +8,8 @@ import { compareValues, isPlainObject, valuesAtPath } from './compare.js';
 import { MongoCommandError } from './errors.js';
 import { BASE_OPTIONS } from './mingo-options.js';
 import type { Collection } from './storage/collection.js';
+import { executePath, planQuery } from './storage/planner.js';
+import type { AccessPath, SortFields } from './storage/planner.js';
 
 export type Matcher = (doc: Doc) => boolean;
 
@@ -78,19 +80,76 @@ export interface FindOptions {
   limit?: number;
 }
 
+/** What an execution looked at (for `explain`'s executionStats). */
+export interface ExecStats {
+  keysExamined: number;
+  docsExamined: number;
+}
+
+/** The fields of a sort spec (throws BadValue on a bad direction); undefined for none or `$natural`. */
+export function sortFields(sort: Doc | undefined): SortFields | undefined {
+  if (!sort || Object.keys(sort).length === 0) return undefined;
+  if (Object.prototype.hasOwnProperty.call(sort, '$natural')) return undefined;
+  return Object.entries(sort).map(([path, d]): [string, 1 | -1] => {
+    const dir = Number(d);
+    if (dir !== 1 && dir !== -1) throw new MongoCommandError('BadValue', `bad sort specification for ${path}`);
+    return [path, dir];
+  });
+}
+
+/** The access path `findDocs` uses for these options. */
+export function planFind(coll: Collection, opts: FindOptions): AccessPath {
+  const filter = opts.filter ?? {};
+  const hasSort = !!opts.sort && Object.keys(opts.sort).length > 0;
+  // Natural order is insertion order: only a scan (or direct _id lookups) walks it.
+  if (hasSort && Object.prototype.hasOwnProperty.call(opts.sort, '$natural')) {
+    const p = planQuery(coll, filter);
+    return p.stage === 'IDHACK' ? p : { stage: 'COLLSCAN' };
+  }
+  return planQuery(coll, filter, sortFields(opts.sort));
+}
+
 /** Matching documents (the stored objects, not copies), sorted, skipped and limited. */
-export function findDocs(coll: Collection | undefined, opts: FindOptions): Doc[] {
+export function findDocs(coll: Collection | undefined, opts: FindOptions, stats?: ExecStats): Doc[] {
   if (!coll) return [];
   const filter = opts.filter ?? {};
-  // `{ _id: <scalar> }` is answered exactly by the direct lookup: no need to run the matcher.
-  const match = isPureIdEquality(filter) ? () => true : compileFilter(filter);
   const skip = Math.max(0, opts.skip ?? 0);
   const limit = Math.abs(opts.limit ?? 0);
   const hasSort = !!opts.sort && Object.keys(opts.sort).length > 0;
+  sortFields(opts.sort);
+  const path = planFind(coll, opts);
+  // `{ _id: <scalar> }` is answered exactly by the direct lookup, and an exact index path holds
+  // exactly the matches: no need to run the matcher.
+  const exact = (path.stage === 'IXSCAN' && path.exact) || isPureIdEquality(filter);
+  const match = exact ? () => true : compileFilter(filter);
   const out: Doc[] = [];
+  if (path.stage === 'IXSCAN' && path.sortServed) {
+    // The walk is in the requested order: stop after skip + limit matches.
+    let matched = 0;
+    const seen = path.index.multikey ? new Set<string>() : undefined;
+    for (const slot of path.index.scan(path.intervals, path.direction)) {
+      if (stats) stats.keysExamined++;
+      if (seen) {
+        if (seen.has(slot.id)) continue;
+        seen.add(slot.id);
+      }
+      const doc = coll.docs.get(slot.id);
+      if (!doc) continue;
+      if (stats) stats.docsExamined++;
+      if (!match(doc)) continue;
+      if (matched++ < skip) continue;
+      out.push(doc);
+      if (limit > 0 && out.length >= limit) break;
+    }
+    return out;
+  }
   // Without a sort we can stop as soon as skip + limit documents matched.
   const stopAt = !hasSort && limit > 0 ? skip + limit : Infinity;
-  for (const doc of coll.candidates(filter)) {
+  for (const doc of executePath(coll, path)) {
+    if (stats) {
+      stats.docsExamined++;
+      if (path.stage === 'IXSCAN') stats.keysExamined++;
+    }
     if (match(doc)) {
       out.push(doc);
       if (out.length >= stopAt) break;
@@ -99,6 +158,18 @@ export function findDocs(coll: Collection | undefined, opts: FindOptions): Doc[]
   const sorted = hasSort ? sortDocs(out, opts.sort) : out;
   const end = limit > 0 ? skip + limit : undefined;
   return skip || end !== undefined ? sorted.slice(skip, end) : sorted;
+}
+
+/**
+ * The number of documents matching `filter`. An exact index path is counted from index positions
+ * without touching a document; anything else runs the query.
+ */
+export function countDocs(coll: Collection | undefined, filter: Doc | undefined, stats?: ExecStats): number {
+  if (!coll) return 0;
+  if (!filter || Object.keys(filter).length === 0) return coll.docs.size;
+  const path = planQuery(coll, filter);
+  if (path.stage === 'IXSCAN' && path.exact) return path.index.countIntervals(path.intervals);
+  return findDocs(coll, { filter }, stats).length;
 }
 
 function isPureIdEquality(filter: Doc): boolean {

@@ -33,11 +33,19 @@ describe('query planner', () => {
     expect([...c.candidates({ org: 'o2' })]).toHaveLength(10);
   });
 
-  it('scans when no index serves the filter (ranges, regexes, sparse indexes)', () => {
+  it('scans when no index serves the filter (non-prefix fields, regexes, null on a sparse index)', () => {
     expect(planQuery(c, { slug: 's1' }).stage).toBe('COLLSCAN');
-    expect(planQuery(c, { org: { $gt: 'o1' } }).stage).toBe('COLLSCAN');
     expect(planQuery(c, { org: /o1/ }).stage).toBe('COLLSCAN');
-    expect(planQuery(c, { email: 'e1' }).stage).toBe('COLLSCAN');
+    expect(planQuery(c, { email: null }).stage).toBe('COLLSCAN');
+    expect(planQuery(c, { $or: [{ org: 'o1' }, { org: 'o2' }] }).stage).toBe('COLLSCAN');
+  });
+
+  it('uses ranges and non-null equality on sparse indexes', () => {
+    const range = planQuery(c, { org: { $gt: 'o1' } });
+    expect(range.stage === 'IXSCAN' && range.index.spec.name).toBe('org_1');
+    expect([...c.candidates({ org: { $gt: 'o3' } })].map((d) => d.org)).toEqual(Array(10).fill('o4'));
+    const sparse = planQuery(c, { email: 'e1' });
+    expect(sparse.stage === 'IXSCAN' && sparse.index.spec.name).toBe('email_1');
   });
 
   it('keeps index entries in step with replace and remove', () => {

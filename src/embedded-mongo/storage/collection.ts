@@ -1,14 +1,18 @@
 /**
- * One collection: documents by canonical `_id` key (insertion order = natural order), its indexes,
- * and the access paths a query can use (`candidates`). Every mutation validates all unique
- * constraints before changing anything, so a single-document write is all-or-nothing.
+ * One collection: documents by canonical `_id` key (insertion order = natural order), each with an
+ * insertion sequence number, and its ordered indexes. Every mutation computes and validates all
+ * unique constraints before changing anything, then updates the document and every index together
+ * (synchronously), so a single-document write is all-or-nothing and indexes never lag.
+ *
+ * During start-up replay (`deferIndexes`) index maintenance is skipped and `rebuildIndexes` builds
+ * each index once, by sorting its entries, at the end.
  */
 import { canonicalKey } from '../compare.js';
 import type { Doc } from '../compare.js';
 import { MongoCommandError } from '../errors.js';
-import { HashIndex, duplicateKeyError } from './indexes.js';
+import { OrderedIndex, duplicateKeyError } from './indexes.js';
+import type { IndexKeys, IndexSpec } from './indexes.js';
 import { executePath, planQuery } from './planner.js';
-import type { IndexAccess, IndexEntry, IndexSpec } from './indexes.js';
 
 export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
 
@@ -17,7 +21,12 @@ export type ChangeLog = (record: Doc) => void;
 
 export class Collection {
   readonly docs = new Map<string, Doc>();
-  readonly indexes = new Map<string, IndexAccess>();
+  /** Insertion sequence of each document (by canonical `_id` key); kept across replacements. */
+  readonly seqs = new Map<string, number>();
+  readonly indexes = new Map<string, OrderedIndex>();
+  /** True while a start-up replay defers index maintenance. */
+  deferIndexes = false;
+  private nextSeq = 1;
 
   constructor(
     readonly db: string,
@@ -40,7 +49,7 @@ export class Collection {
 
   /**
    * Documents that may match `filter` (callers still test the filter), from the access path the
-   * planner picks: a direct `_id` lookup, an equality probe on an index, or a full scan.
+   * planner picks for it (no sort).
    */
   candidates(filter: Doc): Iterable<Doc> {
     return executePath(this, planQuery(this, filter));
@@ -50,9 +59,11 @@ export class Collection {
   insert(doc: Doc): void {
     const id = canonicalKey(doc._id);
     if (this.docs.has(id)) throw duplicateKeyError(this.ns, ID_INDEX_SPEC, [doc._id]);
-    const entries = this.checkUnique(doc, id);
+    const keys = this.checkUnique(doc, id);
+    const seq = this.nextSeq++;
     this.docs.set(id, doc);
-    for (const [index, e] of entries) index.add(e, id);
+    this.seqs.set(id, seq);
+    for (const [index, k] of keys) index.add(k, id, seq);
     this.log({ op: 'put', db: this.db, coll: this.name, doc });
   }
 
@@ -62,28 +73,34 @@ export class Collection {
     if (canonicalKey(newDoc._id) !== id) {
       throw new MongoCommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
     }
-    const entries = this.checkUnique(newDoc, id);
-    for (const index of this.indexes.values()) index.remove(index.entriesOf(oldDoc), id);
+    const keys = this.checkUnique(newDoc, id);
+    const seq = this.seqs.get(id) ?? this.nextSeq++;
+    for (const index of this.indexes.values()) index.remove(index.keysOf(oldDoc), id, seq);
     this.docs.set(id, newDoc);
-    for (const [index, e] of entries) index.add(e, id);
+    this.seqs.set(id, seq);
+    for (const [index, k] of keys) index.add(k, id, seq);
     this.log({ op: 'put', db: this.db, coll: this.name, doc: newDoc });
   }
 
   remove(doc: Doc): void {
     const id = canonicalKey(doc._id);
+    const seq = this.seqs.get(id) ?? 0;
     if (!this.docs.delete(id)) return;
-    for (const index of this.indexes.values()) index.remove(index.entriesOf(doc), id);
+    this.seqs.delete(id);
+    for (const index of this.indexes.values()) index.remove(index.keysOf(doc), id, seq);
     this.log({ op: 'del', db: this.db, coll: this.name, id: doc._id });
   }
 
   /** Adds an index, building it from the current documents; throws E11000 if a unique one can't hold. */
   createIndex(spec: IndexSpec): void {
-    const index = new HashIndex(spec);
-    for (const [id, doc] of this.docs) {
-      const entries = index.entriesOf(doc);
-      const conflict = index.findConflict(entries, id);
-      if (conflict) throw duplicateKeyError(this.ns, spec, conflict.values);
-      index.add(entries, id);
+    const index = new OrderedIndex(spec);
+    index.rebuild(this.records());
+    if (index.unique) {
+      let prev: { vals: unknown[]; id: string } | undefined;
+      for (const s of index.entries()) {
+        if (prev && prev.id !== s.id && index.compareVals(prev.vals, s.vals) === 0) throw duplicateKeyError(this.ns, spec, s.vals);
+        prev = s;
+      }
     }
     this.indexes.set(spec.name, index);
     this.log({ op: 'createIndex', db: this.db, coll: this.name, spec });
@@ -93,36 +110,51 @@ export class Collection {
     if (this.indexes.delete(name)) this.log({ op: 'dropIndex', db: this.db, coll: this.name, name });
   }
 
+  /** Every document with its id key and sequence, in natural order. */
+  *records(): Generator<{ id: string; seq: number; doc: Doc }> {
+    for (const [id, doc] of this.docs) yield { id, seq: this.seqs.get(id) ?? 0, doc };
+  }
+
   /** Journal replay: put a document without constraint checks. */
   restorePut(doc: Doc): void {
     const id = canonicalKey(doc._id);
     const old = this.docs.get(id);
-    if (old) for (const index of this.indexes.values()) index.remove(index.entriesOf(old), id);
+    const seq = this.seqs.get(id) ?? this.nextSeq++;
+    if (old && !this.deferIndexes) for (const index of this.indexes.values()) index.remove(index.keysOf(old), id, seq);
     this.docs.set(id, doc);
-    for (const index of this.indexes.values()) index.add(index.entriesOf(doc), id);
+    this.seqs.set(id, seq);
+    if (!this.deferIndexes) for (const index of this.indexes.values()) index.add(index.keysOf(doc), id, seq);
   }
 
   restoreDelete(idValue: unknown): void {
     const id = canonicalKey(idValue);
     const old = this.docs.get(id);
     if (!old) return;
+    const seq = this.seqs.get(id) ?? 0;
     this.docs.delete(id);
-    for (const index of this.indexes.values()) index.remove(index.entriesOf(old), id);
+    this.seqs.delete(id);
+    if (!this.deferIndexes) for (const index of this.indexes.values()) index.remove(index.keysOf(old), id, seq);
   }
 
   restoreIndex(spec: IndexSpec): void {
-    const index = new HashIndex(spec);
-    for (const [id, doc] of this.docs) index.add(index.entriesOf(doc), id);
+    const index = new OrderedIndex(spec);
+    if (!this.deferIndexes) index.rebuild(this.records());
     this.indexes.set(spec.name, index);
   }
 
-  private checkUnique(doc: Doc, id: string): Array<[IndexAccess, IndexEntry[]]> {
-    const out: Array<[IndexAccess, IndexEntry[]]> = [];
+  /** Builds every index from the documents (end of a start-up replay). */
+  rebuildIndexes(): void {
+    for (const index of this.indexes.values()) index.rebuild(this.records());
+    this.deferIndexes = false;
+  }
+
+  private checkUnique(doc: Doc, id: string): Array<[OrderedIndex, IndexKeys]> {
+    const out: Array<[OrderedIndex, IndexKeys]> = [];
     for (const index of this.indexes.values()) {
-      const entries = index.entriesOf(doc);
-      const conflict = index.findConflict(entries, id);
-      if (conflict) throw duplicateKeyError(this.ns, index.spec, conflict.values);
-      out.push([index, entries]);
+      const keys = index.keysOf(doc);
+      const conflict = index.findConflict(keys, id);
+      if (conflict) throw duplicateKeyError(this.ns, index.spec, conflict);
+      out.push([index, keys]);
     }
     return out;
   }

@@ -11,6 +11,18 @@ import type { Journal } from './journal.js';
 export class Engine {
   readonly databases = new Map<string, Map<string, Collection>>();
   private journal: Journal | undefined;
+  /** True during start-up replay: index maintenance is deferred to one bulk build per index. */
+  private restoring = false;
+
+  beginRestore(): void {
+    this.restoring = true;
+  }
+
+  /** Ends a replay: builds every deferred index (one sort per index). */
+  endRestore(): void {
+    this.restoring = false;
+    for (const colls of this.databases.values()) for (const c of colls.values()) if (c.deferIndexes) c.rebuildIndexes();
+  }
 
   attachJournal(journal: Journal): void {
     this.journal = journal;
@@ -70,6 +82,7 @@ export class Engine {
       let c = colls.get(coll);
       if (!c) {
         c = new Collection(db, coll, {}, this.log);
+        c.deferIndexes = this.restoring;
         colls.set(coll, c);
       }
       return c;

@@ -1,16 +1,18 @@
 /**
- * Secondary indexes. Each index turns a document into zero or more index keys (a canonical string per
- * combination of key values; multikey over arrays) and maps keys to document ids.
- *
- * `IndexAccess` is the seam for the query planner: today `HashIndex` answers equality probes and
- * unique checks in O(1); an ordered implementation (range scans, sorted walks) can implement the
- * same interface plus range methods without touching the commands.
+ * Secondary indexes, ordered. Each index turns a document into zero or more keys (one value per
+ * indexed field; several keys when a field holds an array: multikey) and keeps `(key, seq, id)`
+ * entries in a `SortedList`, ordered by the key in MongoDB's BSON comparison order (numbers by value,
+ * each field in its own direction) and then by the document's insertion sequence, so non-unique keys
+ * and descending fields need nothing special. The planner reads it through `seekInterval`/`scan`
+ * (range walks either way) and `countIntervals` (a count from positions, no document touched).
  */
 import { Query } from 'mingo';
-import { canonicalKey, renderValue, valuesAtPath } from '../compare.js';
+import { canonicalKey, compareValues, isPlainObject, renderValue } from '../compare.js';
 import type { Doc } from '../compare.js';
 import { MongoCommandError } from '../errors.js';
 import { BASE_OPTIONS } from '../mingo-options.js';
+import { SortedList } from './sorted-list.js';
+import type { Pos } from './sorted-list.js';
 
 export interface IndexSpec {
   v?: number;
@@ -22,26 +24,35 @@ export interface IndexSpec {
   [option: string]: unknown;
 }
 
-/** One index entry of a document: its canonical key and the field values it was made from. */
-export interface IndexEntry {
-  key: string;
-  values: unknown[];
+/** The keys a document contributes to one index (one value per field each). */
+export interface IndexKeys {
+  keys: unknown[][];
+  /** Whether an array was met on one of the indexed paths. */
+  multikey: boolean;
 }
 
-export interface IndexAccess {
-  readonly spec: IndexSpec;
-  readonly fields: readonly string[];
-  /** The entries a document contributes (none when sparse/partial exclude it). */
-  entriesOf(doc: Doc): IndexEntry[];
-  /** For a unique index: the first entry of `entries` held by a different document. */
-  findConflict(entries: IndexEntry[], id: string): IndexEntry | undefined;
-  add(entries: IndexEntry[], id: string): void;
-  remove(entries: IndexEntry[], id: string): void;
-  /** Ids of documents whose entry equals `key` (an equality probe). */
-  lookup(key: string): Iterable<string>;
-  /** Whether an equality probe on all fields returns every matching document. */
-  readonly servesEquality: boolean;
-  clear(): void;
+/** One index entry. */
+export interface Slot {
+  vals: unknown[];
+  /** The document's insertion sequence (orders equal keys as natural order does). */
+  seq: number;
+  /** The document's canonical `_id` key (`Collection.docs` key). */
+  id: string;
+}
+
+export interface Bound {
+  value: unknown;
+  inclusive: boolean;
+}
+
+/**
+ * A contiguous run of the index: the leading fields pinned to `points` (one value per field), then
+ * optionally a range on the next field; later fields are unconstrained.
+ */
+export interface Interval {
+  points: unknown[];
+  lo?: Bound;
+  hi?: Bound;
 }
 
 /** Canonical key for a tuple of values, one per indexed field. */
@@ -53,36 +64,103 @@ export function defaultIndexName(key: Record<string, unknown>): string {
   return Object.entries(key).map(([k, v]) => `${k}_${String(v)}`).join('_');
 }
 
-function indexValues(doc: Doc, field: string): unknown[] {
-  const out: unknown[] = [];
-  for (const v of valuesAtPath(doc, field)) {
-    if (Array.isArray(v)) {
-      if (v.length === 0) out.push(undefined);
-      else out.push(...v);
-    } else out.push(v);
+/** `compareValues` with fast paths for the common key types. */
+export function compareKeyValues(a: unknown, b: unknown): number {
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'number' && typeof b === 'number' && a === a && b === b) return a < b ? -1 : a > b ? 1 : 0;
+  if (a instanceof Date && b instanceof Date) {
+    const x = a.getTime();
+    const y = b.getTime();
+    if (x === x && y === y) return x < y ? -1 : x > y ? 1 : 0;
   }
-  return out;
+  return compareValues(a, b);
 }
 
-export class HashIndex implements IndexAccess {
+/** The values an index takes from `path` (array elements spread; `[]` is undefined), and whether an array was met. */
+function indexValues(doc: Doc, path: string): { values: unknown[]; array: boolean } {
+  const parts = path.split('.');
+  const values: unknown[] = [];
+  let array = false;
+  const walk = (v: unknown, i: number): void => {
+    if (Array.isArray(v)) {
+      array = true;
+      if (i === parts.length) {
+        if (v.length === 0) values.push(undefined);
+        else values.push(...(v as unknown[]));
+        return;
+      }
+      const idx = /^\d+$/.test(parts[i]) ? Number(parts[i]) : -1;
+      if (idx >= 0) {
+        walk(v[idx], i + 1);
+        return;
+      }
+      if (v.length === 0) {
+        values.push(undefined);
+        return;
+      }
+      for (const el of v) walk(isPlainObject(el) || Array.isArray(el) ? el : undefined, i);
+      return;
+    }
+    if (i === parts.length) {
+      values.push(v);
+      return;
+    }
+    if (isPlainObject(v)) {
+      walk(v[parts[i]], i + 1);
+      return;
+    }
+    values.push(undefined);
+  };
+  walk(doc, 0);
+  if (values.length === 0) values.push(undefined);
+  return { values, array };
+}
+
+export class OrderedIndex {
   readonly fields: readonly string[];
-  readonly servesEquality: boolean;
-  private readonly unique: boolean;
-  private readonly partial: Query | undefined;
-  /** unique: key → id; non-unique: key → set of ids. */
-  private readonly byKey = new Map<string, string | Set<string>>();
+  /** +1 / -1 per field. */
+  readonly directions: readonly number[];
+  readonly unique: boolean;
+  readonly sparse: boolean;
+  readonly partial: boolean;
+  /** Set once any document had an array on an indexed path (never reset until a rebuild). */
+  multikey = false;
+  private readonly partialQuery: Query | undefined;
+  private readonly list: SortedList<Slot>;
 
   constructor(readonly spec: IndexSpec) {
     this.fields = Object.keys(spec.key);
+    this.directions = this.fields.map((f) => (spec.key[f] === -1 ? -1 : 1));
     this.unique = spec.unique === true;
-    this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, BASE_OPTIONS) : undefined;
-    this.servesEquality = !spec.sparse && !this.partial;
+    this.sparse = spec.sparse === true;
+    this.partial = spec.partialFilterExpression !== undefined;
+    this.partialQuery = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, BASE_OPTIONS) : undefined;
+    const dirs = this.directions;
+    const n = dirs.length;
+    this.list = new SortedList<Slot>((a, b) => {
+      for (let i = 0; i < n; i++) {
+        const c = compareKeyValues(a.vals[i], b.vals[i]);
+        if (c !== 0) return c * dirs[i];
+      }
+      return a.seq - b.seq;
+    });
   }
 
-  entriesOf(doc: Doc): IndexEntry[] {
-    if (this.partial && !this.partial.test(doc)) return [];
-    const perField = this.fields.map((f) => indexValues(doc, f));
-    if (this.spec.sparse && perField.every((vals) => vals.every((v) => v === undefined))) return [];
+  get size(): number {
+    return this.list.size;
+  }
+
+  /** The keys a document contributes (none when sparse/partial exclude it). */
+  keysOf(doc: Doc): IndexKeys {
+    if (this.partialQuery && !this.partialQuery.test(doc)) return { keys: [], multikey: false };
+    let multikey = false;
+    const perField = this.fields.map((f) => {
+      const r = indexValues(doc, f);
+      if (r.array) multikey = true;
+      return r.values;
+    });
+    if (this.sparse && perField.every((vals) => vals.every((v) => v === undefined))) return { keys: [], multikey: false };
+    if (!multikey) return { keys: [perField.map((vals) => vals[0])], multikey };
     let combos: unknown[][] = [[]];
     for (const vals of perField) {
       const next: unknown[][] = [];
@@ -90,60 +168,120 @@ export class HashIndex implements IndexAccess {
       combos = next;
     }
     const seen = new Set<string>();
-    const out: IndexEntry[] = [];
+    const keys: unknown[][] = [];
     for (const values of combos) {
-      const key = tupleKey(values);
-      if (!seen.has(key)) {
-        seen.add(key);
-        out.push({ key, values });
+      const k = tupleKey(values);
+      if (!seen.has(k)) {
+        seen.add(k);
+        keys.push(values);
       }
     }
-    return out;
+    return { keys, multikey };
   }
 
-  findConflict(entries: IndexEntry[], id: string): IndexEntry | undefined {
+  /** For a unique index: the first key of `keys` held by a different document. */
+  findConflict(keys: IndexKeys, id: string): unknown[] | undefined {
     if (!this.unique) return undefined;
-    for (const e of entries) {
-      const holder = this.byKey.get(e.key);
-      if (typeof holder === 'string' && holder !== id) return e;
+    for (const vals of keys.keys) {
+      const start = this.list.seek((s) => this.compareVals(s.vals, vals) >= 0);
+      for (const s of this.list.forward(start, this.list.end())) {
+        if (this.compareVals(s.vals, vals) !== 0) break;
+        if (s.id !== id) return vals;
+      }
     }
     return undefined;
   }
 
-  add(entries: IndexEntry[], id: string): void {
-    for (const e of entries) {
-      if (this.unique) {
-        this.byKey.set(e.key, id);
-        continue;
-      }
-      let set = this.byKey.get(e.key);
-      if (!(set instanceof Set)) {
-        set = new Set<string>();
-        this.byKey.set(e.key, set);
-      }
-      set.add(id);
-    }
+  add(keys: IndexKeys, id: string, seq: number): void {
+    if (keys.multikey) this.multikey = true;
+    for (const vals of keys.keys) this.list.insert({ vals, seq, id });
   }
 
-  remove(entries: IndexEntry[], id: string): void {
-    for (const e of entries) {
-      const holder = this.byKey.get(e.key);
-      if (holder === id) this.byKey.delete(e.key);
-      else if (holder instanceof Set) {
-        holder.delete(id);
-        if (holder.size === 0) this.byKey.delete(e.key);
-      }
-    }
+  remove(keys: IndexKeys, id: string, seq: number): void {
+    for (const vals of keys.keys) this.list.delete({ vals, seq, id });
   }
 
-  lookup(key: string): Iterable<string> {
-    const holder = this.byKey.get(key);
-    if (holder === undefined) return [];
-    return typeof holder === 'string' ? [holder] : holder;
+  /** Rebuilds from scratch (bulk: one sort). */
+  rebuild(records: Iterable<{ id: string; seq: number; doc: Doc }>): void {
+    const slots: Slot[] = [];
+    let multikey = false;
+    for (const r of records) {
+      const k = this.keysOf(r.doc);
+      if (k.multikey) multikey = true;
+      for (const vals of k.keys) slots.push({ vals, seq: r.seq, id: r.id });
+    }
+    this.multikey = multikey;
+    this.list.build(slots);
   }
 
   clear(): void {
-    this.byKey.clear();
+    this.list.clear();
+    this.multikey = false;
+  }
+
+  /** Where `vals` stands relative to the interval in index order: -1 before, 0 inside, 1 after. */
+  private position(vals: unknown[], iv: Interval): number {
+    const n = iv.points.length;
+    for (let i = 0; i < n; i++) {
+      const c = compareKeyValues(vals[i], iv.points[i]);
+      if (c !== 0) return c * this.directions[i];
+    }
+    if (n < this.fields.length && (iv.lo || iv.hi)) {
+      const v = vals[n];
+      const d = this.directions[n];
+      if (iv.lo) {
+        const c = compareKeyValues(v, iv.lo.value);
+        if (c < 0 || (c === 0 && !iv.lo.inclusive)) return -d;
+      }
+      if (iv.hi) {
+        const c = compareKeyValues(v, iv.hi.value);
+        if (c > 0 || (c === 0 && !iv.hi.inclusive)) return d;
+      }
+    }
+    return 0;
+  }
+
+  /** The first and past-the-end positions of an interval. */
+  seekInterval(iv: Interval): { from: Pos; to: Pos } {
+    return {
+      from: this.list.seek((s) => this.position(s.vals, iv) >= 0),
+      to: this.list.seek((s) => this.position(s.vals, iv) > 0),
+    };
+  }
+
+  /**
+   * The entries of `intervals` (given in index order, disjoint), walked forwards (1) or
+   * backwards (-1).
+   */
+  *scan(intervals: Interval[], direction: 1 | -1): Generator<Slot> {
+    const order = direction === 1 ? intervals : [...intervals].reverse();
+    for (const iv of order) {
+      const { from, to } = this.seekInterval(iv);
+      yield* direction === 1 ? this.list.forward(from, to) : this.list.backward(from, to);
+    }
+  }
+
+  /** The number of entries in `intervals`, from positions only. */
+  countIntervals(intervals: Interval[]): number {
+    let n = 0;
+    for (const iv of intervals) {
+      const { from, to } = this.seekInterval(iv);
+      n += this.list.rank(to) - this.list.rank(from);
+    }
+    return n;
+  }
+
+  /** Compares two keys in index order (directions applied). */
+  compareVals(a: unknown[], b: unknown[]): number {
+    for (let i = 0; i < this.directions.length; i++) {
+      const c = compareKeyValues(a[i], b[i]);
+      if (c !== 0) return c * this.directions[i];
+    }
+    return 0;
+  }
+
+  entries(): Generator<Slot> {
+    return this.list.all();
   }
 }
 

@@ -30,6 +30,9 @@ export interface JournalOptions {
 
 export interface JournalSource {
   applyRecord(record: Document): void;
+  /** Called around a start-up replay (so that indexes can be built once at the end). */
+  beginRestore?(): void;
+  endRestore?(): void;
   snapshotRecords(): Iterable<Document>;
 }
 
@@ -137,6 +140,7 @@ export class Journal {
     const snaps = names.map((n) => SNAPSHOT_RE.exec(n)).filter((m) => m !== null).map((m) => Number(m[1]));
     const journals = names.map((n) => JOURNAL_RE.exec(n)).filter((m) => m !== null).map((m) => Number(m[1]));
     const snapGen = snaps.length ? Math.max(...snaps) : -1;
+    this.source.beginRestore?.();
     if (snapGen >= 0) {
       const path = join(this.dir, `snapshot-${snapGen}.bson`);
       const buf = readFileSync(path);
@@ -155,6 +159,7 @@ export class Journal {
       }
       this.journalBytes += r.validLength;
     }
+    this.source.endRestore?.();
     // Files older than the snapshot are obsolete (a compaction was interrupted before removing them).
     for (const g of snaps) if (g < snapGen) unlinkSync(join(this.dir, `snapshot-${g}.bson`));
     for (const g of journals) if (g < snapGen) unlinkSync(join(this.dir, `journal-${g}.log`));

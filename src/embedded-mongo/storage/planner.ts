@@ -1,77 +1,298 @@
 /**
- * Access-path selection for a filter. Today: `_id` equality / `$in` (direct lookups), equality on
- * every field of a hash index (unique preferred), else a collection scan. The chosen path is a
- * value so that a later `explain` can report it and an ordered-index planner (ranges, sorts) can
- * add stages without touching the commands, which only call `Collection.candidates`.
+ * Access-path selection for a filter (and a sort). The path is a value, so that `explain` can report
+ * it and the executors (`query.ts`) can stream it:
+ *
+ * - `IDHACK`: `_id` equality or `$in` (direct lookups in the documents map);
+ * - `IXSCAN`: an ordered index walked over intervals built from the filter: equality / `$in` on a
+ *   prefix of the index's fields, then optionally a range (`$gt/$gte/$lt/$lte`) on the next field.
+ *   The walk follows the requested sort (either direction) when the sort fields continue the
+ *   single-valued equality prefix; it is `exact` when the intervals hold exactly the matching
+ *   documents (so a count needs no document and a find no residual filter);
+ * - `COLLSCAN`: everything else.
+ *
+ * Choice rule (no trial runs): a unique index pinned on all its fields wins; then the most equality
+ * fields, then a range, then serving the sort, then the shortest index. Predicates are only taken
+ * from the top level and `$and`; `$or`, `$nor`, regexes, `null`, arrays and embedded documents stay
+ * in the residual filter, which the executors always apply (with mingo) unless the path is exact.
+ * Multikey indexes (an array was indexed) are used for equality / `$in` only, with de-duplication,
+ * never for ranges, sorts or counts. Partial indexes are not used for queries (they only enforce
+ * uniqueness); sparse ones only when a non-null bound excludes documents they leave out.
  */
-import { canonicalKey, isPlainObject } from '../compare.js';
+import { bsonTypeOf, canonicalKey, isPlainObject } from '../compare.js';
 import type { Doc } from '../compare.js';
-import { tupleKey } from './indexes.js';
-import type { IndexAccess } from './indexes.js';
+import { compareKeyValues } from './indexes.js';
+import type { Bound, Interval, OrderedIndex } from './indexes.js';
 
-export type AccessPath =
-  | { stage: 'IDHACK'; ids: unknown[] }
-  | { stage: 'IXSCAN'; index: IndexAccess; key: string }
-  | { stage: 'COLLSCAN' };
+export interface IxscanPath {
+  stage: 'IXSCAN';
+  index: OrderedIndex;
+  intervals: Interval[];
+  direction: 1 | -1;
+  /** The walk yields documents in the requested sort order (true when there is no sort). */
+  sortServed: boolean;
+  /** The intervals hold exactly one entry per matching document: no residual filter needed. */
+  exact: boolean;
+}
+
+export type AccessPath = { stage: 'IDHACK'; ids: unknown[] } | IxscanPath | { stage: 'COLLSCAN' };
 
 /** What the planner needs from a collection. */
 export interface Plannable {
   readonly docs: Map<string, Doc>;
-  readonly indexes: Map<string, IndexAccess>;
+  readonly indexes: Map<string, OrderedIndex>;
 }
 
-export function planQuery(coll: Plannable, filter: Doc): AccessPath {
+export type SortFields = Array<[string, 1 | -1]>;
+
+/** Intervals beyond this many (a product of `$in` lists) are not enumerated: the field stays residual. */
+const MAX_INTERVALS = 4096;
+
+export function planQuery(coll: Plannable, filter: Doc, sort?: SortFields): AccessPath {
   const idEq = equalityValue(filter, '_id');
   if (idEq.found) return { stage: 'IDHACK', ids: [idEq.value] };
   const idIn = inValues(filter, '_id');
   if (idIn) return { stage: 'IDHACK', ids: idIn };
-  let best: AccessPath | undefined;
+  if (coll.indexes.size === 0) return { stage: 'COLLSCAN' };
+  const analysis = analyze(filter);
+  let best: { path: IxscanPath; score: number[] } | undefined;
   for (const index of coll.indexes.values()) {
-    if (!index.servesEquality) continue;
-    const values: unknown[] = [];
-    for (const f of index.fields) {
-      const eq = equalityValue(filter, f);
-      if (!eq.found || !isScalar(eq.value)) break;
-      values.push(eq.value);
-    }
-    if (values.length !== index.fields.length) continue;
-    const path: AccessPath = { stage: 'IXSCAN', index, key: tupleKey(values) };
-    if (index.spec.unique) return path;
-    best ??= path;
+    const c = planIndex(index, analysis, sort);
+    if (!c) continue;
+    if (!best || better(c.score, best.score)) best = c;
   }
-  return best ?? { stage: 'COLLSCAN' };
+  return best ? best.path : { stage: 'COLLSCAN' };
 }
 
-/** The documents an access path yields (a superset of the matches: callers still test the filter). */
-export function executePath(coll: Plannable, path: AccessPath): Iterable<Doc> {
+function better(a: number[], b: number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] > b[i];
+  return false;
+}
+
+/** One predicate on a field that bounds an index: points (`$eq`, `$in`) or a range. */
+interface FieldCond {
+  points?: unknown[];
+  lo?: Bound;
+  hi?: Bound;
+  /** Points whose index equality is exactly mingo's equality (strings, booleans, dates). */
+  exact: boolean;
+}
+
+interface Analysis {
+  fields: Map<string, FieldCond[]>;
+  /** Some predicate is not (exactly) expressed by the field conditions. */
+  residual: boolean;
+}
+
+function analyze(filter: Doc): Analysis {
+  const out: Analysis = { fields: new Map(), residual: false };
+  const walk = (f: Doc): void => {
+    for (const [k, v] of Object.entries(f)) {
+      if (k === '$and' && Array.isArray(v)) {
+        for (const clause of v as unknown[]) {
+          if (isPlainObject(clause)) walk(clause);
+          else out.residual = true;
+        }
+        continue;
+      }
+      if (k.startsWith('$')) {
+        out.residual = true;
+        continue;
+      }
+      const { conds, complete } = fieldConds(v);
+      if (!complete) out.residual = true;
+      if (conds.length) {
+        const list = out.fields.get(k) ?? [];
+        list.push(...conds);
+        out.fields.set(k, list);
+      }
+    }
+  };
+  walk(filter);
+  return out;
+}
+
+/** A value an index bound can hold (non-null scalar). */
+function isBoundValue(v: unknown): boolean {
+  if (v === null || v === undefined || Array.isArray(v) || isPlainObject(v) || v instanceof RegExp) return false;
+  const t = bsonTypeOf(v);
+  return t !== 'BSONRegExp' && t !== 'MinKey' && t !== 'MaxKey' && t !== 'Code';
+}
+
+function isExactType(v: unknown): boolean {
+  return typeof v === 'string' || typeof v === 'boolean' || (v instanceof Date && !Number.isNaN(v.getTime()));
+}
+
+function pointCond(points: unknown[]): FieldCond {
+  return { points, exact: points.every(isExactType) };
+}
+
+function fieldConds(v: unknown): { conds: FieldCond[]; complete: boolean } {
+  if (isPlainObject(v)) {
+    const keys = Object.keys(v);
+    if (keys.length === 0 || !keys.every((k) => k.startsWith('$'))) return { conds: [], complete: false };
+    const conds: FieldCond[] = [];
+    let complete = true;
+    for (const op of keys) {
+      const x: unknown = v[op];
+      if (op === '$eq' && isBoundValue(x)) conds.push(pointCond([x]));
+      else if (op === '$in' && Array.isArray(x) && x.every(isBoundValue)) conds.push(pointCond(x as unknown[]));
+      else if ((op === '$gt' || op === '$gte') && isBoundValue(x)) {
+        conds.push({ lo: { value: x, inclusive: op === '$gte' }, exact: false });
+        complete = false;
+      } else if ((op === '$lt' || op === '$lte') && isBoundValue(x)) {
+        conds.push({ hi: { value: x, inclusive: op === '$lte' }, exact: false });
+        complete = false;
+      } else complete = false;
+    }
+    return { conds, complete: complete && conds.every((c) => c.exact) };
+  }
+  if (!isBoundValue(v)) return { conds: [], complete: false };
+  const c = pointCond([v]);
+  return { conds: [c], complete: c.exact };
+}
+
+function withinBounds(v: unknown, lo: Bound | undefined, hi: Bound | undefined): boolean {
+  if (lo) {
+    const c = compareKeyValues(v, lo.value);
+    if (c < 0 || (c === 0 && !lo.inclusive)) return false;
+  }
+  if (hi) {
+    const c = compareKeyValues(v, hi.value);
+    if (c > 0 || (c === 0 && !hi.inclusive)) return false;
+  }
+  return true;
+}
+
+/** Tightest of two lower (sign 1) or upper (sign -1) bounds. */
+function tighter(a: Bound | undefined, b: Bound | undefined, sign: number): Bound | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  const c = compareKeyValues(a.value, b.value) * sign;
+  if (c !== 0) return c > 0 ? a : b;
+  return a.inclusive ? b : a;
+}
+
+function planIndex(index: OrderedIndex, analysis: Analysis, sort: SortFields | undefined): { path: IxscanPath; score: number[] } | undefined {
+  if (index.partial) return undefined;
+  const multikey = index.multikey;
+  const prefix: unknown[][] = [];
+  let lo: Bound | undefined;
+  let hi: Bound | undefined;
+  let product = 1;
+  for (let i = 0; i < index.fields.length; i++) {
+    const conds = analysis.fields.get(index.fields[i]) ?? [];
+    const pointConds = conds.filter((c) => c.points);
+    if (pointConds.length) {
+      let pts = pointConds[0].points ?? [];
+      if (!multikey) {
+        for (const c of conds) {
+          if (c === pointConds[0]) continue;
+          if (c.points) {
+            const other = c.points;
+            pts = pts.filter((p) => other.some((q) => compareKeyValues(p, q) === 0));
+          } else pts = pts.filter((p) => withinBounds(p, c.lo, c.hi));
+        }
+      }
+      const dir = index.directions[i];
+      const sorted = [...pts].sort((a, b) => compareKeyValues(a, b) * dir);
+      const unique: unknown[] = [];
+      for (const p of sorted) if (!unique.length || compareKeyValues(unique[unique.length - 1], p) !== 0) unique.push(p);
+      if (product * Math.max(1, unique.length) > MAX_INTERVALS) break;
+      product *= Math.max(1, unique.length);
+      prefix.push(unique);
+      continue;
+    }
+    if (!multikey) {
+      for (const c of conds) {
+        lo = tighter(lo, c.lo, 1);
+        hi = tighter(hi, c.hi, -1);
+      }
+    }
+    break;
+  }
+  const hasRange = lo !== undefined || hi !== undefined;
+
+  // Which sort (if any) the walk follows.
+  let e = 0;
+  while (e < prefix.length && prefix[e].length === 1) e++;
+  const pinned = new Set(index.fields.slice(0, e));
+  const rest = (sort ?? []).filter(([p]) => !pinned.has(p));
+  let served = rest.length === 0;
+  let direction: 1 | -1 = 1;
+  if (!served && !multikey) {
+    served = true;
+    rest.forEach(([p, d], j) => {
+      const k = e + j;
+      if (index.fields[k] !== p) {
+        served = false;
+        return;
+      }
+      const s = d * index.directions[k];
+      if (j === 0) direction = s > 0 ? 1 : -1;
+      else if (s !== direction) served = false;
+    });
+  }
+  const bounded = prefix.length > 0 || hasRange;
+  if (!bounded && !(sort && sort.length && served && !index.sparse)) return undefined;
+  if (!bounded && index.sparse) return undefined;
+
+  const intervals: Interval[] = [];
+  const build = (i: number, acc: unknown[]): void => {
+    if (i === prefix.length) {
+      const iv: Interval = { points: acc };
+      if (lo) iv.lo = lo;
+      if (hi) iv.hi = hi;
+      intervals.push(iv);
+      return;
+    }
+    for (const p of prefix[i]) build(i + 1, [...acc, p]);
+  };
+  build(0, []);
+
+  const prefixFields = new Set(index.fields.slice(0, prefix.length));
+  let exact = !analysis.residual && !multikey && !hasRange;
+  if (exact) {
+    for (const [f, conds] of analysis.fields) {
+      if (!prefixFields.has(f) || !conds.every((c) => c.points && c.exact)) {
+        exact = false;
+        break;
+      }
+    }
+  }
+  const uniqueHit = index.unique && e === index.fields.length ? 1 : 0;
+  const score = [uniqueHit, prefix.length, hasRange ? 1 : 0, sort && sort.length && served ? 1 : 0, -index.fields.length];
+  return { path: { stage: 'IXSCAN', index, intervals, direction, sortServed: served, exact }, score };
+}
+
+/** The documents a path yields, in its order (a superset of the matches unless the path is exact). */
+export function* executePath(coll: Plannable, path: AccessPath): Generator<Doc> {
   switch (path.stage) {
     case 'IDHACK': {
-      const out: Doc[] = [];
       const seen = new Set<string>();
       for (const v of path.ids) {
         const k = canonicalKey(v);
         if (seen.has(k)) continue;
         seen.add(k);
         const d = coll.docs.get(k);
-        if (d) out.push(d);
+        if (d) yield d;
       }
-      return out;
+      return;
     }
     case 'IXSCAN': {
-      const out: Doc[] = [];
-      for (const id of path.index.lookup(path.key)) {
-        const d = coll.docs.get(id);
-        if (d) out.push(d);
+      const seen = path.index.multikey ? new Set<string>() : undefined;
+      for (const slot of path.index.scan(path.intervals, path.direction)) {
+        if (seen) {
+          if (seen.has(slot.id)) continue;
+          seen.add(slot.id);
+        }
+        const d = coll.docs.get(slot.id);
+        if (d) yield d;
       }
-      return out;
+      return;
     }
     case 'COLLSCAN':
-      return coll.docs.values();
+      yield* coll.docs.values();
   }
-}
-
-function isScalar(v: unknown): boolean {
-  return v !== null && v !== undefined && !Array.isArray(v) && !isPlainObject(v) && !(v instanceof RegExp);
 }
 
 /** The values of `{ field: { $in: [scalars] } }`, if the filter has exactly that on `field`. */
@@ -80,6 +301,10 @@ function inValues(filter: Doc, field: string): unknown[] | undefined {
   if (!isPlainObject(v) || Object.keys(v).length !== 1 || !Array.isArray(v.$in)) return undefined;
   const values = v.$in as unknown[];
   return values.every(isScalar) ? values : undefined;
+}
+
+function isScalar(v: unknown): boolean {
+  return v !== null && v !== undefined && !Array.isArray(v) && !isPlainObject(v) && !(v instanceof RegExp);
 }
 
 /**
