@@ -1,0 +1,541 @@
+/**
+ * `npm run bench`: what the GraphQL and REST layers cost on top of the database.
+ *
+ * For each storage mode (the embedded server in memory, then with a data directory) it starts, each
+ * in its own process: the embedded database (`src/embedded-mongo/cli.ts`), the service exactly as
+ * `npm start` runs it (`src/main.ts`, pointed at that database, rate limit off, logging silent), and
+ * the baseline (`bench/baseline.ts`: bare node:http doing the same single driver call). It seeds the
+ * portals through the driver, then loads each operation with autocannon from this process over
+ * loopback — the service's cell and its baseline's cell back to back, so drift on a shared machine
+ * touches both alike — at 1 and at 32 connections, and prints one table with the ratios and the
+ * floors. It is a report: the exit code is 0 whether floors are met or not.
+ *
+ * Environment (all optional):
+ *   BENCH_DURATION_S      seconds per measured cell (default 4)
+ *   BENCH_WARMUP_S        seconds of unmeasured load before each cell (default 1)
+ *   BENCH_MODES           storage modes, comma-separated: memory,dataDir (default both)
+ *   BENCH_PORTALS         portals seeded for every cell (default 10000)
+ *   BENCH_LARGE_PORTALS   collection size of the "does a list page grow with the collection" cells
+ *                         (default 100000; 0 skips them)
+ *   BENCH_LARGE_MODES     modes that run the large cells (default memory)
+ *   BENCH_CONNECTIONS     connection counts (default 1,32)
+ *   BENCH_ONLY            only these operations, comma-separated (put,upsert,get,read,list-rest,list-graphql)
+ *   BENCH_DB_ROOT         a checkout whose src/embedded-mongo runs the database (default: this tree;
+ *                         for when that is mid-edit)
+ *   BENCH_PROFILE         service | db | baseline (comma-separated): run that process with --cpu-prof,
+ *                         profiles in bench/profiles/ (summarise with `npx tsx bench/service-profile.ts`)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
+import { MongoClient, type Db } from 'mongodb';
+import { COLLECTION_NAME, PortalStore } from '../src/portals/store.js';
+
+const env = process.env;
+const DURATION_S = Number(env.BENCH_DURATION_S ?? 4);
+const WARMUP_S = Number(env.BENCH_WARMUP_S ?? 1);
+const MODES = (env.BENCH_MODES ?? 'memory,dataDir').split(',').filter(Boolean) as Mode[];
+const PORTALS = Number(env.BENCH_PORTALS ?? 10_000);
+const LARGE_PORTALS = Number(env.BENCH_LARGE_PORTALS ?? 100_000);
+const LARGE_MODES = (env.BENCH_LARGE_MODES ?? 'memory').split(',').filter(Boolean);
+const CONNECTIONS = (env.BENCH_CONNECTIONS ?? '1,32').split(',').map(Number);
+const ONLY = env.BENCH_ONLY?.split(',').filter(Boolean);
+const PROFILE = new Set((env.BENCH_PROFILE ?? '').split(',').filter(Boolean));
+const PROFILE_DIR = join(import.meta.dirname, 'profiles');
+const DB_ROOT = env.BENCH_DB_ROOT ?? join(import.meta.dirname, '..');
+
+type Mode = 'memory' | 'dataDir';
+
+const ORGANIZATIONS = [
+  { organizationId: 'org-a', key: 'bench-key-a-0123456789' },
+  { organizationId: 'org-b', key: 'bench-key-b-0123456789' },
+] as const;
+const KEY = ORGANIZATIONS[0].key;
+const WEBSITES = ['web-1', 'web-2', 'web-3', 'web-4'];
+const DB_NAME = 'bench';
+const SEED_EPOCH = Date.parse('2026-01-01T00:00:00.000Z');
+
+/** Seeded portal i: alternately in org-a and org-b, websites round-robin within each organization. */
+function seededPortal(i: number) {
+  const organizationId = ORGANIZATIONS[i % 2].organizationId;
+  const id = `p-${i}`;
+  const websiteId = WEBSITES[(i >> 1) % WEBSITES.length];
+  const time = new Date(SEED_EPOCH + i * 1000);
+  const fields = portalFields(id, websiteId);
+  return {
+    ...fields,
+    status: 'active',
+    id,
+    organizationId,
+    createdTime: time,
+    updatedTime: time,
+    lookup: { websiteId: websiteId.toLowerCase(), slug: fields.slug.toLowerCase() },
+  };
+}
+
+/** A full portal body: every writable field (customDomain null, so a write is one database call). */
+function portalFields(id: string, websiteId: string) {
+  return {
+    websiteId,
+    slug: `slug-${id}`,
+    name: `Benchmark portal ${id}`,
+    customDomain: null,
+    features: {
+      authenticateWithPassword: true,
+      orderCancel: false,
+      orderAddressEdit: true,
+      paymentInstrumentAdd: true,
+      paymentInstrumentUpdate: false,
+      paymentInstrumentDeactivate: true,
+    },
+    customization: {
+      logoId: 'logo-123',
+      colors: { primary: '0044d4', secondary: 'ffffff' },
+      links: {
+        termsOfService: 'https://example.com/terms',
+        privacyPolicy: 'https://example.com/privacy',
+        refundPolicy: 'https://example.com/refunds',
+      },
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child processes
+
+const children = new Set<ChildProcess>();
+
+function startChild(name: string, script: string, childEnv: Record<string, string>, args: string[] = []): ChildProcess {
+  const nodeArgs = ['--import', 'tsx'];
+  if (PROFILE.has(name)) {
+    mkdirSync(PROFILE_DIR, { recursive: true });
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`);
+  }
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
+    env: { ...env, ...childEnv },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+
+/** The first stdout line of a child that matches `pattern`. */
+function firstLine(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const match = pattern.exec(line);
+      if (match) {
+        lines.close();
+        child.stdout!.resume();
+        resolve(match);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`child exited (${code}) before printing ${pattern}`)));
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const response = await fetch(`${url}/readyz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not become ready`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+interface Stack {
+  mode: Mode;
+  dataDir?: string;
+  db: Db;
+  client: MongoClient;
+  serviceUrl: string;
+  baselineUrl: string;
+  processes: ChildProcess[];
+}
+
+async function startStack(mode: Mode): Promise<Stack> {
+  const dataDir = mode === 'dataDir' ? mkdtempSync(join(tmpdir(), 'bench-service-')) : undefined;
+  const database = startChild('db', join(DB_ROOT, 'src/embedded-mongo/cli.ts'), {}, ['--port', '0', ...(dataDir ? ['--dbpath', dataDir] : [])]);
+  const [uri] = await firstLine(database, /^mongodb:\/\/\S+/);
+  const client = new MongoClient(uri);
+  await client.connect();
+  const db = client.db(DB_NAME);
+  await PortalStore.fromDb(db).ensureIndexes();
+
+  const apiKeys = ORGANIZATIONS.map((o) => `${o.organizationId}:${o.key}`).join(',');
+  const servicePort = await freePort();
+  const service = startChild('service', 'src/main.ts', {
+    PORT: String(servicePort),
+    HOST: '127.0.0.1',
+    MONGODB_URI: uri,
+    MONGODB_DB: DB_NAME,
+    API_KEYS: apiKeys,
+    RATE_LIMIT: '0',
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'production',
+  });
+  const baseline = startChild('baseline', 'bench/baseline.ts', { MONGODB_URI: uri, MONGODB_DB: DB_NAME, API_KEYS: apiKeys, PORT: '0' });
+  const [, baselinePort] = await firstLine(baseline, /^listening (\d+)/);
+  const serviceUrl = `http://127.0.0.1:${servicePort}`;
+  await waitReady(serviceUrl);
+  return {
+    mode,
+    dataDir,
+    db,
+    client,
+    serviceUrl,
+    baselineUrl: `http://127.0.0.1:${baselinePort}`,
+    processes: [service, baseline, database],
+  };
+}
+
+async function stopStack(stack: Stack): Promise<void> {
+  await stopChild(stack.processes[0]);
+  await stopChild(stack.processes[1]);
+  await stack.client.close();
+  await stopChild(stack.processes[2]);
+  if (stack.dataDir) rmSync(stack.dataDir, { recursive: true, force: true });
+}
+
+/** Tops the collection up to `total` seeded portals (p-0 … p-(total-1)). */
+async function seed(db: Db, total: number): Promise<void> {
+  const collection = db.collection(COLLECTION_NAME);
+  const present = await collection.countDocuments({ id: { $regex: '^p-' } });
+  const started = performance.now();
+  const batch = 1000;
+  for (let from = present; from < total; from += batch) {
+    const documents = [];
+    for (let i = from; i < Math.min(total, from + batch); i++) documents.push(seededPortal(i));
+    await collection.insertMany(documents, { ordered: false });
+  }
+  if (total > present) {
+    process.stderr.write(`  seeded ${total - present} portals (now ${total}) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+}
+
+/** Removes the portals the write cells created, so every cell sees the seeded collection. */
+async function removeCreated(db: Db): Promise<void> {
+  await db.collection(COLLECTION_NAME).deleteMany({ id: { $regex: '^new-' } });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations
+
+const PORTAL_SELECTION = `
+  id websiteId slug name customDomain status portalUrl
+  features { authenticateWithPassword orderCancel orderAddressEdit paymentInstrumentAdd paymentInstrumentUpdate paymentInstrumentDeactivate }
+  customization { logoId colors { primary secondary } links { termsOfService privacyPolicy refundPolicy } }
+  createdTime updatedTime`;
+
+const UPSERT_QUERY = `mutation Upsert($id: ID!, $input: BillingPortalInput!) {
+  upsertBillingPortal(id: $id, input: $input) {
+    __typename
+    ... on UpsertBillingPortalSuccess { created billingPortal { ${PORTAL_SELECTION} } }
+    ... on ValidationError { message invalidFields { field message } }
+  }
+}`;
+const READ_QUERY = `query Read($id: ID!) { billingPortal(id: $id) { ${PORTAL_SELECTION} } }`;
+const LIST_QUERY = `query List($websiteId: String!) {
+  billingPortals(first: 20, filter: { websiteId: { in: [$websiteId] } }, orderBy: [{ field: CREATED_TIME, direction: DESC }]) {
+    totalCount
+    edges { cursor node { ${PORTAL_SELECTION} } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+const JSON_HEADERS = { 'content-type': 'application/json', 'reb-apikey': KEY };
+
+interface Workload {
+  /** Portals in the collection (seeded, org-a and org-b together). */
+  portals: number;
+  /** Unique per cell: the prefix of the ids it creates. */
+  tag: string;
+}
+
+const random = (n: number) => Math.floor(Math.random() * n);
+/** An id of a seeded org-a portal (even numbers). */
+const existingId = (portals: number) => `p-${2 * random(portals / 2)}`;
+const randomWebsite = () => WEBSITES[random(WEBSITES.length)];
+
+/** Half creates (fresh ids), half updates (seeded ids), alternating. */
+function writeIds(workload: Workload): () => string {
+  let n = 0;
+  return () => (n++ % 2 === 0 ? `new-${workload.tag}-${n}` : existingId(workload.portals));
+}
+
+type RequestFactory = (workload: Workload) => AutocannonRequest;
+
+const restPut: RequestFactory = (workload) => {
+  const nextId = writeIds(workload);
+  return {
+    method: 'PUT',
+    headers: JSON_HEADERS,
+    setupRequest: (request) => {
+      const id = nextId();
+      return { ...request, path: `/billing-portals/${id}`, body: JSON.stringify({ ...portalFields(id, randomWebsite()), status: 'active' }) };
+    },
+  };
+};
+const graphqlUpsert: RequestFactory = (workload) => {
+  const nextId = writeIds(workload);
+  return {
+    method: 'POST',
+    path: '/graphql',
+    headers: JSON_HEADERS,
+    setupRequest: (request) => {
+      const id = nextId();
+      const input = { ...portalFields(id, randomWebsite()), status: 'ACTIVE' };
+      return { ...request, body: JSON.stringify({ query: UPSERT_QUERY, variables: { id, input } }) };
+    },
+  };
+};
+const restGet: RequestFactory = (workload) => ({
+  method: 'GET',
+  headers: { 'reb-apikey': KEY },
+  setupRequest: (request) => ({ ...request, path: `/billing-portals/${existingId(workload.portals)}` }),
+});
+const graphqlRead: RequestFactory = (workload) => ({
+  method: 'POST',
+  path: '/graphql',
+  headers: JSON_HEADERS,
+  setupRequest: (request) => ({
+    ...request,
+    body: JSON.stringify({ query: READ_QUERY, variables: { id: existingId(workload.portals) } }),
+  }),
+});
+const restList: RequestFactory = () => ({
+  method: 'GET',
+  headers: { 'reb-apikey': KEY },
+  setupRequest: (request) => ({
+    ...request,
+    path: `/billing-portals?filter=websiteId:${randomWebsite()}&sort=-createdTime&limit=20`,
+  }),
+});
+const graphqlList: RequestFactory = () => ({
+  method: 'POST',
+  path: '/graphql',
+  headers: JSON_HEADERS,
+  setupRequest: (request) => ({ ...request, body: JSON.stringify({ query: LIST_QUERY, variables: { websiteId: randomWebsite() } }) }),
+});
+
+interface Operation {
+  key: string;
+  label: string;
+  service: RequestFactory;
+  /** The baseline request doing the same driver call. */
+  baseline: RequestFactory;
+  writes: boolean;
+  /** Floor of service/baseline throughput at 32 connections in memory. */
+  floor?: number;
+}
+
+const OPERATIONS: Operation[] = [
+  { key: 'get', label: 'REST GET', service: restGet, baseline: restGet, writes: false, floor: 0.6 },
+  { key: 'read', label: 'GraphQL read', service: graphqlRead, baseline: restGet, writes: false, floor: 0.5 },
+  { key: 'list-rest', label: 'REST list', service: restList, baseline: restList, writes: false },
+  { key: 'list-graphql', label: 'GraphQL list', service: graphqlList, baseline: restList, writes: false },
+  { key: 'put', label: 'REST PUT', service: restPut, baseline: restPut, writes: true, floor: 0.6 },
+  { key: 'upsert', label: 'GraphQL upsert', service: graphqlUpsert, baseline: restPut, writes: true, floor: 0.5 },
+];
+const LARGE_OPERATIONS = ['get', 'read', 'list-rest', 'list-graphql'];
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+
+interface Cell {
+  rps: number;
+  p50: number;
+  p99: number;
+  failures: number;
+}
+
+let cellCounter = 0;
+
+async function load(url: string, request: AutocannonRequest, connections: number, seconds: number): Promise<Cell> {
+  // autocannon's own percentiles are whole milliseconds; these keep the fraction.
+  const latencies: number[] = [];
+  const instance = autocannon({ url, connections, duration: seconds, timeout: 30, requests: [request] });
+  instance.on('response', (_client, status, _bytes, milliseconds) => {
+    if (status >= 200 && status < 300) latencies.push(milliseconds);
+  });
+  const result: AutocannonResult = await instance;
+  latencies.sort((a, b) => a - b);
+  const percentile = (p: number) => (latencies.length === 0 ? Number.NaN : latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]);
+  return {
+    rps: result.requests.average,
+    p50: percentile(50),
+    p99: percentile(99),
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+async function measure(url: string, factory: RequestFactory, portals: number, connections: number): Promise<Cell> {
+  const workload = (): Workload => ({ portals, tag: String(++cellCounter) });
+  if (WARMUP_S > 0) await load(url, factory(workload()), connections, WARMUP_S);
+  return load(url, factory(workload()), connections, DURATION_S);
+}
+
+interface Row {
+  mode: Mode;
+  operation: Operation;
+  portals: number;
+  connections: number;
+  service: Cell;
+  baseline: Cell;
+}
+
+const rows: Row[] = [];
+
+async function runCells(stack: Stack, portals: number, operations: Operation[]): Promise<void> {
+  for (const connections of CONNECTIONS) {
+    for (const operation of operations) {
+      const service = await measure(stack.serviceUrl, operation.service, portals, connections);
+      const baseline = await measure(stack.baselineUrl, operation.baseline, portals, connections);
+      if (operation.writes) await removeCreated(stack.db);
+      const row: Row = { mode: stack.mode, operation, portals, connections, service, baseline };
+      rows.push(row);
+      process.stderr.write(
+        `  ${stack.mode} ${operation.label} ${portals} x${connections}: ${Math.round(service.rps)} req/s ` +
+          `(baseline ${Math.round(baseline.rps)}, ratio ${(service.rps / baseline.rps).toFixed(2)})` +
+          `${service.failures + baseline.failures > 0 ? ` FAILURES ${service.failures}/${baseline.failures}` : ''}\n`,
+      );
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+const ms = (n: number) => (!Number.isFinite(n) ? '–' : n < 10 ? n.toFixed(2) : n.toFixed(0));
+
+function printTable(): void {
+  const header = ['storage', 'operation', 'portals', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'base req/s', 'base p50', 'base p99', 'ratio', 'failed'];
+  const lines = rows.map((r) => [
+    r.mode === 'memory' ? 'memory' : 'data dir',
+    r.operation.label,
+    r.portals.toLocaleString('en-US'),
+    String(r.connections),
+    fmt(r.service.rps),
+    ms(r.service.p50),
+    ms(r.service.p99),
+    fmt(r.baseline.rps),
+    ms(r.baseline.p50),
+    ms(r.baseline.p99),
+    fmt(r.service.rps / r.baseline.rps, 2),
+    String(r.service.failures + r.baseline.failures),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w, i) => (i < 2 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
+  for (const l of lines) console.log(line(l));
+}
+
+function printFloors(): void {
+  console.log('\nFloors (32 connections, in memory):');
+  const find = (key: string, portals: number, mode: Mode = 'memory', connections = 32) =>
+    rows.find((r) => r.operation.key === key && r.portals === portals && r.mode === mode && r.connections === connections);
+  for (const operation of OPERATIONS.filter((o) => o.floor !== undefined)) {
+    const row = find(operation.key, PORTALS);
+    if (!row) continue;
+    const ratio = row.service.rps / row.baseline.rps;
+    console.log(`  ${operation.label.padEnd(15)} ${ratio.toFixed(2)} of baseline, floor ${operation.floor!.toFixed(2)}: ${ratio >= operation.floor! ? 'PASS' : 'FAIL'}`);
+  }
+  for (const portals of [PORTALS, LARGE_PORTALS]) {
+    for (const [list, single] of [
+      ['list-rest', 'get'],
+      ['list-graphql', 'read'],
+    ]) {
+      const listRow = find(list, portals);
+      const singleRow = find(single, portals);
+      if (!listRow || !singleRow) continue;
+      const cost = singleRow.service.rps / listRow.service.rps;
+      console.log(
+        `  ${listRow.operation.label.padEnd(15)} at ${portals.toLocaleString('en-US')} portals costs ${cost.toFixed(2)}× ` +
+          `a ${singleRow.operation.label} (req/s ${fmt(listRow.service.rps)} vs ${fmt(singleRow.service.rps)}), ceiling 3×: ${cost <= 3 ? 'PASS' : 'FAIL'}`,
+      );
+    }
+  }
+  const small = find('list-rest', PORTALS);
+  const large = find('list-rest', LARGE_PORTALS);
+  if (small && large) {
+    const growth = small.service.rps / large.service.rps;
+    console.log(`  REST list req/s at ${PORTALS.toLocaleString('en-US')} ÷ at ${LARGE_PORTALS.toLocaleString('en-US')}: ${growth.toFixed(2)} (1.00 = does not grow with the collection)`);
+  }
+}
+
+async function main(): Promise<void> {
+  const operations = OPERATIONS.filter((o) => !ONLY || ONLY.includes(o.key));
+  const started = performance.now();
+  for (const mode of MODES) {
+    process.stderr.write(`${mode}:\n`);
+    const stack = await startStack(mode);
+    try {
+      await seed(stack.db, PORTALS);
+      await runCells(stack, PORTALS, operations);
+      if (LARGE_PORTALS > PORTALS && LARGE_MODES.includes(mode)) {
+        const large = operations.filter((o) => LARGE_OPERATIONS.includes(o.key));
+        if (large.length > 0) {
+          await seed(stack.db, LARGE_PORTALS);
+          await runCells(stack, LARGE_PORTALS, large);
+        }
+      }
+    } finally {
+      await stopStack(stack);
+    }
+  }
+  console.log(
+    `\nService vs bare node:http baseline (same driver call, same database); autocannon over loopback, ` +
+      `${DURATION_S} s per cell after ${WARMUP_S} s warm-up; ratio = service req/s ÷ baseline req/s.`,
+  );
+  console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, ${process.platform}\n`);
+  printTable();
+  printFloors();
+  console.log(`\nTotal ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+}
+
+const cleanup = () => {
+  for (const child of children) child.kill('SIGKILL');
+};
+process.on('SIGINT', () => {
+  cleanup();
+  process.exit(130);
+});
+try {
+  await main();
+} finally {
+  cleanup();
+}
