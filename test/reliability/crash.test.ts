@@ -5,10 +5,10 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServiceProcess, type ServiceProcess } from '../support/process.js';
-import { missingWrites, newWriteLog, tally, tempDir, waitFor, writeLoad } from '../support/reliability.js';
+import { missingWrites, newWriteLog, SCALE, tally, tempDir, UNLIMITED_WRITES, waitFor, writeLoad } from '../support/reliability.js';
 
 const KEY = 'crash-key-0123456789';
-const ENV = { API_KEYS: `org-crash:${KEY}` };
+const ENV = { API_KEYS: `org-crash:${KEY}`, RATE_LIMIT: UNLIMITED_WRITES };
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
@@ -32,8 +32,9 @@ describe.skipIf(!!process.env.MONGODB_URI)('crash', () => {
     const log = newWriteLog();
     let totalAcked = 0;
 
-    // Two crash rounds on the same data directory: the second also replays what the first left.
-    for (let round = 0; round < 2; round++) {
+    // Crash rounds on the same data directory: each restart also replays what the earlier ones left.
+    const rounds = 2 * SCALE;
+    for (let round = 0; round < rounds; round++) {
       const service = track(await startServiceProcess({ ...ENV, DATA_DIR: data.dir }));
       const acksAtStart = log.ackCount;
       const load = writeLoad({ url: () => service.url, key: KEY, workers: 12, idsPerWorker: 8, prefix: `crash${round}`, log });
@@ -52,7 +53,7 @@ describe.skipIf(!!process.env.MONGODB_URI)('crash', () => {
     const restarted = track(await startServiceProcess({ ...ENV, DATA_DIR: data.dir }));
     const lost = await missingWrites(restarted.url, KEY, log);
     console.log(
-      `crash: ${totalAcked} writes acknowledged over ${log.acked.size} ids in 2 kill -9 rounds, ` +
+      `crash: ${totalAcked} writes acknowledged over ${log.acked.size} ids in ${rounds} kill -9 rounds, ` +
         `statuses ${tally(log.statuses)}, transport failures ${tally(log.transportErrors)}, lost ${lost.length}`,
     );
     expect(lost).toEqual([]);
@@ -66,5 +67,5 @@ describe.skipIf(!!process.env.MONGODB_URI)('crash', () => {
     expect(put.status).toBe(201);
     restarted.child.kill('SIGTERM');
     expect(await restarted.exited).toBe(0);
-  }, 60_000);
+  }, 60_000 * SCALE);
 });

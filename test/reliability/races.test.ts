@@ -3,6 +3,7 @@
  * serial order of the acknowledged requests would produce.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCALE } from '../support/reliability.js';
 import { portalBody, startService, type TestService } from '../support/service.js';
 
 let service: TestService;
@@ -15,7 +16,7 @@ const withoutLinks = ({ _links, ...rest }: Record<string, unknown>) => rest;
 
 describe('races', () => {
   it('parallel PUTs of one new id: one 201, the rest 200, one document equal to one acknowledged answer', async () => {
-    for (let round = 0; round < 5; round++) {
+    for (let round = 0; round < 5 * SCALE; round++) {
       const id = `race-new-${round}`;
       const responses = await Promise.all(
         Array.from({ length: 24 }, (_, i) =>
@@ -37,7 +38,7 @@ describe('races', () => {
   });
 
   it('parallel PUTs of different new ids with one slug: exactly one wins, the others are 422 on slug', async () => {
-    for (let round = 0; round < 5; round++) {
+    for (let round = 0; round < 5 * SCALE; round++) {
       const slug = `one-slug-${round}`;
       const ids = Array.from({ length: 12 }, (_, i) => `slug-race-${round}-${i}`);
       const responses = await Promise.all(
@@ -84,7 +85,7 @@ describe('races', () => {
   for (const initiallyPresent of [true, false]) {
     it(`PUT racing DELETE on one id (initially ${initiallyPresent ? 'present' : 'absent'}): the counts match a serial order`, async () => {
       const outcomes = { present: 0, absent: 0 };
-      for (let round = 0; round < 20; round++) {
+      for (let round = 0; round < 20 * SCALE; round++) {
         const id = `put-delete-${initiallyPresent}-${round}`;
         const slug = `put-delete-slug-${initiallyPresent}-${round}`;
         if (initiallyPresent) {

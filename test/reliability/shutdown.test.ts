@@ -13,13 +13,14 @@ import {
   send,
   tally,
   tempDir,
+  UNLIMITED_WRITES,
   waitFor,
   writeLoad,
   type Answer,
 } from '../support/reliability.js';
 
 const KEY = 'shutdown-key-0123456789';
-const ENV = { API_KEYS: `org-shutdown:${KEY}` };
+const ENV = { API_KEYS: `org-shutdown:${KEY}`, RATE_LIMIT: UNLIMITED_WRITES };
 /** From the moment nothing is in flight any more, the process must be gone within this. */
 const EXIT_BOUND_MS = 5_000;
 

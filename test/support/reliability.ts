@@ -20,6 +20,12 @@ import { schema } from '../../src/schema/index.js';
 
 export const RELIABILITY_ORG = { organizationId: 'org-r', key: 'key-r-0123456789' } as const;
 
+/** How much longer the reliability tests run: 1 in `npm test`, more in `npm run test:soak`. */
+export const SCALE = Math.max(1, Number(process.env.RELIABILITY_SCALE ?? 1) || 1);
+
+/** A write budget (RATE_LIMIT, writes per minute per organization) that a test's own load does not hit. */
+export const UNLIMITED_WRITES = '1000000';
+
 /** Every document of the collection, sorted by _id, as canonical EJSON, with its count and a hash. */
 export async function snapshot(collection: Collection<any>): Promise<{ count: number; hash: string; text: string }> {
   const docs = await collection.find({}).sort({ _id: 1 }).toArray();
@@ -135,6 +141,7 @@ export async function startOutageService(options: { dbTimeoutMs: number }): Prom
     DB_TIMEOUT_MS: String(options.dbTimeoutMs),
     API_KEYS: `${RELIABILITY_ORG.organizationId}:${RELIABILITY_ORG.key}`,
     LOG_LEVEL: 'silent',
+    RATE_LIMIT: UNLIMITED_WRITES,
   });
   const database = await openDatabase(config);
   const store = PortalStore.fromDb(database.db);
@@ -145,6 +152,14 @@ export async function startOutageService(options: { dbTimeoutMs: number }): Prom
     apiKeys: new ApiKeys(config.apiKeys!),
     databaseReady: database.ping,
     logger: false,
+    settings: {
+      writesPerMinute: config.writesPerMinute,
+      graphiql: config.graphiql,
+      introspection: config.introspection,
+      hideFieldSuggestions: config.nodeEnv === 'production',
+      requestTimeoutMs: config.requestTimeoutMs,
+      headersTimeoutMs: config.headersTimeoutMs,
+    },
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
