@@ -4,12 +4,13 @@ import { MongoCommandError, toCommandError } from '../errors.js';
 import { adminCommands } from './admin.js';
 import { collectionCommands } from './collections.js';
 import type { CommandContext, CommandHandler } from './context.js';
+import { explainCommands } from './explain.js';
 import { indexCommands } from './indexes.js';
 import { readCommands } from './read.js';
 import { writeCommands } from './write.js';
 
 const handlers = new Map<string, CommandHandler>(
-  Object.entries({ ...adminCommands, ...collectionCommands, ...readCommands, ...writeCommands, ...indexCommands }),
+  Object.entries({ ...adminCommands, ...collectionCommands, ...readCommands, ...writeCommands, ...indexCommands, ...explainCommands }),
 );
 
 const TRANSACTION_COMMANDS = new Set(['commitTransaction', 'abortTransaction']);

@@ -4,7 +4,8 @@ import type { Doc } from '../compare.js';
 import { canonicalKey, cloneDoc, isPlainObject, valuesAtPath } from '../compare.js';
 import { MongoCommandError } from '../errors.js';
 import { aggregationOptions } from '../mingo-options.js';
-import { asDoc, compileFilter, findDocs, project } from '../query.js';
+import { asDoc, compileFilter, countDocs, findDocs, project } from '../query.js';
+import type { FindOptions } from '../query.js';
 import type { CommandHandler } from './context.js';
 import { collectionName, optionalNumber } from './context.js';
 
@@ -59,11 +60,21 @@ const aggregate: CommandHandler = (cmd, ctx) => {
   if (typeof target === 'string') {
     ns = `${ctx.db}.${target}`;
     const coll = ctx.engine.getCollection(ctx.db, target);
-    // A leading $match uses the collection's access paths (direct _id / index equality lookups).
+    // countDocuments: [$match, $skip?, $limit?, $group {_id: const, n: {$sum: 1}}] is a count.
+    const counted = countPipeline(stages);
+    if (counted) {
+      const n = countDocs(coll, counted.filter);
+      const total = Math.max(0, Math.min(n - counted.skip, counted.limit > 0 ? counted.limit : Infinity));
+      const docs = total > 0 ? [{ _id: counted.id, [counted.field]: total }] : [];
+      const cursorOpts = (cmd.cursor ?? {}) as Doc;
+      return ctx.cursors.open(ns, docs, optionalNumber(cursorOpts.batchSize));
+    }
+    // A leading $match (with a following $sort, $skip, $limit) uses the collection's access paths.
     const first = stages[0];
     if (first && isPlainObject(first.$match)) {
-      input = findDocs(coll, { filter: first.$match });
-      stages = stages.slice(1);
+      const lead = leadingFind(stages);
+      input = findDocs(coll, lead.opts);
+      stages = stages.slice(lead.consumed);
     } else {
       input = coll ? [...coll.docs.values()] : [];
     }
@@ -82,6 +93,59 @@ const aggregate: CommandHandler = (cmd, ctx) => {
   return ctx.cursors.open(ns, out, optionalNumber(cursorOpts.batchSize));
 };
 
+/** The find a pipeline starts with: `$match`, then `$sort`, `$skip`, `$limit` as far as they fold. */
+export function leadingFind(stages: Doc[]): { opts: FindOptions; consumed: number } {
+  const opts: FindOptions = { filter: stages[0].$match as Doc };
+  let i = 1;
+  const sort: unknown = stages[i]?.$sort;
+  if (isPlainObject(sort) && Object.keys(stages[i]).length === 1) {
+    opts.sort = sort;
+    i++;
+    const skip = stages[i]?.$skip;
+    if (typeof skip === 'number' && Number.isInteger(skip) && skip >= 0) {
+      opts.skip = skip;
+      i++;
+    }
+    const limit = stages[i]?.$limit;
+    if (typeof limit === 'number' && Number.isInteger(limit) && limit > 0) {
+      opts.limit = limit;
+      i++;
+    }
+  }
+  return { opts, consumed: i };
+}
+
+/** The shape the driver's countDocuments sends, if `stages` is it. */
+export function countPipeline(stages: Doc[]): { filter: Doc; skip: number; limit: number; id: unknown; field: string } | undefined {
+  const match: unknown = stages[0]?.$match;
+  if (!isPlainObject(match) || Object.keys(stages[0]).length !== 1) return undefined;
+  let i = 1;
+  let skip = 0;
+  let limit = 0;
+  const s: unknown = stages[i]?.$skip;
+  if (s !== undefined) {
+    if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) return undefined;
+    skip = s;
+    i++;
+  }
+  const l: unknown = stages[i]?.$limit;
+  if (l !== undefined) {
+    if (typeof l !== 'number' || !Number.isInteger(l) || l <= 0) return undefined;
+    limit = l;
+    i++;
+  }
+  if (i !== stages.length - 1) return undefined;
+  const group: unknown = stages[i].$group;
+  if (!isPlainObject(group) || Object.keys(stages[i]).length !== 1) return undefined;
+  const keys = Object.keys(group);
+  if (keys.length !== 2 || keys[0] !== '_id') return undefined;
+  const id: unknown = group._id;
+  if (!(typeof id === 'number' || id === null || typeof id === 'string') || (typeof id === 'string' && id.startsWith('$'))) return undefined;
+  const acc: unknown = group[keys[1]];
+  if (!isPlainObject(acc) || Object.keys(acc).length !== 1 || acc.$sum !== 1) return undefined;
+  return { filter: match, skip, limit, id, field: keys[1] };
+}
+
 const count: CommandHandler = (cmd, ctx) => {
   const name = collectionName(cmd, 'count');
   const coll = ctx.engine.getCollection(ctx.db, name);
@@ -90,8 +154,7 @@ const count: CommandHandler = (cmd, ctx) => {
   const skip = optionalNumber(cmd.skip) ?? 0;
   const limit = Math.abs(optionalNumber(cmd.limit) ?? 0);
   if (!coll) n = 0;
-  else if (!query || Object.keys(query).length === 0) n = coll.docs.size;
-  else n = findDocs(coll, { filter: query }).length;
+  else n = countDocs(coll, query);
   n = Math.max(0, n - skip);
   if (limit > 0) n = Math.min(n, limit);
   return { n, ok: 1 };
