@@ -32,7 +32,8 @@ export function asDoc(v: unknown, what: string): Doc | undefined {
   return v;
 }
 
-function sortKey(doc: Doc, path: string, dir: number): unknown {
+/** The value a document sorts by on `path` in direction `dir` (smallest / largest array element). */
+export function sortKey(doc: Doc, path: string, dir: number): unknown {
   const vals = valuesAtPath(doc, path).flatMap((v) => (Array.isArray(v) ? (v.length ? v : [undefined]) : [v]));
   let best = vals[0];
   for (const v of vals) if (compareValues(v, best) * dir < 0) best = v;
