@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient, MongoServerError } from 'mongodb';
-import type { Collection, Db, Document } from 'mongodb';
+import type { Collection, Db, Document, IndexDescription, Sort } from 'mongodb';
+
+/** Documents with any `_id` type. */
+type AnyDoc = { _id?: number; [field: string]: unknown };
 import { startEmbeddedMongo } from '../../src/embedded-mongo/index.js';
 import { externalServer, openTestServer } from './helpers.js';
 import type { TestServer } from './helpers.js';
@@ -31,7 +34,7 @@ function winningPlan(explain: Document): Document {
   return qp.winningPlan as Document;
 }
 
-const INDEXES = [
+const INDEXES: IndexDescription[] = [
   { key: { organizationId: 1, id: 1 }, name: 'organizationId_id', unique: true },
   { key: { organizationId: 1, 'lookup.slug': 1 }, name: 'organizationId_slug', unique: true },
   { key: { organizationId: 1, createdTime: -1, id: -1 }, name: 'organizationId_createdTime_id' },
@@ -87,7 +90,7 @@ describe('ordered indexes serve the service queries', () => {
 
   const strip = (docs: Document[]): Document[] => docs.map(({ _id, ...rest }) => rest);
 
-  async function same(filter: Document, sort: Document, skip = 0, limit = 0): Promise<Document[]> {
+  async function same(filter: Document, sort: Sort, skip = 0, limit = 0): Promise<Document[]> {
     const got = await indexed.find(filter).sort(sort).skip(skip).limit(limit).toArray();
     const want = await plain.find(filter).sort(sort).skip(skip).limit(limit).toArray();
     expect(strip(got)).toEqual(strip(want));
@@ -96,7 +99,7 @@ describe('ordered indexes serve the service queries', () => {
 
   it('list page: equality prefix + sort follows the compound index, walks only skip + limit entries', async () => {
     const filter = { organizationId: 'org-b', 'lookup.websiteId': 'site-3' };
-    const sort = { createdTime: -1, id: -1 };
+    const sort: Sort = { createdTime: -1, id: -1 };
     for (const [skip, limit] of [[0, 20], [20, 20], [60, 7], [0, 0]]) {
       const got = await same(filter, sort, skip, limit);
       expect(got.length).toBeGreaterThan(0);
@@ -126,7 +129,7 @@ describe('ordered indexes serve the service queries', () => {
     const explain = await indexed.aggregate([{ $match: filter }, { $group: { _id: 1, n: { $sum: 1 } } }]).explain('executionStats');
     const plan = winningPlan(explain);
     if (!externalServer) {
-      expect(findStage(plan, 'COUNT_SCAN')?.indexName).toMatch(/^organizationId_websiteId_createdTime_id$|^organizationId_/);
+      expect(findStage(plan, 'COUNT_SCAN')?.indexName).toBe('organizationId_websiteId_createdTime_id');
       expect(explain.executionStats.totalDocsExamined).toBe(0);
     }
     // The count command too.
@@ -232,7 +235,7 @@ describe('unique constraints on compound, partial and sparse indexes', () => {
   });
 
   it('compound unique: duplicates within a prefix refused (E11000 with keyPattern/keyValue), across prefixes allowed', async () => {
-    const c = db.collection('compound');
+    const c = db.collection<AnyDoc>('compound');
     await c.createIndex({ org: 1, slug: 1 }, { unique: true, name: 'org_slug' });
     await c.createIndex({ org: 1, n: -1 });
     await c.insertOne({ _id: 1, org: 'a', slug: 'x', n: 1 });
@@ -259,7 +262,7 @@ describe('unique constraints on compound, partial and sparse indexes', () => {
   });
 
   it('partial unique: only documents matching the filter are constrained', async () => {
-    const c = db.collection('partial');
+    const c = db.collection<AnyDoc>('partial');
     await c.createIndex({ email: 1 }, { unique: true, partialFilterExpression: { active: true }, name: 'active_email' });
     await c.insertMany([
       { _id: 1, email: 'a@x', active: false },
@@ -281,11 +284,11 @@ describe('unique constraints on compound, partial and sparse indexes', () => {
   });
 
   it('compound partial unique, and sparse unique (documents without the fields are not indexed)', async () => {
-    const c = db.collection('partial_compound');
+    const c = db.collection<AnyDoc>('partial_compound');
     await c.createIndex({ org: 1, code: 1 }, { unique: true, partialFilterExpression: { code: { $exists: true } } });
     await c.insertMany([{ org: 'a' }, { org: 'a' }, { org: 'a', code: 1 }, { org: 'b', code: 1 }]);
     expect(((await c.insertOne({ org: 'a', code: 1.0 }).catch((e: unknown) => e)) as MongoServerError).code).toBe(11000);
-    const s = db.collection('sparse');
+    const s = db.collection<AnyDoc>('sparse');
     await s.createIndex({ email: 1 }, { unique: true, sparse: true });
     await s.insertMany([{ n: 1 }, { n: 2 }, { email: 'e' }]);
     expect(((await s.insertOne({ email: 'e' }).catch((e: unknown) => e)) as MongoServerError).code).toBe(11000);
