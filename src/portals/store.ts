@@ -272,8 +272,9 @@ function textMatch(condition: TextCondition): unknown {
   return Object.keys(match).length > 0 ? match : null;
 }
 
+/** A pattern matching `text` literally. NUL is written as an escape: BSON cannot carry it in a regex. */
 function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replaceAll('\0', '\\x00');
 }
 
 /**
