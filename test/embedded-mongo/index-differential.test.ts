@@ -26,6 +26,9 @@ const INDEXES: IndexSpec[] = [
   { key: { u: 1 }, name: 'u_unique', unique: true },
 ];
 
+/** More runs for a deeper search: EMBEDDED_DIFF_RUNS=5000 npx vitest run test/embedded-mongo/index-differential.test.ts */
+const RUNS = Number(process.env.EMBEDDED_DIFF_RUNS ?? 250);
+
 const DATES = [0, 1, 2, 3].map((i) => new Date(Date.UTC(2024, 0, 1 + i)));
 const STRINGS = ['', 'a', 'ab', 'b', 'B', 'é'];
 
@@ -193,7 +196,7 @@ describe('ordered indexes: randomized differential against a plain scan', () => 
           }
         },
       ),
-      { numRuns: 250 },
+      { numRuns: RUNS },
     );
     // The generators must actually exercise the index paths.
     console.log('differential plan mix', stats);
@@ -229,7 +232,7 @@ describe('ordered indexes: randomized differential against a plain scan', () => 
           }
         },
       ),
-      { numRuns: 30 },
+      { numRuns: Math.ceil(RUNS / 8) },
     );
   });
 
@@ -258,7 +261,7 @@ describe('ordered indexes: randomized differential against a plain scan', () => 
           for (const filter of filters) compare(indexed, plain, { filter, sort, skip: 0, limit: 0 });
         },
       ),
-      { numRuns: 200 },
+      { numRuns: Math.ceil(RUNS * 0.8) },
     );
   });
 });

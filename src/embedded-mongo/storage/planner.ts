@@ -118,6 +118,15 @@ function isBoundValue(v: unknown): boolean {
   return t !== 'BSONRegExp' && t !== 'MinKey' && t !== 'MaxKey' && t !== 'Code';
 }
 
+/**
+ * A range bound the index can take. bson number wrappers (Long, Int32, Double, Decimal128) are left
+ * to the residual filter: mingo does not order them by value, and the scan's answer is mingo's.
+ */
+function isRangeValue(v: unknown): boolean {
+  const t = bsonTypeOf(v);
+  return isBoundValue(v) && t !== 'Long' && t !== 'Int32' && t !== 'Double' && t !== 'Decimal128';
+}
+
 function isExactType(v: unknown): boolean {
   return typeof v === 'string' || typeof v === 'boolean' || (v instanceof Date && !Number.isNaN(v.getTime()));
 }
@@ -136,10 +145,10 @@ function fieldConds(v: unknown): { conds: FieldCond[]; complete: boolean } {
       const x: unknown = v[op];
       if (op === '$eq' && isBoundValue(x)) conds.push(pointCond([x]));
       else if (op === '$in' && Array.isArray(x) && x.every(isBoundValue)) conds.push(pointCond(x as unknown[]));
-      else if ((op === '$gt' || op === '$gte') && isBoundValue(x)) {
+      else if ((op === '$gt' || op === '$gte') && isRangeValue(x)) {
         conds.push({ lo: { value: x, inclusive: op === '$gte' }, exact: false });
         complete = false;
-      } else if ((op === '$lt' || op === '$lte') && isBoundValue(x)) {
+      } else if ((op === '$lt' || op === '$lte') && isRangeValue(x)) {
         conds.push({ hi: { value: x, inclusive: op === '$lte' }, exact: false });
         complete = false;
       } else complete = false;
