@@ -135,7 +135,7 @@ describe('createBillingPortal and deleteBillingPortal', () => {
     const res = await service.graphql(CreatePortal, { input: input({ slug: 'bad slug!' }) });
     expect(res.data!.createBillingPortal).toMatchObject({
       __typename: 'ValidationError',
-      invalidFields: [{ field: 'slug', message: 'may contain only letters, digits and @ ~ - . _' }],
+      invalidFields: [{ field: 'slug', message: 'may contain only ASCII letters, digits and @ ~ - . _' }],
     });
   });
 
@@ -257,6 +257,20 @@ describe('billingPortals connection', () => {
     const cursor = newestFirst.data!.billingPortals.pageInfo.endCursor!;
     const res = await list({ first: 1, after: cursor, orderBy: [{ field: 'UPDATED_TIME', direction: 'ASC' }] }, ORG_B.key);
     expect(res.errors?.[0].message).toMatch(/not a cursor of this connection in this order/);
+  });
+
+  it('refuses what REST refuses too: page sizes over 100, reversed ranges, long search text, impossible dates', async () => {
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ first: 101 }, /Argument "first" must be between 0 and 100/],
+      [{ last: -1 }, /Argument "last" must be between 0 and 100/],
+      [{ filter: { createdTime: { from: '2030-01-01T00:00:00Z', to: '2020-01-01T00:00:00Z' } } }, /Argument "filter" the createdTime range ends before it starts/],
+      [{ query: 'q'.repeat(256) }, /Argument "query" must be at most 255 characters long/],
+      [{ filter: { updatedTime: { from: '2026-02-30T00:00:00Z' } } }, /DateTime must be an RFC 3339 date-time/],
+    ];
+    for (const [variables, message] of cases) {
+      const res = await list(variables, ORG_B.key);
+      expect(res.errors?.[0].message, JSON.stringify(variables)).toMatch(message);
+    }
   });
 
   it('never lists another organization\'s portals', async () => {

@@ -86,6 +86,19 @@ describe('GET /billing-portals', () => {
     expect(ids(outside.body)).toEqual(['list-6', 'list-7']);
   });
 
+  it('reads a bare date as its whole UTC day, at either end of a range', async () => {
+    const day = created['list-0'].slice(0, 10);
+    const next = new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10);
+    // (the seed may straddle midnight: count what was really created on that day)
+    const onDay = String(Object.values(created).filter((t) => t.startsWith(day)).length);
+    const total = async (filter: string) =>
+      (await service.rest('GET', `/billing-portals?filter=${filter}`)).headers.get('pagination-total');
+    expect(await total(`createdTime:${day}`)).toBe(onDay);
+    expect(await total(`createdTime:..${day}`)).toBe(onDay);
+    expect(await total(`createdTime:${day}..${day}`)).toBe(onDay);
+    expect(await total(`createdTime:${next}..`)).toBe(String(8 - Number(onDay)));
+  });
+
   it('searches name, slug and customDomain with q, case-insensitively', async () => {
     expect(ids((await service.rest('GET', '/billing-portals?q=sale')).body)).toEqual(['list-5']);
     expect(ids((await service.rest('GET', '/billing-portals?q=THREE&sort=createdTime')).body)).toEqual(['list-0', 'list-3', 'list-6']);
@@ -104,6 +117,8 @@ describe('GET /billing-portals', () => {
     ['filter=websiteId:', 'filter', expect.stringContaining('empty value')],
     ['filter=status:paused', 'filter', expect.stringContaining('is not a status')],
     ['filter=createdTime:yesterday', 'filter', expect.stringContaining('is not a date-time')],
+    ['filter=createdTime:2026-02-30..', 'filter', expect.stringContaining('"2026-02-30" is not a date-time')],
+    ['filter=updatedTime:2026-11-25T25:00:00Z', 'filter', expect.stringContaining('is not a date-time')],
     ['filter=createdTime:2026-02-01..2026-01-01', 'filter', expect.stringContaining('ends before it starts')],
     ['fitler=status:active', 'fitler', expect.stringContaining('is not a parameter')],
     ['limit=1&limit=2', 'limit', 'must be given once'],

@@ -114,18 +114,23 @@ describe('PUT /billing-portals/{id}', () => {
     ['an unknown field', portalBody({ colour: 'red' }), [{ field: 'colour', message: 'is not a field of a billing portal' }]],
     ['an unknown nested field', portalBody({ customization: { colors: { tertiary: '000000' } } }), [{ field: 'customization.colors.tertiary', message: 'is not a field of a billing portal' }]],
     ['a short slug', portalBody({ slug: 'abc' }), [{ field: 'slug', message: 'must be at least 5 characters long' }]],
-    ['a slug with a slash', portalBody({ slug: 'a/b/c/d' }), [{ field: 'slug', message: 'may contain only letters, digits and @ ~ - . _' }]],
+    ['a slug with a slash', portalBody({ slug: 'a/b/c/d' }), [{ field: 'slug', message: 'may contain only ASCII letters, digits and @ ~ - . _' }]],
     ['a blank name', portalBody({ name: '   ' }), [{ field: 'name', message: 'must not be blank' }]],
     ['a long name', portalBody({ name: 'n'.repeat(256) }), [{ field: 'name', message: 'must be at most 255 characters long' }]],
     ['a colour with #', portalBody({ customization: { colors: { primary: '#0044d4' } } }), [{ field: 'customization.colors.primary', message: expect.stringContaining('6 hexadecimal digits') }]],
     ['a non-http link', portalBody({ customization: { links: { privacyPolicy: 'javascript:alert(1)' } } }), [{ field: 'customization.links.privacyPolicy', message: 'must be an absolute http or https URL' }]],
     ['a bad host name', portalBody({ customDomain: 'not a host' }), [{ field: 'customDomain', message: expect.stringContaining('host name') }]],
+    ['the default host as custom domain', portalBody({ customDomain: 'Portal.Secure-Payments.app' }), [{ field: 'customDomain', message: expect.stringContaining('the default host') }]],
+    ['a blank website id', portalBody({ websiteId: '   ' }), [{ field: 'websiteId', message: 'must not be blank or start or end with white space' }]],
+    ...['https://example.com/terms of service', 'https:example.com', ' https://example.com/', 'https://例子.测试/', 'https://example.com/%zz'].map(
+      (link) => [`the link ${JSON.stringify(link)}`, portalBody({ customization: { links: { termsOfService: link } } }), [{ field: 'customization.links.termsOfService', message: 'must be an absolute http or https URL' }]],
+    ),
     ['an unknown status', portalBody({ status: 'paused' }), [{ field: 'status', message: 'must be one of: active, inactive' }]],
     ['a GraphQL-style status', portalBody({ status: 'ACTIVE' }), [{ field: 'status', message: 'must be one of: active, inactive' }]],
     ['a long logo id', portalBody({ customization: { logoId: 'f'.repeat(51) } }), [{ field: 'customization.logoId', message: 'must be at most 50 characters long' }]],
     ['an array body', [1, 2], [{ field: 'body', message: 'must be an object' }]],
     ['an operator object', portalBody({ websiteId: { $gt: '' } }), [{ field: 'websiteId', message: 'must be a string' }]],
-  ])('answers 422 naming the field for %s, and stores nothing', async (_case, body, invalidFields) => {
+  ] as Array<[string, unknown, unknown]>)('answers 422 naming the field for %s, and stores nothing', async (_case, body, invalidFields) => {
     const res = await service.rest('PUT', '/billing-portals/rejected', { body });
     expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);

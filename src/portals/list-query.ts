@@ -50,3 +50,28 @@ export const DEFAULT_SORT: SortKey[] = [{ field: 'createdTime', direction: -1 }]
 export function isTimeCondition(c: TextCondition | TimeCondition): c is TimeCondition {
   return (TIME_FIELDS as readonly string[]).includes(c.field);
 }
+
+export const MAX_SEARCH_LENGTH = 255;
+
+/** A rule a list query breaks, whichever door it came through; each door names the part its own way. */
+export interface ListQueryProblem {
+  part: 'filter' | 'search';
+  message: string;
+}
+
+/** The rules a list query must meet beyond its syntax, the same at both doors. */
+export function listQueryProblems(query: PortalListQuery): ListQueryProblem[] {
+  const problems: ListQueryProblem[] = [];
+  for (const condition of query.conditions) {
+    if (!isTimeCondition(condition)) continue;
+    for (const range of [...condition.within, ...condition.outside]) {
+      if (range.from && range.to && range.from > range.to) {
+        problems.push({ part: 'filter', message: `the ${condition.field} range ends before it starts` });
+      }
+    }
+  }
+  if (query.search !== undefined && query.search.length > MAX_SEARCH_LENGTH) {
+    problems.push({ part: 'search', message: `must be at most ${MAX_SEARCH_LENGTH} characters long` });
+  }
+  return problems;
+}

@@ -53,7 +53,7 @@ export const READ_ONLY_FIELDS = ['id', 'createdTime', 'updatedTime', '_links'] a
 
 /** `[@~\-.\w]`: characters that can stand in a URL path segment unescaped. */
 const URL_SAFE = /^[@~\-.\w]+$/;
-const URL_SAFE_RULE = 'letters, digits and @ ~ - . _';
+const URL_SAFE_RULE = 'ASCII letters, digits and @ ~ - . _';
 const HEX_COLOR = /^[0-9a-fA-F]{6}$/;
 const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const TOP_LEVEL_LABEL = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
@@ -67,10 +67,16 @@ function isHostName(value: string): boolean {
   return labels.length >= 2 && labels.every((l) => HOST_LABEL.test(l)) && TOP_LEVEL_LABEL.test(labels.at(-1)!);
 }
 
+/** RFC 3986 characters only (so it is a URI as sent, no spaces, no raw Unicode), percent signs escaping. */
+const ABSOLUTE_HTTP_URI = /^https?:\/\/(?:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+$/i;
+
 function isHttpUrl(value: string): boolean {
-  if (!URL.canParse(value)) return false;
-  const url = new URL(value);
-  return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  return ABSOLUTE_HTTP_URI.test(value) && URL.canParse(value) && new URL(value).hostname !== '';
+}
+
+/** The platform's own host (and anything under it) is nobody's custom domain. */
+function isPlatformHost(host: string): boolean {
+  return host === DEFAULT_PORTAL_HOST || host.endsWith(`.${DEFAULT_PORTAL_HOST}`);
 }
 
 /** A type error names what was expected; an absent required field says so. */
@@ -111,7 +117,7 @@ export const portalIdSchema = urlSafe(ID_RULE.min, ID_RULE.max);
  * (read-only fields removed). Optional fields accept null, which means "the default".
  */
 export const portalInputSchema = object({
-  websiteId: text(1, 50),
+  websiteId: text(1, 50).regex(/^\S(?:.*\S)?$/s, 'must not be blank or start or end with white space'),
   slug: urlSafe(5, 100),
   name: z.string(expected('a string')).trim().min(1, 'must not be blank').max(255, 'must be at most 255 characters long'),
   customDomain: z
@@ -119,6 +125,7 @@ export const portalInputSchema = object({
     .max(255, 'must be at most 255 characters long')
     .transform((d) => d.toLowerCase())
     .refine(isHostName, 'must be a host name such as "billing.example.com"')
+    .refine((host) => !isPlatformHost(host), `must not be ${DEFAULT_PORTAL_HOST}, the default host (send null for it)`)
     .nullish(),
   status: z.enum(PORTAL_STATUSES, { error: `must be one of: ${PORTAL_STATUSES.join(', ')}` }).nullish(),
   features: object(Object.fromEntries(FEATURE_NAMES.map((f) => [f, flag.nullish()])) as Record<

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { InvalidField } from '../portals/errors.js';
 import {
   DEFAULT_SORT,
+  listQueryProblems,
   TEXT_FILTER_FIELDS,
   TIME_FIELDS,
   type PortalListQuery,
@@ -23,12 +24,11 @@ import {
   type TimeRange,
 } from '../portals/list-query.js';
 import { PORTAL_STATUSES } from '../portals/model.js';
+import { endOfDay, parseTime } from '../portals/time.js';
 
 export const LIST_LIMIT = { default: 100, max: 1000 } as const;
 const MAX_OFFSET = 2_147_483_647;
-const MAX_SEARCH_LENGTH = 255;
 const KNOWN_PARAMETERS = ['limit', 'offset', 'sort', 'filter', 'q'] as const;
-const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/i;
 
 export interface ListRequest {
   query: PortalListQuery;
@@ -63,26 +63,23 @@ function parseSort(text: string): SortKey[] {
   return keys;
 }
 
-function parseInstant(text: string): Date {
-  const date = INSTANT.test(text) ? new Date(text) : new Date(Number.NaN);
-  if (Number.isNaN(date.getTime())) {
-    throw new ParameterError(`"${text}" is not a date-time such as 2026-11-25T12:00:00Z or a date such as 2026-11-25`);
-  }
-  return date;
+const DATE_TIME_EXAMPLE = 'a date-time such as 2026-11-25T12:00:00Z or a date such as 2026-11-25';
+
+/** An instant, or a bare date standing for its whole UTC day. */
+function parseTimeValue(text: string): TimeRange {
+  const parsed = parseTime(text, true);
+  if (!parsed) throw new ParameterError(`"${text}" is not ${DATE_TIME_EXAMPLE}`);
+  return { from: parsed.instant, to: parsed.dateOnly ? endOfDay(parsed.instant) : parsed.instant };
 }
 
+/** `a`, `a..b`, `a..` or `..b`, inclusive; a bare date covers its whole day at either end. */
 function parseRange(text: string): TimeRange {
   const separator = text.indexOf('..');
-  if (separator < 0) {
-    const instant = parseInstant(text);
-    return { from: instant, to: instant };
-  }
+  if (separator < 0) return parseTimeValue(text);
   const from = text.slice(0, separator);
   const to = text.slice(separator + 2);
   if (!from && !to) throw new ParameterError('".." needs at least one end');
-  const range: TimeRange = { from: from ? parseInstant(from) : undefined, to: to ? parseInstant(to) : undefined };
-  if (range.from && range.to && range.from > range.to) throw new ParameterError(`"${text}" ends before it starts`);
-  return range;
+  return { from: from ? parseTimeValue(from).from : undefined, to: to ? parseTimeValue(to).to : undefined };
 }
 
 function parseCondition(clause: string): TextCondition | TimeCondition {
@@ -157,15 +154,11 @@ export function parseListParameters(parameters: Record<string, unknown>): ListPa
   const offset = parse('offset', single('offset'), zodParser(offsetSchema), 0);
   const sort = parse('sort', single('sort'), parseSort, DEFAULT_SORT);
   const conditions = parse('filter', single('filter'), parseFilter, []);
-  const search = parse(
-    'q',
-    single('q'),
-    (text) => {
-      if (text.length > MAX_SEARCH_LENGTH) throw new ParameterError(`must be at most ${MAX_SEARCH_LENGTH} characters long`);
-      return text.trim() || undefined;
-    },
-    undefined,
-  );
+  const search = parse('q', single('q'), (text) => text.trim() || undefined, undefined);
+  const query: PortalListQuery = { conditions, search, sort };
+  for (const problem of listQueryProblems(query)) {
+    invalidFields.push({ field: problem.part === 'search' ? 'q' : 'filter', message: problem.message });
+  }
   if (invalidFields.length > 0) return { ok: false, invalidFields };
-  return { ok: true, value: { query: { conditions, search, sort }, offset, limit } };
+  return { ok: true, value: { query, offset, limit } };
 }

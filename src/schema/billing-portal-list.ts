@@ -3,6 +3,7 @@ import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@poth
 import { GraphQLError } from 'graphql';
 import {
   DEFAULT_SORT,
+  listQueryProblems,
   type PortalListQuery,
   type SortKey,
   type TextCondition,
@@ -87,10 +88,25 @@ function toListQuery(filter: FilterArgument | null | undefined, orderBy: SortKey
     if (range) conditions.push({ field, within: [{ from: range.from ?? undefined, to: range.to ?? undefined }], outside: [] });
   }
   const sort = orderBy && orderBy.length > 0 ? orderBy : DEFAULT_SORT;
-  if (new Set(sort.map((k) => k.field)).size !== sort.length) {
-    throw new GraphQLError('Argument "orderBy" names a field twice.', { extensions: { code: 'BAD_USER_INPUT' } });
+  if (new Set(sort.map((k) => k.field)).size !== sort.length) throw badArgument('orderBy', 'names a field twice');
+  const query: PortalListQuery = { conditions, search: search?.trim() || undefined, sort };
+  const [problem] = listQueryProblems(query);
+  if (problem) throw badArgument(problem.part === 'search' ? 'query' : 'filter', problem.message);
+  return query;
+}
+
+function badArgument(argument: string, message: string): GraphQLError {
+  return new GraphQLError(`Argument "${argument}" ${message}.`, { extensions: { code: 'BAD_USER_INPUT', argumentName: argument } });
+}
+
+/** A page size the client asked for must be one we serve: never silently cut. */
+function checkPageSize(args: { first?: number | null; last?: number | null }): void {
+  for (const argument of ['first', 'last'] as const) {
+    const size = args[argument];
+    if (size !== null && size !== undefined && (size < 0 || size > PAGE_SIZE.max)) {
+      throw badArgument(argument, `must be between 0 and ${PAGE_SIZE.max}`);
+    }
   }
-  return { conditions, search: search?.trim() || undefined, sort };
 }
 
 builder.queryFields((t) => ({
@@ -108,6 +124,7 @@ builder.queryFields((t) => ({
       },
       resolve: async (_root, args, context) => {
         const organizationId = requireOrganization(context);
+        checkPageSize(args);
         const listQuery = toListQuery(args.filter, args.orderBy, args.query);
         const connection = await resolveCursorConnection(
           {
