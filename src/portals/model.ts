@@ -117,7 +117,8 @@ export const portalIdSchema = urlSafe(ID_RULE.min, ID_RULE.max);
  * (read-only fields removed). Optional fields accept null, which means "the default".
  */
 export const portalInputSchema = object({
-  websiteId: text(1, 50).regex(/^\S(?:.*\S)?$/s, 'must not be blank or start or end with white space'),
+  // (an empty id is min's to report, once)
+  websiteId: text(1, 50).regex(/^(?:\S(?:.*\S)?)?$/s, 'must not be blank or start or end with white space'),
   slug: urlSafe(5, 100),
   name: z.string(expected('a string')).trim().min(1, 'must not be blank').max(255, 'must be at most 255 characters long'),
   customDomain: z
