@@ -229,6 +229,11 @@ describe('ordered indexes: randomized differential against a plain scan', () => 
             const filter: Doc = q.range ? { s: q.s, d: { $lt: q.range } } : { s: q.s };
             compare(indexed, plain, { filter, sort: q.sort, skip: q.skip, limit: q.limit });
             compare(indexed, plain, { filter: { $and: [{ s: q.s }, { $or: [{ c: { $lt: 3 } }, { c: 5, u: { $lt: 100 } }] }] }, sort: q.sort, skip: q.skip, limit: q.limit });
+            // Keyset pages: strictly after a (d, u) position in {d: -1, u: 1} order (an $or the planner seeks with).
+            const at = q.range ?? DATES[1];
+            const keyset = { $and: [{ s: q.s }, { $or: [{ d: { $lt: at } }, { d: at, u: { $gt: q.skip * 7 } }] }] };
+            compare(indexed, plain, { filter: keyset, sort: { d: -1, u: 1 }, skip: 0, limit: q.limit });
+            compare(indexed, plain, { filter: { $or: [{ d: { $gt: at } }, { d: at, c: { $in: [1, 2] } }] }, sort: q.sort, skip: 0, limit: q.limit });
           }
         },
       ),

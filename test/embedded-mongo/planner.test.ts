@@ -37,7 +37,7 @@ describe('query planner', () => {
     expect(planQuery(c, { slug: 's1' }).stage).toBe('COLLSCAN');
     expect(planQuery(c, { org: /o1/ }).stage).toBe('COLLSCAN');
     expect(planQuery(c, { email: null }).stage).toBe('COLLSCAN');
-    expect(planQuery(c, { $or: [{ org: 'o1' }, { org: 'o2' }] }).stage).toBe('COLLSCAN');
+    expect(planQuery(c, { $or: [{ org: 'o1' }, { slug: 's2' }] }).stage).toBe('COLLSCAN');
   });
 
   it('uses ranges and non-null equality on sparse indexes', () => {
@@ -46,6 +46,13 @@ describe('query planner', () => {
     expect([...c.candidates({ org: { $gt: 'o3' } })].map((d) => d.org)).toEqual(Array(10).fill('o4'));
     const sparse = planQuery(c, { email: 'e1' });
     expect(sparse.stage === 'IXSCAN' && sparse.index.spec.name).toBe('email_1');
+  });
+
+  it('seeks with the hull of an $or (keyset pages)', () => {
+    const p = planQuery(c, { $or: [{ org: { $lt: 'o2' } }, { org: 'o2', slug: { $lt: 's20' } }] });
+    expect(p.stage === 'IXSCAN' && p.index.spec.name).toBe('org_1');
+    expect(p.stage === 'IXSCAN' && p.intervals).toEqual([{ points: [], hi: { value: 'o2', inclusive: true } }]);
+    expect(planQuery(c, { $or: [{ org: { $lt: 'o2' } }, { slug: 's1' }] }).stage).toBe('COLLSCAN');
   });
 
   it('keeps index entries in step with replace and remove', () => {

@@ -11,7 +11,7 @@ import { canonicalKey } from '../compare.js';
 import type { Doc } from '../compare.js';
 import { MongoCommandError } from '../errors.js';
 import { OrderedIndex, duplicateKeyError } from './indexes.js';
-import type { IndexKeys, IndexSpec } from './indexes.js';
+import type { IndexKeys, IndexSpec, Slot } from './indexes.js';
 import { executePath, planQuery } from './planner.js';
 
 export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
@@ -142,9 +142,20 @@ export class Collection {
     this.indexes.set(spec.name, index);
   }
 
-  /** Builds every index from the documents (end of a start-up replay). */
+  /** Builds every index from the documents in one pass (end of a start-up replay). */
   rebuildIndexes(): void {
-    for (const index of this.indexes.values()) index.rebuild(this.records());
+    const indexes = [...this.indexes.values()];
+    const slots = indexes.map((): Slot[] => []);
+    const multikey = indexes.map(() => false);
+    for (const [id, doc] of this.docs) {
+      const seq = this.seqs.get(id) ?? 0;
+      for (let i = 0; i < indexes.length; i++) {
+        const k = indexes[i].keysOf(doc);
+        if (k.multikey) multikey[i] = true;
+        for (const vals of k.keys) slots[i].push({ vals, seq, id });
+      }
+    }
+    indexes.forEach((index, i) => index.load(slots[i], multikey[i]));
     this.deferIndexes = false;
   }
 

@@ -76,45 +76,60 @@ export function compareKeyValues(a: unknown, b: unknown): number {
   return compareValues(a, b);
 }
 
-/** The values an index takes from `path` (array elements spread; `[]` is undefined), and whether an array was met. */
-function indexValues(doc: Doc, path: string): { values: unknown[]; array: boolean } {
-  const parts = path.split('.');
-  const values: unknown[] = [];
-  let array = false;
-  const walk = (v: unknown, i: number): void => {
-    if (Array.isArray(v)) {
-      array = true;
-      if (i === parts.length) {
-        if (v.length === 0) values.push(undefined);
-        else values.push(...(v as unknown[]));
-        return;
-      }
-      const idx = /^\d+$/.test(parts[i]) ? Number(parts[i]) : -1;
-      if (idx >= 0) {
-        walk(v[idx], i + 1);
-        return;
-      }
-      if (v.length === 0) {
-        values.push(undefined);
-        return;
-      }
-      for (const el of v) walk(isPlainObject(el) || Array.isArray(el) ? el : undefined, i);
-      return;
-    }
-    if (i === parts.length) {
-      values.push(v);
-      return;
-    }
-    if (isPlainObject(v)) {
-      walk(v[parts[i]], i + 1);
-      return;
-    }
-    values.push(undefined);
-  };
-  walk(doc, 0);
-  if (values.length === 0) values.push(undefined);
-  return { values, array };
+/**
+ * The value at a dotted path when no array is on the way (the common case, without allocation);
+ * `ARRAY` when an array is met, so that the caller takes the general path.
+ */
+const ARRAY = Symbol('array');
+function simpleValue(doc: Doc, parts: readonly string[]): unknown {
+  let v: unknown = doc;
+  for (let i = 0; i < parts.length; i++) {
+    if (Array.isArray(v)) return ARRAY;
+    if (!isPlainObject(v)) return undefined;
+    v = v[parts[i]];
+  }
+  return Array.isArray(v) ? ARRAY : v;
 }
+
+/** The values an index takes from a path (array elements spread; `[]` is undefined). */
+function arrayValues(doc: Doc, parts: readonly string[]): unknown[] {
+  const values: unknown[] = [];
+  walkValues(doc, parts, 0, values);
+  if (values.length === 0) values.push(undefined);
+  return values;
+}
+
+function walkValues(v: unknown, parts: readonly string[], i: number, values: unknown[]): void {
+  if (Array.isArray(v)) {
+    if (i === parts.length) {
+      if (v.length === 0) values.push(undefined);
+      else values.push(...(v as unknown[]));
+      return;
+    }
+    const idx = /^\d+$/.test(parts[i]) ? Number(parts[i]) : -1;
+    if (idx >= 0) {
+      walkValues(v[idx], parts, i + 1, values);
+      return;
+    }
+    if (v.length === 0) {
+      values.push(undefined);
+      return;
+    }
+    for (const el of v) walkValues(isPlainObject(el) || Array.isArray(el) ? el : undefined, parts, i, values);
+    return;
+  }
+  if (i === parts.length) {
+    values.push(v);
+    return;
+  }
+  if (isPlainObject(v)) {
+    walkValues(v[parts[i]], parts, i + 1, values);
+    return;
+  }
+  values.push(undefined);
+}
+
+const NO_KEYS: IndexKeys = { keys: [], multikey: false };
 
 export class OrderedIndex {
   readonly fields: readonly string[];
@@ -125,11 +140,14 @@ export class OrderedIndex {
   readonly partial: boolean;
   /** Set once any document had an array on an indexed path (never reset until a rebuild). */
   multikey = false;
+  /** Each field's path, split on dots. */
+  private readonly paths: readonly string[][];
   private readonly partialQuery: Query | undefined;
   private readonly list: SortedList<Slot>;
 
   constructor(readonly spec: IndexSpec) {
     this.fields = Object.keys(spec.key);
+    this.paths = this.fields.map((f) => f.split('.'));
     this.directions = this.fields.map((f) => (spec.key[f] === -1 ? -1 : 1));
     this.unique = spec.unique === true;
     this.sparse = spec.sparse === true;
@@ -152,15 +170,26 @@ export class OrderedIndex {
 
   /** The keys a document contributes (none when sparse/partial exclude it). */
   keysOf(doc: Doc): IndexKeys {
-    if (this.partialQuery && !this.partialQuery.test(doc)) return { keys: [], multikey: false };
+    if (this.partialQuery && !this.partialQuery.test(doc)) return NO_KEYS;
+    const n = this.paths.length;
+    const key = new Array<unknown>(n);
     let multikey = false;
-    const perField = this.fields.map((f) => {
-      const r = indexValues(doc, f);
-      if (r.array) multikey = true;
-      return r.values;
-    });
-    if (this.sparse && perField.every((vals) => vals.every((v) => v === undefined))) return { keys: [], multikey: false };
-    if (!multikey) return { keys: [perField.map((vals) => vals[0])], multikey };
+    let allMissing = true;
+    for (let i = 0; i < n; i++) {
+      const v = simpleValue(doc, this.paths[i]);
+      if (v === ARRAY) {
+        multikey = true;
+        break;
+      }
+      if (v !== undefined) allMissing = false;
+      key[i] = v;
+    }
+    if (!multikey) {
+      if (this.sparse && allMissing) return NO_KEYS;
+      return { keys: [key], multikey: false };
+    }
+    const perField = this.paths.map((parts) => arrayValues(doc, parts));
+    if (this.sparse && perField.every((vals) => vals.every((v) => v === undefined))) return NO_KEYS;
     let combos: unknown[][] = [[]];
     for (const vals of perField) {
       const next: unknown[][] = [];
@@ -210,6 +239,11 @@ export class OrderedIndex {
       if (k.multikey) multikey = true;
       for (const vals of k.keys) slots.push({ vals, seq: r.seq, id: r.id });
     }
+    this.load(slots, multikey);
+  }
+
+  /** Replaces the content by `slots` (any order). */
+  load(slots: Slot[], multikey: boolean): void {
     this.multikey = multikey;
     this.list.build(slots);
   }

@@ -11,9 +11,10 @@
  * - `COLLSCAN`: everything else.
  *
  * Choice rule (no trial runs): a unique index pinned on all its fields wins; then the most equality
- * fields, then a range, then serving the sort, then the shortest index. Predicates are only taken
- * from the top level and `$and`; `$or`, `$nor`, regexes, `null`, arrays and embedded documents stay
- * in the residual filter, which the executors always apply (with mingo) unless the path is exact.
+ * fields, then a range, then serving the sort, then the shortest index. Predicates are taken from
+ * the top level and `$and`; an `$or` contributes the hull of its branches' ranges on a field they
+ * all bound (so keyset pages seek); `$nor`, regexes, `null`, arrays and embedded documents stay in
+ * the residual filter, which the executors always apply (with mingo) unless the path is exact.
  * Multikey indexes (an array was indexed) are used for equality / `$in` only, with de-duplication,
  * never for ranges, sorts or counts. Partial indexes are not used for queries (they only enforce
  * uniqueness); sparse ones only when a non-null bound excludes documents they leave out.
@@ -94,6 +95,15 @@ function analyze(filter: Doc): Analysis {
         }
         continue;
       }
+      if (k === '$or' && Array.isArray(v)) {
+        out.residual = true;
+        for (const [field, cond] of orHull(v as unknown[])) {
+          const list = out.fields.get(field) ?? [];
+          list.push(cond);
+          out.fields.set(field, list);
+        }
+        continue;
+      }
       if (k.startsWith('$')) {
         out.residual = true;
         continue;
@@ -109,6 +119,67 @@ function analyze(filter: Doc): Analysis {
   };
   walk(filter);
   return out;
+}
+
+/** The range a set of conditions (a conjunction) confines a field to, as one lower and one upper bound. */
+function confine(conds: FieldCond[]): { lo?: Bound; hi?: Bound } {
+  let lo: Bound | undefined;
+  let hi: Bound | undefined;
+  for (const c of conds) {
+    if (c.points) {
+      const pts = c.points.filter(isRangeValue);
+      if (pts.length !== c.points.length || pts.length === 0) continue;
+      const sorted = [...pts].sort(compareKeyValues);
+      lo = tighter(lo, { value: sorted[0], inclusive: true }, 1);
+      hi = tighter(hi, { value: sorted[sorted.length - 1], inclusive: true }, -1);
+    } else {
+      lo = tighter(lo, c.lo, 1);
+      hi = tighter(hi, c.hi, -1);
+    }
+  }
+  return { lo, hi };
+}
+
+/**
+ * Ranges implied by an `$or`: for a field every branch confines, the hull of the branches' ranges
+ * (a branch without a lower bound leaves the hull open below, and so on). E.g. the keyset condition
+ * `{$or: [{t: {$lt: x}}, {t: x, id: {$lt: y}}]}` implies `t <= x`, which an index on `t` can seek to.
+ */
+function orHull(branches: unknown[]): Array<[string, FieldCond]> {
+  if (branches.length === 0 || !branches.every(isPlainObject)) return [];
+  const perBranch = (branches as Doc[]).map((b) => analyze(b).fields);
+  const out: Array<[string, FieldCond]> = [];
+  for (const field of perBranch[0].keys()) {
+    let lo: Bound | undefined;
+    let hi: Bound | undefined;
+    let openLo = false;
+    let openHi = false;
+    for (const fields of perBranch) {
+      const conds = fields.get(field);
+      if (!conds) {
+        openLo = openHi = true;
+        break;
+      }
+      const r = confine(conds);
+      if (!r.lo) openLo = true;
+      else if (!openLo) lo = looser(lo, r.lo, 1);
+      if (!r.hi) openHi = true;
+      else if (!openHi) hi = looser(hi, r.hi, -1);
+    }
+    const cond: FieldCond = { exact: false };
+    if (!openLo && lo) cond.lo = lo;
+    if (!openHi && hi) cond.hi = hi;
+    if (cond.lo || cond.hi) out.push([field, cond]);
+  }
+  return out;
+}
+
+/** Loosest of two lower (sign 1) or upper (sign -1) bounds. */
+function looser(a: Bound | undefined, b: Bound, sign: number): Bound {
+  if (!a) return b;
+  const c = compareKeyValues(a.value, b.value) * sign;
+  if (c !== 0) return c < 0 ? a : b;
+  return a.inclusive ? a : b;
 }
 
 /** A value an index bound can hold (non-null scalar). */
