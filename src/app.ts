@@ -8,6 +8,7 @@ import { createGraphQLHandler, GRAPHQL_PATH, MAX_BODY_BYTES } from './graphql/yo
 import type { PortalService } from './portals/service.js';
 import { INTERNAL_ERROR, problem, problemForError, sendProblem } from './rest/problem.js';
 import { buildOpenApiDocument } from './rest/openapi.js';
+import { refuseOtherMethods } from './rest/method-not-allowed.js';
 import { restRoutes } from './rest/routes.js';
 import { storefrontRoutes } from './rest/storefront-routes.js';
 import { WriteBudget } from './limits/write-budget.js';
@@ -20,6 +21,7 @@ export interface AppSettings {
   hideFieldSuggestions: boolean;
   requestTimeoutMs: number;
   headersTimeoutMs: number;
+  trustProxy: boolean;
 }
 
 export const DEFAULT_APP_SETTINGS: AppSettings = {
@@ -29,6 +31,7 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
   hideFieldSuggestions: false,
   requestTimeoutMs: 30_000,
   headersTimeoutMs: 10_000,
+  trustProxy: false,
 };
 
 export interface AppOptions {
@@ -41,6 +44,12 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   settings?: Partial<AppSettings>;
 }
+
+const UNSUPPORTED_GRAPHQL_MEDIA_TYPE =
+  'Send the operation as application/json (GraphQL over HTTP), or as a GET with query parameters.';
+
+/** A Host header that is a host name or an IP literal, with an optional port. */
+const VALID_HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 /** Fastify's own client errors, by code, that we answer with a problem body of the same status. */
 const CLIENT_ERROR_DETAILS: Record<string, string> = {
@@ -73,6 +82,12 @@ function answerUnreadableRequest(error: Error & { code?: string }, socket: Duple
   socket.destroy();
 }
 
+/** Responses that must be streamed: subscriptions and incremental delivery. */
+function isStreamed(response: Response): boolean {
+  const type = response.headers.get('content-type') ?? '';
+  return type.includes('text/event-stream') || type.includes('multipart/');
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const settings = { ...DEFAULT_APP_SETTINGS, ...options.settings };
   const writeBudget = new WriteBudget(settings.writesPerMinute);
@@ -80,7 +95,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? false,
     bodyLimit: MAX_BODY_BYTES,
     // Long ids get the usual 404/422 from the handlers rather than a router error.
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 65_535 },
+    // Behind a proxy, links and Location follow X-Forwarded-Proto/-Host (TRUST_PROXY).
+    trustProxy: settings.trustProxy,
     // Slow or stalled clients are cut off: whole request, headers, and idle keep-alive sockets.
     requestTimeout: settings.requestTimeoutMs,
     http: { headersTimeout: settings.headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, settings.headersTimeoutMs) },
@@ -96,11 +113,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onRequest', async (_request, reply) => {
+  app.addHook('onRequest', async (request, reply) => {
     if (closing) {
       reply.header('Connection', 'close');
       return sendProblem(reply, problem(503, 'The service is shutting down; retry on another instance.'));
     }
+    // Links and Location are built from the Host: it must be one.
+    if (!VALID_HOST.test(request.host)) return sendProblem(reply, problem(400, 'The Host header is not a host name.'));
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -108,7 +127,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (known) return sendProblem(reply, known);
     const { statusCode, code } = error as { statusCode?: number; code?: string };
     if (statusCode && statusCode >= 400 && statusCode < 500) {
-      const detail = (code && CLIENT_ERROR_DETAILS[code]) ?? 'The request could not be read.';
+      const detail = /forbidden prototype property/.test(error instanceof Error ? error.message : '')
+        ? 'The request body contains a forbidden key (__proto__ or constructor.prototype).'
+        : ((code && CLIENT_ERROR_DETAILS[code]) ?? 'The request could not be read.');
       return sendProblem(reply, problem(statusCode, detail));
     }
     request.log.error({ err: error }, 'unexpected error');
@@ -126,6 +147,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (!ready) return sendProblem(reply, problem(503, 'The database is not answering.'));
     return { status: 'ready' };
   });
+  for (const url of ['/openapi.json', '/healthz', '/readyz']) refuseOtherMethods(app, url, ['GET']);
 
   await app.register(restRoutes, {
     schema: options.schema,
@@ -155,9 +177,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       method: ['GET', 'POST', 'OPTIONS'],
       handler: async (request, reply) => {
         const response = await yoga.handleNodeRequestAndResponse(request.raw, reply.raw, { req: request, reply });
-        return reply.send(response);
+        if (isStreamed(response)) return reply.send(response);
+        // A single result is complete once made: sent as one string (one write, with Content-Length) rather
+        // than piped through a web stream chunk by chunk.
+        reply.code(response.status);
+        for (const [name, value] of response.headers) reply.header(name, value);
+        const body = await response.text();
+        // Yoga refuses some requests (an unsupported Content-Type: 415) with no body at all.
+        if (body === '' && response.status >= 400) {
+          const message = response.status === 415 ? UNSUPPORTED_GRAPHQL_MEDIA_TYPE : `${STATUS_CODES[response.status]}.`;
+          return reply.type('application/json; charset=utf-8').send({ errors: [{ message }] });
+        }
+        return reply.send(body);
       },
     });
+    refuseOtherMethods(scope, GRAPHQL_PATH, ['GET', 'POST', 'OPTIONS']);
   });
 
   return app;
