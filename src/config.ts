@@ -58,6 +58,8 @@ const environmentSchema = z.object({
   REQUEST_TIMEOUT_MS: positiveMs.default(30_000),
   /** A client must send its request headers within this. */
   HEADERS_TIMEOUT_MS: positiveMs.default(10_000),
+  /** Behind a reverse proxy: take the client's protocol and host from X-Forwarded-* headers. */
+  TRUST_PROXY: flag.default(false),
 });
 
 export interface Config {
@@ -76,13 +78,20 @@ export interface Config {
   introspection: boolean;
   requestTimeoutMs: number;
   headersTimeoutMs: number;
+  trustProxy: boolean;
 }
 
 export class ConfigError extends Error {}
 
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  // An empty variable means "not set", as in most shells' `VAR= command`.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  // An empty (or blank) variable means "not set", as in most shells' `VAR= command`.
+  const present = Object.fromEntries(
+    Object.entries(env).flatMap(([name, value]) => (value?.trim() ? [[name, value.trim()]] : [])),
+  );
   const parsed = environmentSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -91,6 +100,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   if (e.NODE_ENV === 'production' && !e.API_KEYS) {
     throw new ConfigError('Invalid configuration:\n  API_KEYS: is required when NODE_ENV=production');
+  }
+  // The development key is pre-filled in GraphiQL for anyone who opens it: only on this machine.
+  if (!e.API_KEYS && !isLoopback(e.HOST)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  API_KEYS: is required when HOST (${e.HOST}) is not a loopback address`,
+    );
   }
   if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
     throw new ConfigError('Invalid configuration:\n  HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS');
@@ -110,5 +125,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: e.GRAPHQL_INTROSPECTION,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+    trustProxy: e.TRUST_PROXY,
   };
 }

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
       hideFieldSuggestions: config.nodeEnv === 'production',
       requestTimeoutMs: config.requestTimeoutMs,
       headersTimeoutMs: config.headersTimeoutMs,
+      trustProxy: config.trustProxy,
     },
   });
   const address = await app.listen({ port: config.port, host: config.host });

@@ -167,6 +167,12 @@ describe('credentials at the GraphQL door', () => {
     expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     const unknown = await service.graphql(GetPortal, { id: 'read-me' }, { key: 'wrong-key-123' });
     expect(unknown.status).toBe(401);
+    const raw = await fetch(`${service.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'REB-APIKEY': 'wrong-key-123' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(raw.headers.get('www-authenticate')).toBe('Bearer');
     expect(unknown.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 

@@ -66,6 +66,7 @@ describe('write rate limit per organization, shared by both doors', () => {
       }),
     });
     expect(viaGraphQL.status).toBe(200);
+    expect(viaGraphQL.headers.get('x-ratelimit-remaining')).toBe('2');
     expect((await service.rest('DELETE', '/billing-portals/nope-3')).status).toBe(404);
     expect((await service.rest('POST', '/billing-portals', { body: portalBody() })).status).toBe(201);
 
@@ -74,11 +75,20 @@ describe('write rate limit per organization, shared by both doors', () => {
     expect(limited.body).toMatchObject({ status: 429, title: 'Too Many Requests' });
     expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
     expect(limited.headers.get('x-ratelimit-retry-after')).toBe(String(resetsAt));
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await service.portals.countDocuments({ id: 'budget-2' })).toBe(0);
 
     const limitedMutation = await service.graphql(UpsertPortal, { id: 'budget-3', input: portalBody() as never });
     expect(limitedMutation.status).toBe(429);
     expect(limitedMutation.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    const rawLimited = await fetch(`${service.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'REB-APIKEY': ORG_A.key },
+      body: JSON.stringify({ query: 'mutation { deleteBillingPortal(id: "x") { __typename } }' }),
+    });
+    expect(rawLimited.status).toBe(429);
+    expect(rawLimited.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(Number(rawLimited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await service.portals.countDocuments({ id: 'budget-3' })).toBe(0);
 
     // Reads are not writes, and another organization has its own budget.

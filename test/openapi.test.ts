@@ -52,6 +52,13 @@ describe('GET /openapi.json', () => {
     expect(input.properties.status.anyOf[0].enum).toEqual(['active', 'inactive']);
   });
 
+  it('accepts, as a request body, a portal read back with its read-only fields (GET, change, PUT back)', async () => {
+    const created = await service.rest('PUT', '/billing-portals/round-trip', { body: portalBody() });
+    const validate = ajv.compile({ ...document.components.schemas.BillingPortalInput, components: document.components });
+    expect(validate({ ...created.body, name: 'changed' }), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...created.body, colour: 'red' })).toBe(false);
+  });
+
   it('describes the real responses of every REST operation', async () => {
     const org = `/organizations/${ORG_A.organizationId}/billing-portals`;
     const put = await service.rest('PUT', '/billing-portals/doc-1', { body: portalBody({ slug: 'doc-one', customDomain: 'doc.example.com' }) });

@@ -68,6 +68,9 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ NODE_ENV: 'production' }, 'API_KEYS'],
     [{ DB_TIMEOUT_MS: '0' }, 'DB_TIMEOUT_MS'],
+    [{ HOST: '0.0.0.0' }, 'API_KEYS'],
+    [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
+    [{ RATE_LIMIT: '-1' }, 'RATE_LIMIT'],
   ])('refuses %o with a message naming %s', async (env, variable) => {
     const { code, output } = await runRefusedConfiguration(env);
     expect(code).toBe(1);

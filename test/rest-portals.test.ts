@@ -335,7 +335,7 @@ describe('HTTP errors', () => {
     const malformed = await service.rest('GET', '/billing-portals/%zz');
     expect(malformed.status).toBe(400);
     expect(malformed.body).toMatchObject({ status: 400, title: 'Bad Request' });
-    const longId = 'L'.repeat(300);
+    const longId = 'L'.repeat(3000);
     expect((await service.rest('GET', `/billing-portals/${longId}`)).status).toBe(404);
     const longPut = await service.rest('PUT', `/billing-portals/${longId}`, { body: portalBody() });
     expect(longPut.status).toBe(422);
@@ -344,6 +344,63 @@ describe('HTTP errors', () => {
     expect(huge.status).toBe(431);
     expect(huge.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(huge.body).toMatchObject({ status: 431 });
+  });
+
+  it('answers 405 with Allow on every other route too', async () => {
+    for (const [method, path, allow] of [
+      ['POST', `/organizations/${ORG_A.organizationId}/storefront/billing-portals/x`, 'GET, HEAD'],
+      ['DELETE', '/storefront/billing-portals/x', 'GET, HEAD'],
+      ['POST', '/openapi.json', 'GET, HEAD'],
+      ['DELETE', '/healthz', 'GET, HEAD'],
+      ['PUT', '/readyz', 'GET, HEAD'],
+      ['PUT', '/graphql', 'GET, POST, OPTIONS'],
+      ['DELETE', '/graphql', 'GET, POST, OPTIONS'],
+    ]) {
+      const res = await service.rest(method, path, { body: method === 'GET' ? undefined : {} });
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.get('allow')).toBe(allow);
+      expect(res.body).toMatchObject({ status: 405 });
+    }
+  });
+
+  it('refuses conflicting or malformed credentials with 401', async () => {
+    const conflicting = await service.rest('GET', '/billing-portals', { headers: { authorization: `Bearer ${ORG_B.key}` } });
+    expect(conflicting.status).toBe(401);
+    expect(conflicting.body.detail).toBe('REB-APIKEY and Authorization name different keys.');
+    const same = await service.rest('GET', '/billing-portals', { headers: { authorization: `bearer ${ORG_A.key}` } });
+    expect(same.status).toBe(200);
+    const basic = await service.rest('GET', '/billing-portals', { key: null, headers: { authorization: 'Basic dXNlcjpwYXNz' } });
+    expect(basic.status).toBe(401);
+    expect(basic.headers.get('www-authenticate')).toBe('Bearer');
+  });
+
+  it('answers a body with a __proto__ key with a 400 that says so, and a Host that is no host name with 400', async () => {
+    const res = await service.rest('PUT', '/billing-portals/proto', {
+      rawBody: '{"websiteId":"w","slug":"proto-slug","name":"n","__proto__":{"admin":true}}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toMatch(/forbidden key/);
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${service.url}/billing-portals`, { headers: { host: 'ex ample', 'REB-APIKEY': ORG_A.key } }, (r) => {
+        r.resume();
+        resolve(r.statusCode!);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(400);
+  });
+
+  it('answers /graphql with a JSON error, not an empty body, for a body that is not JSON', async () => {
+    const response = await fetch(`${service.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', 'REB-APIKEY': ORG_A.key },
+      body: '{ __typename }',
+    });
+    expect(response.status).toBe(415);
+    expect(((await response.json()) as { errors: Array<{ message: string }> }).errors[0].message).toMatch(/application\/json/);
   });
 
   it('answers 404 with a problem body for an unknown path', async () => {

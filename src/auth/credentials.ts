@@ -10,25 +10,45 @@ import path from 'node:path';
 export const DEVELOPMENT_ORGANIZATION = 'default';
 const DEVELOPMENT_KEY_FILE = 'development-api-key';
 
+type HeaderValue = string | string[] | undefined | null;
+export interface Headers {
+  get(name: string): HeaderValue;
+}
+
+/** What a request's credentials come to. */
+export type Credential =
+  | { kind: 'none' }
+  | { kind: 'valid'; organizationId: string }
+  | { kind: 'invalid'; reason: string };
+
+export const CREDENTIAL_REQUIRED = 'A valid API key is required in REB-APIKEY or Authorization: Bearer.';
+
 export class ApiKeys {
   /** key → organizationId */
   constructor(private readonly keys: ReadonlyMap<string, string>) {}
 
-  organizationOf(key: string | undefined): string | undefined {
-    return key === undefined ? undefined : this.keys.get(key);
+  /**
+   * The organization a request's key belongs to. `REB-APIKEY` and `Authorization: Bearer` may both be
+   * sent, but then they must name the same key.
+   */
+  authenticate(headers: Headers): Credential {
+    const text = (value: HeaderValue) => (Array.isArray(value) ? value.join(', ') : (value ?? undefined));
+    const apiKey = text(headers.get('reb-apikey'))?.trim() || undefined;
+    const authorization = text(headers.get('authorization'))?.trim() || undefined;
+    const bearer = authorization === undefined ? undefined : /^Bearer +(\S+)$/i.exec(authorization)?.[1];
+    if (authorization !== undefined && bearer === undefined) {
+      return { kind: 'invalid', reason: 'The Authorization header must be "Bearer <API key>".' };
+    }
+    if (apiKey !== undefined && bearer !== undefined && apiKey !== bearer) {
+      return { kind: 'invalid', reason: 'REB-APIKEY and Authorization name different keys.' };
+    }
+    const key = apiKey ?? bearer;
+    if (key === undefined) return { kind: 'none' };
+    const organizationId = this.keys.get(key);
+    return organizationId === undefined
+      ? { kind: 'invalid', reason: 'The API key is not valid.' }
+      : { kind: 'valid', organizationId };
   }
-}
-
-type HeaderValue = string | string[] | undefined | null;
-
-/** The key a request presents, if any: `REB-APIKEY` first, then `Authorization: Bearer`. */
-export function presentedKey(headers: { get(name: string): HeaderValue }): string | undefined {
-  const first = (value: HeaderValue) => (Array.isArray(value) ? value[0] : (value ?? undefined));
-  const apiKey = first(headers.get('reb-apikey'))?.trim();
-  if (apiKey) return apiKey;
-  const authorization = first(headers.get('authorization'));
-  const match = authorization && /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-  return match ? match[1] : undefined;
 }
 
 /** Reads the development key from `dataDir`, making it on first use. */

@@ -10,10 +10,11 @@ import {
   getOperationAST,
   type DocumentNode,
   type FragmentDefinitionNode,
+  type ValidationContext,
   type SelectionSetNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { RATE_LIMITED_DETAIL, rateLimitHeaders, type WriteBudget } from '../limits/write-budget.js';
+import { RATE_LIMITED_DETAIL, rateLimitHeaders, type BudgetDecision, type WriteBudget } from '../limits/write-budget.js';
 import type { GraphQLContext } from '../schema/context.js';
 
 /**
@@ -31,12 +32,27 @@ export const QUERY_LIMITS = {
   maxTokens: 2000,
 } as const;
 
+/**
+ * graphql-armor words a refusal as a "Syntax Error"; reported instead as what it is, with a code a
+ * client can test. (The token limit acts while parsing, before there is a validation context, so it
+ * keeps armor's own error.)
+ */
+const reportAsLimit = {
+  propagateOnRejection: false,
+  onReject: [
+    (context: ValidationContext | null, error: GraphQLError) =>
+      context?.reportError(
+        new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code: 'QUERY_LIMIT_EXCEEDED' } }),
+      ),
+  ],
+};
+
 export function queryLimits(options: { hideFieldSuggestions: boolean }) {
   return EnvelopArmorPlugin({
-    maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true },
-    costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true, flattenFragments: true },
-    maxAliases: { n: QUERY_LIMITS.maxAliases },
-    maxDirectives: { n: QUERY_LIMITS.maxDirectives },
+    maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true, ...reportAsLimit },
+    costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true, flattenFragments: true, ...reportAsLimit },
+    maxAliases: { n: QUERY_LIMITS.maxAliases, ...reportAsLimit },
+    maxDirectives: { n: QUERY_LIMITS.maxDirectives, ...reportAsLimit },
     maxTokens: { n: QUERY_LIMITS.maxTokens },
     blockFieldSuggestion: { enabled: options.hideFieldSuggestions },
   });
@@ -67,9 +83,17 @@ function rootFieldCount(selectionSet: SelectionSetNode, fragments: Map<string, F
   return count;
 }
 
-/** Every mutation field spends one write of the caller's organization; over budget → 429. */
+/**
+ * Every mutation field spends one write of the caller's organization; over budget → 429. The
+ * budget's headers go on the response, as at the REST door.
+ */
 export function writeBudgetPlugin(budget: WriteBudget): Plugin<GraphQLContext> {
+  const decisions = new WeakMap<Request, BudgetDecision>();
   return {
+    onResponse({ request, response }) {
+      const decision = decisions.get(request);
+      if (decision) for (const [name, value] of Object.entries(rateLimitHeaders(decision))) response.headers.set(name, value);
+    },
     async onExecute({ args, setResultAndStopExecution }) {
       const document: DocumentNode = args.document;
       const operation = getOperationAST(document, args.operationName);
@@ -83,11 +107,13 @@ export function writeBudgetPlugin(budget: WriteBudget): Plugin<GraphQLContext> {
       const writes = rootFieldCount(operation.selectionSet, fragments);
       if (writes === 0) return;
       const decision = await budget.spend(organizationId, writes);
-      if (!decision || decision.allowed) return;
+      if (!decision) return;
+      decisions.set((args.contextValue as GraphQLContext & { request: Request }).request, decision);
+      if (decision.allowed) return;
       setResultAndStopExecution({
         errors: [
           new GraphQLError(RATE_LIMITED_DETAIL, {
-            extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: rateLimitHeaders(decision) } },
+            extensions: { code: 'RATE_LIMITED', http: { status: 429 } },
           }),
         ],
       });

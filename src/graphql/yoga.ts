@@ -3,10 +3,10 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, maskError } from 'graphql-yoga';
-import { presentedKey, type ApiKeys } from '../auth/credentials.js';
+import type { ApiKeys } from '../auth/credentials.js';
 import { DatabaseUnavailableError } from '../portals/errors.js';
 import type { PortalService } from '../portals/service.js';
-import type { GraphQLContext } from '../schema/context.js';
+import { unauthenticated, type GraphQLContext } from '../schema/context.js';
 import type { WriteBudget } from '../limits/write-budget.js';
 import { GRAPHIQL_EXAMPLE_OPERATIONS } from './graphiql.js';
 import { queryLimits, withoutIntrospection, writeBudgetPlugin } from './plugins.js';
@@ -58,6 +58,8 @@ export function createGraphQLHandler(options: YogaOptions) {
       writeBudgetPlugin(options.writeBudget),
     ],
     maskedErrors: {
+      // Never a stack trace or a parser's message in a response, whatever NODE_ENV says.
+      isDev: false,
       maskError(error, message, isDev) {
         const original = error instanceof GraphQLError ? error.originalError : error;
         // Yoga parses GET's `variables` and `extensions` with JSON.parse and lets its SyntaxError through.
@@ -76,15 +78,11 @@ export function createGraphQLHandler(options: YogaOptions) {
         return masked;
       },
     },
+    // Without a key a request may still read the schema (GraphiQL's docs); its portal fields refuse it.
     context: ({ request }): GraphQLContext => {
-      const key = presentedKey(request.headers);
-      const organizationId = options.apiKeys.organizationOf(key);
-      if (key !== undefined && organizationId === undefined) {
-        throw new GraphQLError('The API key is not valid.', {
-          extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-        });
-      }
-      return { organizationId, portals: options.portals };
+      const credential = options.apiKeys.authenticate(request.headers);
+      if (credential.kind === 'invalid') throw unauthenticated(credential.reason);
+      return { organizationId: credential.kind === 'valid' ? credential.organizationId : undefined, portals: options.portals };
     },
   });
 }

@@ -44,11 +44,13 @@ export class WriteBudget {
   }
 }
 
+/** The public API's headers; a refusal also carries the standard Retry-After (in seconds). */
 export function rateLimitHeaders(decision: BudgetDecision): Record<string, string> {
   return {
     'X-RateLimit-Limit': String(decision.limit),
     'X-RateLimit-Remaining': String(decision.remaining),
     'X-RateLimit-Retry-After': String(decision.resetsAt),
+    ...(decision.allowed ? {} : { 'Retry-After': String(Math.max(1, decision.resetsAt - Math.floor(Date.now() / 1000))) }),
   };
 }
 

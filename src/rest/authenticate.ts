@@ -1,6 +1,6 @@
 /** The REST door's credential check: 401 without a valid key, 403 under another organization's path. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { presentedKey, type ApiKeys } from '../auth/credentials.js';
+import { CREDENTIAL_REQUIRED, type ApiKeys } from '../auth/credentials.js';
 import { problem, sendProblem } from './problem.js';
 
 declare module 'fastify' {
@@ -12,11 +12,12 @@ declare module 'fastify' {
 
 export function authenticator(apiKeys: ApiKeys) {
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
-    const organizationId = apiKeys.organizationOf(presentedKey({ get: (name) => request.headers[name] }));
-    if (organizationId === undefined) {
+    const credential = apiKeys.authenticate({ get: (name) => request.headers[name] });
+    if (credential.kind !== 'valid') {
       reply.header('WWW-Authenticate', 'Bearer');
-      return sendProblem(reply, problem(401, 'A valid API key is required in REB-APIKEY or Authorization: Bearer.'));
+      return sendProblem(reply, problem(401, credential.kind === 'none' ? CREDENTIAL_REQUIRED : credential.reason));
     }
+    const { organizationId } = credential;
     const pathOrganization = (request.params as { organizationId?: string }).organizationId;
     if (pathOrganization !== undefined && pathOrganization !== organizationId) {
       return sendProblem(reply, problem(403, 'This API key does not belong to the organization in the path.'));

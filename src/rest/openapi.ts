@@ -4,7 +4,7 @@
  * the responses are typed by, and the list parameters' rules — never written by hand beside them.
  */
 import { z } from 'zod';
-import { portalInputSchema } from '../portals/model.js';
+import { portalIdSchema, portalInputSchema, READ_ONLY_FIELDS } from '../portals/model.js';
 import { MAX_BODY_BYTES } from '../graphql/yoga.js';
 import { LIST_LIMIT } from './list-params.js';
 import { problemSchema } from './problem.js';
@@ -47,6 +47,17 @@ const rateLimitHeaders = {
 
 const location = { Location: { description: 'Absolute URL of the portal.', schema: { type: 'string', format: 'uri' } } };
 
+/**
+ * The body a PUT or POST takes: the input schema, plus the read-only fields of the resource, which
+ * may be sent back as they were read and are ignored.
+ */
+function requestBodySchema(): JsonSchema {
+  const input = componentSchema(portalInputSchema, 'input') as JsonSchema & { properties: Record<string, JsonSchema> };
+  const resource = componentSchema(portalResourceSchema, 'output') as { properties: Record<string, JsonSchema> };
+  for (const field of READ_ONLY_FIELDS) input.properties[field] = { ...resource.properties[field], readOnly: true };
+  return input;
+}
+
 export function buildOpenApiDocument(): JsonSchema {
   const requestBody = {
     required: true,
@@ -55,7 +66,7 @@ export function buildOpenApiDocument(): JsonSchema {
       'any other field the resource does not have is a 422.',
     content: json(ref('BillingPortalInput')),
   };
-  const itemParameters = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }];
+  const itemParameters = [{ name: 'id', in: 'path', required: true, schema: componentSchema(portalIdSchema, 'input') }];
   const itemOperations = {
     get: {
       operationId: 'getBillingPortal',
@@ -182,7 +193,7 @@ export function buildOpenApiDocument(): JsonSchema {
         bearer: { type: 'http', scheme: 'bearer' },
       },
       schemas: {
-        BillingPortalInput: componentSchema(portalInputSchema, 'input'),
+        BillingPortalInput: requestBodySchema(),
         BillingPortal: componentSchema(portalResourceSchema, 'output'),
         PublicBillingPortal: componentSchema(publicPortalSchema, 'output'),
         Problem: componentSchema(problemSchema, 'output'),

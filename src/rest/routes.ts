@@ -10,6 +10,7 @@ import { parsePortalWrite, READ_ONLY_FIELDS } from '../portals/model.js';
 import type { PortalService } from '../portals/service.js';
 import { RATE_LIMITED_DETAIL, rateLimitHeaders, type WriteBudget } from '../limits/write-budget.js';
 import { authenticator } from './authenticate.js';
+import { refuseOtherMethods } from './method-not-allowed.js';
 import { parseListParameters } from './list-params.js';
 import { prepareUpsertOperation } from './portal-operation.js';
 import { problem, sendProblem } from './problem.js';
@@ -23,7 +24,6 @@ export interface RestOptions {
 }
 
 const BASES = ['/billing-portals', '/organizations/:organizationId/billing-portals'] as const;
-const ALL_METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
 
 type ItemRequest = FastifyRequest<{ Params: { id: string; organizationId?: string } }>;
 type CollectionRequest = FastifyRequest<{ Params: { organizationId?: string }; Querystring: Record<string, unknown> }>;
@@ -158,12 +158,6 @@ export async function restRoutes(app: FastifyInstance, options: RestOptions): Pr
       ];
       app.route({ method: method as HTTPMethods, url, preHandler, handler: handler as never });
     }
-    const allowed = [...Object.keys(handlers), 'HEAD'];
-    app.route({
-      method: ALL_METHODS.filter((m) => !allowed.includes(m)),
-      url,
-      handler: (request, reply) =>
-        sendProblem(reply.header('Allow', allowed.join(', ')), problem(405, `${request.method} is not allowed here.`)),
-    });
+    refuseOtherMethods(app, url, Object.keys(handlers) as HTTPMethods[]);
   }
 }

@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Portal } from '../portals/model.js';
 import type { PortalService } from '../portals/service.js';
+import { refuseOtherMethods } from './method-not-allowed.js';
 import { problem, sendProblem } from './problem.js';
 import { toPublicView } from './resource.js';
 
@@ -25,10 +26,14 @@ export async function storefrontRoutes(app: FastifyInstance, options: Storefront
     return reply.send(toPublicView(portal, href));
   }
 
-  app.get('/organizations/:organizationId/storefront/billing-portals/:slug', async (request: StorefrontRequest, reply) =>
+  const inOrganization = '/organizations/:organizationId/storefront/billing-portals/:slug';
+  const onCustomDomain = '/storefront/billing-portals/:slug';
+  app.get(inOrganization, async (request: StorefrontRequest, reply) =>
     answer(request, reply, await portals.getPublic(request.params.organizationId!, request.params.slug)),
   );
-  app.get('/storefront/billing-portals/:slug', async (request: StorefrontRequest, reply) =>
+  app.get(onCustomDomain, async (request: StorefrontRequest, reply) =>
     answer(request, reply, await portals.getPublicOnDomain(request.host, request.params.slug)),
   );
+  refuseOtherMethods(app, inOrganization, ['GET']);
+  refuseOtherMethods(app, onCustomDomain, ['GET']);
 }

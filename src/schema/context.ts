@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { CREDENTIAL_REQUIRED } from '../auth/credentials.js';
 import type { PortalService } from '../portals/service.js';
 
 /** What every resolver sees: the caller's organization (if it presented a valid key) and the use cases. */
@@ -7,12 +8,14 @@ export interface GraphQLContext {
   portals: PortalService;
 }
 
-/** The caller's organization; a request without a valid key gets a 401-class error. */
+export function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } },
+  });
+}
+
+/** The caller's organization; a request without a valid key gets a 401. */
 export function requireOrganization(context: GraphQLContext): string {
-  if (context.organizationId === undefined) {
-    throw new GraphQLError('A valid API key is required (REB-APIKEY or Authorization: Bearer).', {
-      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-    });
-  }
+  if (context.organizationId === undefined) throw unauthenticated(CREDENTIAL_REQUIRED);
   return context.organizationId;
 }
