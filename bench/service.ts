@@ -6,13 +6,14 @@
  * `npm start` runs it (`src/main.ts`, pointed at that database, rate limit off, logging silent), and
  * the baseline (`bench/baseline.ts`: bare node:http doing the same single driver call). It seeds the
  * portals through the driver, then loads each operation with autocannon from this process over
- * loopback — the service's cell and its baseline's cell back to back, so drift on a shared machine
- * touches both alike — at 1 and at 32 connections, and prints one table with the ratios and the
+ * loopback — the service's cell and its baseline's cell in alternating rounds, so drift on a shared
+ * machine touches both alike — at 1 and at 32 connections, and prints one table with the ratios and the
  * floors. It is a report: the exit code is 0 whether floors are met or not.
  *
  * Environment (all optional):
- *   BENCH_DURATION_S      seconds per measured cell (default 4)
- *   BENCH_WARMUP_S        seconds of unmeasured load before each cell (default 1)
+ *   BENCH_DURATION_S      measured seconds per cell for the service and again for the baseline (default 4)
+ *   BENCH_ROUNDS          alternating service/baseline segments the duration is cut into (default 4)
+ *   BENCH_WARMUP_S        seconds of unmeasured load on each before a cell (default 1)
  *   BENCH_MODES           storage modes, comma-separated: memory,dataDir (default both)
  *   BENCH_PORTALS         portals seeded for every cell (default 10000)
  *   BENCH_LARGE_PORTALS   collection size of the "does a list page grow with the collection" cells
@@ -23,10 +24,10 @@
  *   BENCH_DB_ROOT         a checkout whose src/embedded-mongo runs the database (default: this tree;
  *                         for when that is mid-edit)
  *   BENCH_PROFILE         service | db | baseline (comma-separated): run that process with --cpu-prof,
- *                         profiles in bench/profiles/ (summarise with `npx tsx bench/service-profile.ts`)
+ *                         profiles in bench/profiles/<name>/ (summarise with `npx tsx bench/service-profile.ts`)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -38,6 +39,7 @@ import { COLLECTION_NAME, PortalStore } from '../src/portals/store.js';
 const env = process.env;
 const DURATION_S = Number(env.BENCH_DURATION_S ?? 4);
 const WARMUP_S = Number(env.BENCH_WARMUP_S ?? 1);
+const ROUNDS = Number(env.BENCH_ROUNDS ?? 4);
 const MODES = (env.BENCH_MODES ?? 'memory,dataDir').split(',').filter(Boolean) as Mode[];
 const PORTALS = Number(env.BENCH_PORTALS ?? 10_000);
 const LARGE_PORTALS = Number(env.BENCH_LARGE_PORTALS ?? 100_000);
@@ -112,8 +114,10 @@ const children = new Set<ChildProcess>();
 function startChild(name: string, script: string, childEnv: Record<string, string>, args: string[] = []): ChildProcess {
   const nodeArgs = ['--import', 'tsx'];
   if (PROFILE.has(name)) {
-    mkdirSync(PROFILE_DIR, { recursive: true });
-    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`);
+    // One file per thread (tsx's loader runs in its own); the main thread's is the largest.
+    const dir = join(PROFILE_DIR, name);
+    mkdirSync(dir, { recursive: true });
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
   }
   const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     env: { ...env, ...childEnv },
@@ -379,11 +383,43 @@ interface Cell {
   p50: number;
   p99: number;
   failures: number;
+  /** CPU seconds per request of the server process and of the database process. */
+  serverCpuPerRequest: number;
+  databaseCpuPerRequest: number;
 }
 
 let cellCounter = 0;
 
-async function load(url: string, request: AutocannonRequest, connections: number, seconds: number): Promise<Cell> {
+interface Segment {
+  requests: number;
+  seconds: number;
+  latencies: number[];
+  failures: number;
+  /** CPU seconds the server process (service or baseline) and the database process used. */
+  serverCpu: number;
+  databaseCpu: number;
+}
+
+const TICKS_PER_SECOND = 100;
+/** CPU seconds (user + system) a process has used so far, from /proc; NaN where there is none. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function load(
+  url: string,
+  request: AutocannonRequest,
+  connections: number,
+  seconds: number,
+  pids: { server?: number; database?: number } = {},
+): Promise<Segment> {
+  const cpuBefore = [cpuSeconds(pids.server), cpuSeconds(pids.database)];
   // autocannon's own percentiles are whole milliseconds; these keep the fraction.
   const latencies: number[] = [];
   const instance = autocannon({ url, connections, duration: seconds, timeout: 30, requests: [request] });
@@ -391,20 +427,52 @@ async function load(url: string, request: AutocannonRequest, connections: number
     if (status >= 200 && status < 300) latencies.push(milliseconds);
   });
   const result: AutocannonResult = await instance;
-  latencies.sort((a, b) => a - b);
-  const percentile = (p: number) => (latencies.length === 0 ? Number.NaN : latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]);
   return {
-    rps: result.requests.average,
-    p50: percentile(50),
-    p99: percentile(99),
+    requests: latencies.length,
+    seconds: result.duration,
+    latencies,
     failures: result.non2xx + result.errors + result.timeouts,
+    serverCpu: cpuSeconds(pids.server) - cpuBefore[0],
+    databaseCpu: cpuSeconds(pids.database) - cpuBefore[1],
   };
 }
 
-async function measure(url: string, factory: RequestFactory, portals: number, connections: number): Promise<Cell> {
+function summarise(segments: Segment[]): Cell {
+  const latencies = segments.flatMap((s) => s.latencies).sort((a, b) => a - b);
+  const seconds = segments.reduce((sum, s) => sum + s.seconds, 0);
+  const percentile = (p: number) =>
+    latencies.length === 0 ? Number.NaN : latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+  const sum = (pick: (s: Segment) => number) => segments.reduce((total, s) => total + pick(s), 0);
+  return {
+    rps: latencies.length / seconds,
+    p50: percentile(50),
+    p99: percentile(99),
+    failures: sum((s) => s.failures),
+    serverCpuPerRequest: sum((s) => s.serverCpu) / latencies.length,
+    databaseCpuPerRequest: sum((s) => s.databaseCpu) / latencies.length,
+  };
+}
+
+/**
+ * The service and its baseline under the same load, in ROUNDS alternating segments (service,
+ * baseline, service, …) that add up to DURATION_S each, so that whatever else the machine does
+ * in the meantime falls on both alike.
+ */
+async function measurePair(stack: Stack, operation: Operation, portals: number, connections: number): Promise<{ service: Cell; baseline: Cell }> {
   const workload = (): Workload => ({ portals, tag: String(++cellCounter) });
-  if (WARMUP_S > 0) await load(url, factory(workload()), connections, WARMUP_S);
-  return load(url, factory(workload()), connections, DURATION_S);
+  const [service, baseline, database] = stack.processes;
+  const targets = [
+    { url: stack.serviceUrl, factory: operation.service, pid: service.pid, segments: [] as Segment[] },
+    { url: stack.baselineUrl, factory: operation.baseline, pid: baseline.pid, segments: [] as Segment[] },
+  ];
+  if (WARMUP_S > 0) for (const t of targets) await load(t.url, t.factory(workload()), connections, WARMUP_S);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const t of targets) {
+      const pids = { server: t.pid, database: database.pid };
+      t.segments.push(await load(t.url, t.factory(workload()), connections, DURATION_S / ROUNDS, pids));
+    }
+  }
+  return { service: summarise(targets[0].segments), baseline: summarise(targets[1].segments) };
 }
 
 interface Row {
@@ -421,14 +489,15 @@ const rows: Row[] = [];
 async function runCells(stack: Stack, portals: number, operations: Operation[]): Promise<void> {
   for (const connections of CONNECTIONS) {
     for (const operation of operations) {
-      const service = await measure(stack.serviceUrl, operation.service, portals, connections);
-      const baseline = await measure(stack.baselineUrl, operation.baseline, portals, connections);
+      const { service, baseline } = await measurePair(stack, operation, portals, connections);
       if (operation.writes) await removeCreated(stack.db);
       const row: Row = { mode: stack.mode, operation, portals, connections, service, baseline };
       rows.push(row);
       process.stderr.write(
         `  ${stack.mode} ${operation.label} ${portals} x${connections}: ${Math.round(service.rps)} req/s ` +
-          `(baseline ${Math.round(baseline.rps)}, ratio ${(service.rps / baseline.rps).toFixed(2)})` +
+          `(baseline ${Math.round(baseline.rps)}, ratio ${(service.rps / baseline.rps).toFixed(2)}; ` +
+          `CPU µs/req service ${us(service.serverCpuPerRequest)} + db ${us(service.databaseCpuPerRequest)}, ` +
+          `baseline ${us(baseline.serverCpuPerRequest)} + db ${us(baseline.databaseCpuPerRequest)})` +
           `${service.failures + baseline.failures > 0 ? ` FAILURES ${service.failures}/${baseline.failures}` : ''}\n`,
       );
     }
@@ -438,11 +507,15 @@ async function runCells(stack: Stack, portals: number, operations: Operation[]):
 // ---------------------------------------------------------------------------------------------
 // Report
 
+const us = (seconds: number) => (Number.isFinite(seconds) ? String(Math.round(seconds * 1e6)) : '–');
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 const ms = (n: number) => (!Number.isFinite(n) ? '–' : n < 10 ? n.toFixed(2) : n.toFixed(0));
 
 function printTable(): void {
-  const header = ['storage', 'operation', 'portals', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'base req/s', 'base p50', 'base p99', 'ratio', 'failed'];
+  const header = [
+    'storage', 'operation', 'portals', 'conns', 'req/s', 'p50 ms', 'p99 ms',
+    'base req/s', 'base p50', 'base p99', 'ratio', 'CPU µs/req', 'base CPU', 'db CPU', 'failed',
+  ];
   const lines = rows.map((r) => [
     r.mode === 'memory' ? 'memory' : 'data dir',
     r.operation.label,
@@ -455,6 +528,9 @@ function printTable(): void {
     ms(r.baseline.p50),
     ms(r.baseline.p99),
     fmt(r.service.rps / r.baseline.rps, 2),
+    us(r.service.serverCpuPerRequest),
+    us(r.baseline.serverCpuPerRequest),
+    us(r.service.databaseCpuPerRequest),
     String(r.service.failures + r.baseline.failures),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
@@ -519,7 +595,8 @@ async function main(): Promise<void> {
   }
   console.log(
     `\nService vs bare node:http baseline (same driver call, same database); autocannon over loopback, ` +
-      `${DURATION_S} s per cell after ${WARMUP_S} s warm-up; ratio = service req/s ÷ baseline req/s.`,
+      `${DURATION_S} s per cell for each in ${ROUNDS} alternating rounds after ${WARMUP_S} s warm-up; ratio = service req/s ÷ baseline req/s.\n` +
+      `CPU µs/req: CPU time of the service process per request (base CPU: of the baseline process; db CPU: of the database process while the service was loaded).`,
   );
   console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, ${process.platform}\n`);
   printTable();
