@@ -127,9 +127,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (known) return sendProblem(reply, known);
     const { statusCode, code } = error as { statusCode?: number; code?: string };
     if (statusCode && statusCode >= 400 && statusCode < 500) {
-      const detail = /forbidden prototype property/.test(error instanceof Error ? error.message : '')
-        ? 'The request body contains a forbidden key (__proto__ or constructor.prototype).'
-        : ((code && CLIENT_ERROR_DETAILS[code]) ?? 'The request could not be read.');
+      const detail = (code && CLIENT_ERROR_DETAILS[code]) ?? 'The request could not be read.';
       return sendProblem(reply, problem(statusCode, detail));
     }
     request.log.error({ err: error }, 'unexpected error');
