@@ -86,39 +86,39 @@ interface Analysis {
 
 function analyze(filter: Doc): Analysis {
   const out: Analysis = { fields: new Map(), residual: false };
-  const walk = (f: Doc): void => {
-    for (const [k, v] of Object.entries(f)) {
-      if (k === '$and' && Array.isArray(v)) {
-        for (const clause of v as unknown[]) {
-          if (isPlainObject(clause)) walk(clause);
-          else out.residual = true;
-        }
-        continue;
-      }
-      if (k === '$or' && Array.isArray(v)) {
-        out.residual = true;
-        for (const [field, cond] of orHull(v as unknown[])) {
-          const list = out.fields.get(field) ?? [];
-          list.push(cond);
-          out.fields.set(field, list);
-        }
-        continue;
-      }
-      if (k.startsWith('$')) {
-        out.residual = true;
-        continue;
-      }
-      const { conds, complete } = fieldConds(v);
-      if (!complete) out.residual = true;
-      if (conds.length) {
-        const list = out.fields.get(k) ?? [];
-        list.push(...conds);
-        out.fields.set(k, list);
-      }
-    }
-  };
-  walk(filter);
+  analyzeInto(filter, out);
   return out;
+}
+
+function addCond(out: Analysis, field: string, cond: FieldCond): void {
+  const list = out.fields.get(field);
+  if (list) list.push(cond);
+  else out.fields.set(field, [cond]);
+}
+
+function analyzeInto(f: Doc, out: Analysis): void {
+  for (const k in f) {
+    const v: unknown = f[k];
+    if (k === '$and' && Array.isArray(v)) {
+      for (const clause of v as unknown[]) {
+        if (isPlainObject(clause)) analyzeInto(clause, out);
+        else out.residual = true;
+      }
+      continue;
+    }
+    if (k === '$or' && Array.isArray(v)) {
+      out.residual = true;
+      for (const [field, cond] of orHull(v as unknown[])) addCond(out, field, cond);
+      continue;
+    }
+    if (k.charCodeAt(0) === 36 /* $ */) {
+      out.residual = true;
+      continue;
+    }
+    const { conds, complete } = fieldConds(v);
+    if (!complete) out.residual = true;
+    for (const c of conds) addCond(out, k, c);
+  }
 }
 
 /** The range a set of conditions (a conjunction) confines a field to, as one lower and one upper bound. */
@@ -255,28 +255,38 @@ function tighter(a: Bound | undefined, b: Bound | undefined, sign: number): Boun
 function planIndex(index: OrderedIndex, analysis: Analysis, sort: SortFields | undefined): { path: IxscanPath; score: number[] } | undefined {
   if (index.partial) return undefined;
   const multikey = index.multikey;
+  const fields = index.fields;
   const prefix: unknown[][] = [];
   let lo: Bound | undefined;
   let hi: Bound | undefined;
   let product = 1;
-  for (let i = 0; i < index.fields.length; i++) {
-    const conds = analysis.fields.get(index.fields[i]) ?? [];
-    const pointConds = conds.filter((c) => c.points);
-    if (pointConds.length) {
-      let pts = pointConds[0].points ?? [];
+  for (let i = 0; i < fields.length; i++) {
+    const conds = analysis.fields.get(fields[i]);
+    if (!conds) break;
+    let first: FieldCond | undefined;
+    for (const c of conds) {
+      if (c.points) {
+        first = c;
+        break;
+      }
+    }
+    if (first) {
+      let pts = first.points ?? [];
       if (!multikey) {
         for (const c of conds) {
-          if (c === pointConds[0]) continue;
-          if (c.points) {
-            const other = c.points;
-            pts = pts.filter((p) => other.some((q) => compareKeyValues(p, q) === 0));
-          } else pts = pts.filter((p) => withinBounds(p, c.lo, c.hi));
+          if (c === first) continue;
+          const other = c.points;
+          if (other) pts = pts.filter((p) => other.some((q) => compareKeyValues(p, q) === 0));
+          else pts = pts.filter((p) => withinBounds(p, c.lo, c.hi));
         }
       }
-      const dir = index.directions[i];
-      const sorted = [...pts].sort((a, b) => compareKeyValues(a, b) * dir);
-      const unique: unknown[] = [];
-      for (const p of sorted) if (!unique.length || compareKeyValues(unique[unique.length - 1], p) !== 0) unique.push(p);
+      let unique = pts;
+      if (pts.length > 1) {
+        const dir = index.directions[i];
+        const sorted = [...pts].sort((a, b) => compareKeyValues(a, b) * dir);
+        unique = [];
+        for (const p of sorted) if (!unique.length || compareKeyValues(unique[unique.length - 1], p) !== 0) unique.push(p);
+      }
       if (product * Math.max(1, unique.length) > MAX_INTERVALS) break;
       product *= Math.max(1, unique.length);
       prefix.push(unique);
@@ -292,56 +302,70 @@ function planIndex(index: OrderedIndex, analysis: Analysis, sort: SortFields | u
   }
   const hasRange = lo !== undefined || hi !== undefined;
 
-  // Which sort (if any) the walk follows.
+  // Which sort (if any) the walk follows: the sort fields not pinned to one value by the leading
+  // equalities must continue the index, all in its direction or all reversed.
   let e = 0;
   while (e < prefix.length && prefix[e].length === 1) e++;
-  const pinned = new Set(index.fields.slice(0, e));
-  const rest = (sort ?? []).filter(([p]) => !pinned.has(p));
-  let served = rest.length === 0;
+  let served = true;
   let direction: 1 | -1 = 1;
-  if (!served && !multikey) {
-    served = true;
-    rest.forEach(([p, d], j) => {
+  if (sort && sort.length) {
+    let j = 0;
+    for (const [p, d] of sort) {
+      const at = fields.indexOf(p);
+      if (at >= 0 && at < e) continue;
       const k = e + j;
-      if (index.fields[k] !== p) {
+      if (multikey || fields[k] !== p) {
         served = false;
-        return;
+        break;
       }
       const s = d * index.directions[k];
       if (j === 0) direction = s > 0 ? 1 : -1;
-      else if (s !== direction) served = false;
-    });
+      else if (s !== direction) {
+        served = false;
+        break;
+      }
+      j++;
+    }
   }
   const bounded = prefix.length > 0 || hasRange;
-  if (!bounded && !(sort && sort.length && served && !index.sparse)) return undefined;
-  if (!bounded && index.sparse) return undefined;
+  if (!bounded && (index.sparse || !(sort && sort.length && served))) return undefined;
 
-  const intervals: Interval[] = [];
-  const build = (i: number, acc: unknown[]): void => {
-    if (i === prefix.length) {
-      const iv: Interval = { points: acc };
-      if (lo) iv.lo = lo;
-      if (hi) iv.hi = hi;
-      intervals.push(iv);
-      return;
-    }
-    for (const p of prefix[i]) build(i + 1, [...acc, p]);
-  };
-  build(0, []);
+  let intervals: Interval[];
+  if (product === 1 && prefix.every((p) => p.length === 1)) {
+    const iv: Interval = { points: prefix.map((p) => p[0]) };
+    if (lo) iv.lo = lo;
+    if (hi) iv.hi = hi;
+    intervals = [iv];
+  } else {
+    intervals = [];
+    buildIntervals(prefix, 0, [], lo, hi, intervals);
+  }
 
-  const prefixFields = new Set(index.fields.slice(0, prefix.length));
   let exact = !analysis.residual && !multikey && !hasRange;
   if (exact) {
     for (const [f, conds] of analysis.fields) {
-      if (!prefixFields.has(f) || !conds.every((c) => c.points && c.exact)) {
+      const at = fields.indexOf(f);
+      if (at < 0 || at >= prefix.length || !conds.every((c) => c.points && c.exact)) {
         exact = false;
         break;
       }
     }
   }
-  const uniqueHit = index.unique && e === index.fields.length ? 1 : 0;
-  const score = [uniqueHit, prefix.length, hasRange ? 1 : 0, sort && sort.length && served ? 1 : 0, -index.fields.length];
+  const uniqueHit = index.unique && e === fields.length ? 1 : 0;
+  const score = [uniqueHit, prefix.length, hasRange ? 1 : 0, sort && sort.length && served ? 1 : 0, -fields.length];
   return { path: { stage: 'IXSCAN', index, intervals, direction, sortServed: served, exact }, score };
+}
+
+/** The cross product of the prefix points, in index order. */
+function buildIntervals(prefix: unknown[][], i: number, acc: unknown[], lo: Bound | undefined, hi: Bound | undefined, out: Interval[]): void {
+  if (i === prefix.length) {
+    const iv: Interval = { points: acc };
+    if (lo) iv.lo = lo;
+    if (hi) iv.hi = hi;
+    out.push(iv);
+    return;
+  }
+  for (const p of prefix[i]) buildIntervals(prefix, i + 1, [...acc, p], lo, hi, out);
 }
 
 /** The documents a path yields, in its order (a superset of the matches unless the path is exact). */
