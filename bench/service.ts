@@ -23,6 +23,7 @@
  *   BENCH_ONLY            only these operations, comma-separated (put,upsert,get,read,list-rest,list-graphql)
  *   BENCH_DB_ROOT         a checkout whose src/embedded-mongo runs the database (default: this tree;
  *                         for when that is mid-edit)
+ *   BENCH_SERVICE_ROOT    a checkout whose src/main.ts runs as the service (default: this tree; for A/B runs)
  *   BENCH_PROFILE         service | db | baseline (comma-separated): run that process with --cpu-prof,
  *                         profiles in bench/profiles/<name>/ (summarise with `npx tsx bench/service-profile.ts`)
  */
@@ -49,6 +50,7 @@ const ONLY = env.BENCH_ONLY?.split(',').filter(Boolean);
 const PROFILE = new Set((env.BENCH_PROFILE ?? '').split(',').filter(Boolean));
 const PROFILE_DIR = join(import.meta.dirname, 'profiles');
 const DB_ROOT = env.BENCH_DB_ROOT ?? join(import.meta.dirname, '..');
+const SERVICE_ROOT = env.BENCH_SERVICE_ROOT ?? join(import.meta.dirname, '..');
 
 type Mode = 'memory' | 'dataDir';
 
@@ -200,7 +202,7 @@ async function startStack(mode: Mode): Promise<Stack> {
 
   const apiKeys = ORGANIZATIONS.map((o) => `${o.organizationId}:${o.key}`).join(',');
   const servicePort = await freePort();
-  const service = startChild('service', 'src/main.ts', {
+  const service = startChild('service', join(SERVICE_ROOT, 'src/main.ts'), {
     PORT: String(servicePort),
     HOST: '127.0.0.1',
     MONGODB_URI: uri,
