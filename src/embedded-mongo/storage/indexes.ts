@@ -66,7 +66,7 @@ export function defaultIndexName(key: Record<string, unknown>): string {
 
 /** `compareValues` with fast paths for the common key types. */
 export function compareKeyValues(a: unknown, b: unknown): number {
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'string' && typeof b === 'string') return a === b ? 0 : a < b ? -1 : 1;
   if (typeof a === 'number' && typeof b === 'number' && a === a && b === b) return a < b ? -1 : a > b ? 1 : 0;
   if (a instanceof Date && b instanceof Date) {
     const x = a.getTime();
