@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient, MongoServerError } from 'mongodb';
 import type { Collection, Db, Document, IndexDescription, Sort } from 'mongodb';
@@ -350,4 +351,62 @@ describe.skipIf(externalServer)('indexes across a restart (embedded server only)
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('randomized differential through the driver', () => {
+  let server: TestServer;
+  let db: Db;
+  beforeAll(async () => {
+    server = await openTestServer('emb_idx_random');
+    db = server.db;
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const STR = ['', 'a', 'ab', 'b', 'B'];
+  const DAYS = [1, 2, 3].map((d) => new Date(Date.UTC(2025, 0, d)));
+  const value = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constantFrom(0.5, -1.5), fc.constantFrom(...STR), fc.constantFrom(...DAYS), fc.constant(null));
+  const docArb = fc.record(
+    { s: fc.constantFrom(...STR), d: fc.constantFrom(...DAYS), c: fc.integer({ min: 0, max: 5 }), a: fc.oneof(value, fc.array(value, { maxLength: 3 })), v: value },
+    { requiredKeys: ['s', 'c'] },
+  );
+  const cond = fc.oneof(
+    value.filter((v) => v !== null),
+    fc.array(value, { minLength: 1, maxLength: 3 }).map((vs) => ({ $in: vs })),
+    fc.tuple(fc.constantFrom('$gt', '$gte', '$lt', '$lte'), value).map(([op, v]) => ({ [op]: v })),
+  );
+  const filterArb = fc
+    .tuple(fc.option(fc.constantFrom(...STR), { freq: 3 }), fc.array(fc.tuple(fc.constantFrom('d', 'c', 'a', 'v'), cond), { maxLength: 2 }))
+    .map(([s, rest]) => {
+      const f: Document = s === null ? {} : { s };
+      for (const [k, v] of rest) f[k] = v;
+      return f;
+    });
+  const sortArb = fc.constantFrom<Sort>({ d: -1, u: -1 }, { d: 1, u: 1 }, { c: 1, u: 1 }, { u: -1 }, { s: 1, d: -1, u: -1 });
+
+  it('find pages and countDocuments agree with an unindexed copy', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(docArb, { minLength: 1, maxLength: 80 }),
+        fc.array(fc.record({ filter: filterArb, sort: sortArb, skip: fc.integer({ min: 0, max: 5 }), limit: fc.integer({ min: 0, max: 10 }) }), { minLength: 1, maxLength: 6 }),
+        async (docs, queries) => {
+          const indexed = db.collection('rand_indexed');
+          const plain = db.collection('rand_plain');
+          await indexed.drop().catch(() => undefined);
+          await plain.drop().catch(() => undefined);
+          await indexed.createIndexes([{ key: { s: 1, d: -1, u: -1 } }, { key: { c: 1, u: 1 } }, { key: { a: 1 } }, { key: { v: 1 } }, { key: { u: 1 }, unique: true }]);
+          const rows = docs.map((d, u) => ({ ...d, u }));
+          await indexed.insertMany(rows.map((r) => ({ ...r })));
+          await plain.insertMany(rows.map((r) => ({ ...r })));
+          for (const q of queries) {
+            const run = (c: Collection) => c.find(q.filter, { projection: { _id: 0 } }).sort(q.sort).skip(q.skip).limit(q.limit).toArray();
+            expect(await run(indexed), JSON.stringify(q)).toEqual(await run(plain));
+            expect(await indexed.countDocuments(q.filter)).toBe(await plain.countDocuments(q.filter));
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  }, 60_000);
 });
