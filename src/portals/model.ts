@@ -144,8 +144,6 @@ export const portalInputSchema = object({
   }).nullish(),
 });
 
-export type PortalInput = z.input<typeof portalInputSchema>;
-
 function toInvalidFields(error: z.ZodError): InvalidField[] {
   return error.issues.flatMap((issue) => {
     const path = issue.path.map(String);
