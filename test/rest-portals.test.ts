@@ -127,6 +127,7 @@ describe('PUT /billing-portals/{id}', () => {
     ),
     ['an unknown status', portalBody({ status: 'paused' }), [{ field: 'status', message: 'must be one of: active, inactive' }]],
     ['a GraphQL-style status', portalBody({ status: 'ACTIVE' }), [{ field: 'status', message: 'must be one of: active, inactive' }]],
+    ['a status named like an object property', portalBody({ status: 'toString' }), [{ field: 'status', message: 'must be one of: active, inactive' }]],
     ['a long logo id', portalBody({ customization: { logoId: 'f'.repeat(51) } }), [{ field: 'customization.logoId', message: 'must be at most 50 characters long' }]],
     ['an array body', [1, 2], [{ field: 'body', message: 'must be an object' }]],
     ['an operator object', portalBody({ websiteId: { $gt: '' } }), [{ field: 'websiteId', message: 'must be a string' }]],

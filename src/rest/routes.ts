@@ -46,7 +46,9 @@ function asGraphQLInput(fields: unknown): unknown {
   if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) return fields;
   const { status } = fields as { status?: unknown };
   if (status === undefined || status === null) return fields;
-  return typeof status === 'string' && status in GRAPHQL_STATUS ? { ...fields, status: GRAPHQL_STATUS[status] } : undefined;
+  return typeof status === 'string' && Object.hasOwn(GRAPHQL_STATUS, status)
+    ? { ...fields, status: GRAPHQL_STATUS[status] }
+    : undefined;
 }
 
 function collectionPath(request: FastifyRequest): string {
