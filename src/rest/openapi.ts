@@ -3,19 +3,13 @@
  * code runs on — the portal input schema that validates every write, the resource and problem schemas
  * the responses are typed by, and the list parameters' rules — never written by hand beside them.
  */
-import { z } from 'zod';
 import { portalIdSchema, portalInputSchema, READ_ONLY_FIELDS } from '../portals/model.js';
 import { MAX_BODY_BYTES } from '../graphql/yoga.js';
 import { LIST_LIMIT } from './list-params.js';
+import { jsonSchemaOf, type JsonSchema } from './json-schema.js';
 import { problemSchema } from './problem.js';
 import { portalResourceSchema, publicPortalSchema } from './resource.js';
 
-type JsonSchema = Record<string, unknown>;
-
-function componentSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' });
-  return rest;
-}
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
@@ -52,8 +46,8 @@ const location = { Location: { description: 'Absolute URL of the portal.', schem
  * may be sent back as they were read and are ignored.
  */
 function requestBodySchema(): JsonSchema {
-  const input = componentSchema(portalInputSchema, 'input') as JsonSchema & { properties: Record<string, JsonSchema> };
-  const resource = componentSchema(portalResourceSchema, 'output') as { properties: Record<string, JsonSchema> };
+  const input = jsonSchemaOf(portalInputSchema, 'input') as JsonSchema & { properties: Record<string, JsonSchema> };
+  const resource = jsonSchemaOf(portalResourceSchema, 'output') as { properties: Record<string, JsonSchema> };
   for (const field of READ_ONLY_FIELDS) input.properties[field] = { ...resource.properties[field], readOnly: true };
   return input;
 }
@@ -66,7 +60,7 @@ export function buildOpenApiDocument(): JsonSchema {
       'any other field the resource does not have is a 422.',
     content: json(ref('BillingPortalInput')),
   };
-  const itemParameters = [{ name: 'id', in: 'path', required: true, schema: componentSchema(portalIdSchema, 'input') }];
+  const itemParameters = [{ name: 'id', in: 'path', required: true, schema: jsonSchemaOf(portalIdSchema, 'input') }];
   const itemOperations = {
     get: {
       operationId: 'getBillingPortal',
@@ -194,9 +188,9 @@ export function buildOpenApiDocument(): JsonSchema {
       },
       schemas: {
         BillingPortalInput: requestBodySchema(),
-        BillingPortal: componentSchema(portalResourceSchema, 'output'),
-        PublicBillingPortal: componentSchema(publicPortalSchema, 'output'),
-        Problem: componentSchema(problemSchema, 'output'),
+        BillingPortal: jsonSchemaOf(portalResourceSchema, 'output'),
+        PublicBillingPortal: jsonSchemaOf(publicPortalSchema, 'output'),
+        Problem: jsonSchemaOf(problemSchema, 'output'),
       },
       responses: Object.fromEntries(
         Object.entries(PROBLEM_DESCRIPTIONS).map(([status, description]) => [

@@ -14,7 +14,8 @@ import { refuseOtherMethods } from './method-not-allowed.js';
 import { parseListParameters } from './list-params.js';
 import { prepareUpsertOperation } from './portal-operation.js';
 import { problem, sendProblem } from './problem.js';
-import { toResource } from './resource.js';
+import { jsonSchemaOf } from './json-schema.js';
+import { portalResourceSchema, toResource } from './resource.js';
 
 export interface RestOptions {
   schema: GraphQLSchema;
@@ -24,6 +25,12 @@ export interface RestOptions {
 }
 
 const BASES = ['/billing-portals', '/organizations/:organizationId/billing-portals'] as const;
+
+// Fastify serializes successful bodies with these (fast-json-stringify), and drops any field the
+// resource does not have.
+const RESOURCE_JSON_SCHEMA = jsonSchemaOf(portalResourceSchema, 'output');
+const ITEM_RESPONSE = { 200: RESOURCE_JSON_SCHEMA, 201: RESOURCE_JSON_SCHEMA };
+const LIST_RESPONSE = { 200: { type: 'array', items: RESOURCE_JSON_SCHEMA } };
 
 type ItemRequest = FastifyRequest<{ Params: { id: string; organizationId?: string } }>;
 type CollectionRequest = FastifyRequest<{ Params: { organizationId?: string }; Querystring: Record<string, unknown> }>;
@@ -158,7 +165,8 @@ export async function restRoutes(app: FastifyInstance, options: RestOptions): Pr
         authenticate,
         spendWrite,
       ];
-      app.route({ method: method as HTTPMethods, url, preHandler, handler: handler as never });
+      const schema = { response: handler === list ? LIST_RESPONSE : ITEM_RESPONSE };
+      app.route({ method: method as HTTPMethods, url, preHandler, schema, handler: handler as never });
     }
     refuseOtherMethods(app, url, Object.keys(handlers) as HTTPMethods[]);
   }
