@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { ApiKeys } from './auth/credentials.js';
+import type { Config } from './config.js';
 import { createGraphQLHandler, GRAPHQL_PATH, MAX_BODY_BYTES } from './graphql/yoga.js';
 import type { PortalService } from './portals/service.js';
 import { INTERNAL_ERROR, problem, problemForError, sendProblem } from './rest/problem.js';
@@ -33,6 +34,19 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
   headersTimeoutMs: 10_000,
   trustProxy: false,
 };
+
+/** The shell's settings as the configuration gives them. */
+export function settingsFromConfig(config: Config): AppSettings {
+  return {
+    writesPerMinute: config.writesPerMinute,
+    graphiql: config.graphiql,
+    introspection: config.introspection,
+    hideFieldSuggestions: config.nodeEnv === 'production',
+    requestTimeoutMs: config.requestTimeoutMs,
+    headersTimeoutMs: config.headersTimeoutMs,
+    trustProxy: config.trustProxy,
+  };
+}
 
 export interface AppOptions {
   schema: GraphQLSchema;

@@ -1,6 +1,6 @@
 /** Process entry: config → database → app → listen; SIGTERM/SIGINT drain and close. */
 import { ApiKeys, developmentKey, DEVELOPMENT_ORGANIZATION } from './auth/credentials.js';
-import { buildApp } from './app.js';
+import { buildApp, settingsFromConfig } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './database.js';
 import { PortalService } from './portals/service.js';
@@ -24,15 +24,7 @@ async function main(): Promise<void> {
     databaseReady: database.ping,
     graphiqlApiKey: devKey,
     logger: { level: config.logLevel },
-    settings: {
-      writesPerMinute: config.writesPerMinute,
-      graphiql: config.graphiql,
-      introspection: config.introspection,
-      hideFieldSuggestions: config.nodeEnv === 'production',
-      requestTimeoutMs: config.requestTimeoutMs,
-      headersTimeoutMs: config.headersTimeoutMs,
-      trustProxy: config.trustProxy,
-    },
+    settings: settingsFromConfig(config),
   });
   const address = await app.listen({ port: config.port, host: config.host });
   if (devKey) {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BSON, type Collection } from 'mongodb';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
+import { buildApp, settingsFromConfig } from '../../src/app.js';
 import { ApiKeys } from '../../src/auth/credentials.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/database.js';
@@ -152,14 +152,7 @@ export async function startOutageService(options: { dbTimeoutMs: number }): Prom
     apiKeys: new ApiKeys(config.apiKeys!),
     databaseReady: database.ping,
     logger: false,
-    settings: {
-      writesPerMinute: config.writesPerMinute,
-      graphiql: config.graphiql,
-      introspection: config.introspection,
-      hideFieldSuggestions: config.nodeEnv === 'production',
-      requestTimeoutMs: config.requestTimeoutMs,
-      headersTimeoutMs: config.headersTimeoutMs,
-    },
+    settings: settingsFromConfig(config),
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
