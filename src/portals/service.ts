@@ -6,7 +6,8 @@ import { ulid } from 'ulid';
 import { NotFoundError } from './errors.js';
 import { isPortalId, parsePortalInput, parsePortalWrite, type Portal } from './model.js';
 import type { PortalListQuery } from './list-query.js';
-import type { PortalKeyset, PortalPage, PortalStore } from './store.js';
+import type { PortalKeyset } from './mongo-query.js';
+import type { PortalPage, PortalStore } from './store.js';
 
 export const SERVER_ID_PREFIX = 'bill_prt_';
 

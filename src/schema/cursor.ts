@@ -5,7 +5,7 @@
 import { GraphQLError } from 'graphql';
 import type { SortKey } from '../portals/list-query.js';
 import type { Portal } from '../portals/model.js';
-import type { PortalKeyset } from '../portals/store.js';
+import type { PortalKeyset } from '../portals/mongo-query.js';
 
 const VERSION = 1;
 

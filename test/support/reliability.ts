@@ -15,7 +15,8 @@ import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/database.js';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../src/embedded-mongo/index.js';
 import { PortalService } from '../../src/portals/service.js';
-import { COLLECTION_NAME, PortalStore, type PortalDocument } from '../../src/portals/store.js';
+import type { PortalDocument } from '../../src/portals/mongo-query.js';
+import { COLLECTION_NAME, PortalStore } from '../../src/portals/store.js';
 import { schema } from '../../src/schema/index.js';
 
 export const RELIABILITY_ORG = { organizationId: 'org-r', key: 'key-r-0123456789' } as const;

@@ -10,7 +10,8 @@ import { buildApp, type AppSettings } from '../../src/app.js';
 import { ApiKeys } from '../../src/auth/credentials.js';
 import { startEmbeddedMongo } from '../../src/embedded-mongo/index.js';
 import { PortalService } from '../../src/portals/service.js';
-import { COLLECTION_NAME, PortalStore, type PortalDocument } from '../../src/portals/store.js';
+import type { PortalDocument } from '../../src/portals/mongo-query.js';
+import { COLLECTION_NAME, PortalStore } from '../../src/portals/store.js';
 import { schema } from '../../src/schema/index.js';
 
 export const ORG_A = { organizationId: 'org-a', key: 'key-a-0123456789' } as const;
