@@ -3,32 +3,24 @@
  * a write load. After a restart on the same data directory, every write that was answered 2xx is
  * there, with the acknowledged body (or a later version whose answer the crash swallowed).
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { startServiceProcess, type ServiceProcess } from '../support/process.js';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterAll, killIfRunning, startServiceProcess, type ServiceProcess } from '../support/process.js';
 import { missingWrites, newWriteLog, SCALE, tally, tempDir, UNLIMITED_WRITES, waitFor, writeLoad } from '../support/reliability.js';
 
 const KEY = 'crash-key-0123456789';
 const ENV = { API_KEYS: `org-crash:${KEY}`, RATE_LIMIT: UNLIMITED_WRITES };
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-});
+const onCleanup = cleanupAfterAll();
 
 function track(service: ServiceProcess): ServiceProcess {
-  cleanups.push(async () => {
-    if (service.child.exitCode === null && service.child.signalCode === null) {
-      service.child.kill('SIGKILL');
-      await service.exited;
-    }
-  });
+  onCleanup(() => killIfRunning(service));
   return service;
 }
 
 describe.skipIf(!!process.env.MONGODB_URI)('crash', () => {
   it('kill -9 during a write load loses no acknowledged write', async () => {
     const data = await tempDir('billing-crash-');
-    cleanups.push(data.remove);
+    onCleanup(data.remove);
     const log = newWriteLog();
     let totalAcked = 0;
 

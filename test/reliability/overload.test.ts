@@ -4,8 +4,8 @@
  * load), none hangs, the process's memory stays bounded, and it is healthy afterwards.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { afterAll, describe, expect, it } from 'vitest';
-import { startServiceProcess, type ServiceProcess } from '../support/process.js';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterAll, killIfRunning, startServiceProcess, type ServiceProcess } from '../support/process.js';
 import { rssOf, SCALE, send, tally, tempDir } from '../support/reliability.js';
 
 const KEY = 'overload-key-0123456789';
@@ -18,10 +18,7 @@ const ANSWER_BOUND_MS = 60_000;
 /** The service's resident memory must stay below this, whatever the load. */
 const RSS_BOUND_BYTES = 768 * 1024 * 1024;
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-});
+const onCleanup = cleanupAfterAll();
 
 interface Outcome {
   status: number;
@@ -79,14 +76,9 @@ async function requestFor(base: string, wave: number, i: number): Promise<Outcom
 describe.skipIf(!!process.env.MONGODB_URI)('overload', () => {
   it(`${WAVES} waves of ${CONNECTIONS} concurrent connections: all answered, memory bounded, healthy after`, async () => {
     const data = await tempDir('billing-overload-');
-    cleanups.push(data.remove);
+    onCleanup(data.remove);
     const service: ServiceProcess = await startServiceProcess({ API_KEYS: `org-load:${KEY},org-check:${CHECK_KEY}`, DATA_DIR: data.dir });
-    cleanups.push(async () => {
-      if (service.child.exitCode === null && service.child.signalCode === null) {
-        service.child.kill('SIGKILL');
-        await service.exited;
-      }
-    });
+    onCleanup(() => killIfRunning(service));
     const seed = await send(`${service.url}/billing-portals/load-seed`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', 'REB-APIKEY': KEY },

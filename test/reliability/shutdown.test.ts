@@ -4,8 +4,8 @@
  * acknowledged is lost (checked after a restart on the same data directory).
  */
 import { connect, type Socket } from 'node:net';
-import { afterAll, describe, expect, it } from 'vitest';
-import { startServiceProcess, type ServiceProcess } from '../support/process.js';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterAll, killIfRunning, startServiceProcess, type ServiceProcess } from '../support/process.js';
 import {
   isProblem,
   missingWrites,
@@ -24,18 +24,10 @@ const ENV = { API_KEYS: `org-shutdown:${KEY}`, RATE_LIMIT: UNLIMITED_WRITES };
 /** From the moment nothing is in flight any more, the process must be gone within this. */
 const EXIT_BOUND_MS = 5_000;
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-});
+const onCleanup = cleanupAfterAll();
 
 function track(service: ServiceProcess): ServiceProcess {
-  cleanups.push(async () => {
-    if (service.child.exitCode === null && service.child.signalCode === null) {
-      service.child.kill('SIGKILL');
-      await service.exited;
-    }
-  });
+  onCleanup(() => killIfRunning(service));
   return service;
 }
 
@@ -90,7 +82,7 @@ async function startSlowPut(baseUrl: string, id: string, body: string) {
 describe.skipIf(!!process.env.MONGODB_URI)('shutdown', () => {
   it('SIGTERM under load: in-flight requests complete, new connections are refused, exit 0, nothing lost', async () => {
     const data = await tempDir('billing-shutdown-');
-    cleanups.push(data.remove);
+    onCleanup(data.remove);
     const service = track(await startServiceProcess({ ...ENV, DATA_DIR: data.dir }));
     const log = newWriteLog();
     const errorAnswers: Answer[] = [];

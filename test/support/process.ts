@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -47,4 +48,21 @@ export async function runRefusedConfiguration(env: Record<string, string>): Prom
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));
   const [code] = await once(child, 'exit');
   return { code: code as number | null, output };
+}
+
+/** Registers an afterAll that runs every cleanup added through the returned function, newest first. */
+export function cleanupAfterAll(): (cleanup: () => Promise<unknown>) => void {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+  return (cleanup) => void cleanups.push(cleanup);
+}
+
+/** SIGKILLs the service if it is still running, and waits for it to be gone. */
+export async function killIfRunning(service: ServiceProcess): Promise<void> {
+  if (service.child.exitCode === null && service.child.signalCode === null) {
+    service.child.kill('SIGKILL');
+    await service.exited;
+  }
 }
