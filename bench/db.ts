@@ -110,15 +110,20 @@ async function loadPortals(coll: Collection<PortalDoc>, size: number): Promise<n
   return performance.now() - started;
 }
 
-async function runIndexedFor(coll: Collection<PortalDoc>, size: number, op: IndexedOp, concurrency: number): Promise<number> {
-  const deadline = performance.now() + INDEXED_CELL_MS;
+/** Operations per second: `concurrency` loops each awaiting `step(worker, iteration)` for `durationMs`. */
+async function opsPerSecond(
+  durationMs: number,
+  concurrency: number,
+  step: (worker: number, iteration: number) => Promise<unknown>,
+): Promise<number> {
+  const deadline = performance.now() + durationMs;
   let count = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async (_, w) => {
       let i = 0;
       while (performance.now() < deadline) {
-        await op(coll, size, w, i++);
+        await step(w, i++);
         count++;
       }
     }),
@@ -149,7 +154,7 @@ async function benchIndexed(targets: Target[]): Promise<{ rates: Map<string, Map
           for (const t of targets) {
             const coll = t.client.db('bench_indexed').collection<PortalDoc>(`portals_${size}`);
             await Promise.all(Array.from({ length: concurrency }, (_, w) => op(coll, size, w, 0)));
-            const rate = await runIndexedFor(coll, size, op, concurrency);
+            const rate = await opsPerSecond(INDEXED_CELL_MS, concurrency, (w, i) => op(coll, size, w, i));
             const key = `${size}|${name}`;
             const row = rates.get(key) ?? new Map<string, number>();
             const col = `${t.label} x${concurrency}`;
@@ -164,21 +169,6 @@ async function benchIndexed(targets: Target[]): Promise<{ rates: Map<string, Map
   return { rates, loads };
 }
 
-async function runFor(coll: Collection<BenchDoc>, op: Op, concurrency: number): Promise<number> {
-  const deadline = performance.now() + DURATION_MS;
-  let count = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, w) => {
-      let i = 0;
-      while (performance.now() < deadline) {
-        await op(coll, w, i++);
-        count++;
-      }
-    }),
-  );
-  return count / ((performance.now() - started) / 1000);
-}
 
 interface Target {
   label: string;
@@ -206,7 +196,7 @@ async function benchAll(targets: Target[]): Promise<void> {
         const coll = t.client.db(`bench_${concurrency}`).collection<BenchDoc>('docs');
         // Warm up the connection pool and JIT.
         await Promise.all(Array.from({ length: concurrency }, (_, w) => op(coll, w, -1 - w)));
-        const rate = await runFor(coll, op, concurrency);
+        const rate = await opsPerSecond(DURATION_MS, concurrency, (w, i) => op(coll, w, i));
         const row = t.results.get(name) ?? [];
         row.push(rate);
         t.results.set(name, row);
