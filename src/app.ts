@@ -5,7 +5,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { GraphQLSchema } from 'graphql';
 import type { ApiKeys } from './auth/credentials.js';
 import type { Config } from './config.js';
-import { createGraphQLHandler, GRAPHQL_PATH, MAX_BODY_BYTES } from './graphql/yoga.js';
+import { graphqlRoute } from './graphql/route.js';
+import { createGraphQLHandler, MAX_BODY_BYTES } from './graphql/yoga.js';
 import type { PortalService } from './portals/service.js';
 import { INTERNAL_ERROR, problem, problemForError, sendProblem } from './rest/problem.js';
 import { buildOpenApiDocument } from './rest/openapi.js';
@@ -59,9 +60,6 @@ export interface AppOptions {
   settings?: Partial<AppSettings>;
 }
 
-const UNSUPPORTED_GRAPHQL_MEDIA_TYPE =
-  'Send the operation as application/json (GraphQL over HTTP), or as a GET with query parameters.';
-
 /** A Host header that is a host name or an IP literal, with an optional port. */
 const VALID_HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
@@ -94,12 +92,6 @@ function answerUnreadableRequest(error: Error & { code?: string }, socket: Duple
     );
   }
   socket.destroy();
-}
-
-/** Responses that must be streamed: subscriptions and incremental delivery. */
-function isStreamed(response: Response): boolean {
-  const type = response.headers.get('content-type') ?? '';
-  return type.includes('text/event-stream') || type.includes('multipart/');
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -180,31 +172,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     hideFieldSuggestions: settings.hideFieldSuggestions,
     graphiqlApiKey: options.graphiqlApiKey,
   });
-  // Yoga reads and limits the body itself, so this scope leaves every content type unparsed.
-  await app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
-    scope.route({
-      url: GRAPHQL_PATH,
-      method: ['GET', 'POST', 'OPTIONS'],
-      handler: async (request, reply) => {
-        const response = await yoga.handleNodeRequestAndResponse(request.raw, reply.raw, { req: request, reply });
-        if (isStreamed(response)) return reply.send(response);
-        // A single result is complete once made: sent as one string (one write, with Content-Length) rather
-        // than piped through a web stream chunk by chunk.
-        reply.code(response.status);
-        for (const [name, value] of response.headers) reply.header(name, value);
-        const body = await response.text();
-        // Yoga refuses some requests (an unsupported Content-Type: 415) with no body at all.
-        if (body === '' && response.status >= 400) {
-          const message = response.status === 415 ? UNSUPPORTED_GRAPHQL_MEDIA_TYPE : `${STATUS_CODES[response.status]}.`;
-          return reply.type('application/json; charset=utf-8').send({ errors: [{ message }] });
-        }
-        return reply.send(body);
-      },
-    });
-    refuseOtherMethods(scope, GRAPHQL_PATH, ['GET', 'POST', 'OPTIONS']);
-  });
+  await app.register(graphqlRoute, { yoga });
 
   return app;
 }

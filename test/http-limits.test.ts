@@ -44,6 +44,9 @@ describe('body size', () => {
       body: JSON.stringify({ query: '{ __typename }', variables: { padding: 'x'.repeat(1024 * 1024) } }),
     });
     expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'Request body too large (the limit is 1048576 bytes).', extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } }],
+    });
   });
 });
 

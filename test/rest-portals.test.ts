@@ -405,6 +405,25 @@ describe('HTTP errors', () => {
     expect(((await response.json()) as { errors: Array<{ message: string }> }).errors[0].message).toMatch(/application\/json/);
   });
 
+  it('answers /graphql bodies that are empty or not an operation with a 400 naming the problem', async () => {
+    const cases: Array<[string, RegExp]> = [
+      ['', /invalid JSON/],
+      ['{"query": "{ __typename }"', /invalid JSON/],
+      ['null', /expected to be object/],
+      ['[]', /Batching is not supported/],
+      ['{"query": "{ __typename }", "colour": "red"}', /Unexpected parameter "colour"/],
+    ];
+    for (const [body, message] of cases) {
+      const response = await fetch(`${service.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'REB-APIKEY': ORG_A.key },
+        body,
+      });
+      expect(response.status, body).toBe(400);
+      expect(((await response.json()) as { errors: Array<{ message: string }> }).errors[0].message, body).toMatch(message);
+    }
+  });
+
   it('answers 404 with a problem body for an unknown path', async () => {
     const res = await service.rest('GET', '/nothing-here');
     expect(res.status).toBe(404);

@@ -33,12 +33,15 @@ interface ServerContext {
   reply: FastifyReply;
 }
 
+export type GraphQLHandler = ReturnType<typeof createGraphQLHandler>;
+
 export function createGraphQLHandler(options: YogaOptions) {
   const { logger } = options;
   return createYoga<ServerContext, GraphQLContext>({
     schema: options.schema,
     graphqlEndpoint: GRAPHQL_PATH,
-    maxRequestBodySize: MAX_BODY_BYTES,
+    // Fastify reads and limits the body (route.ts).
+    maxRequestBodySize: false,
     logging: {
       debug: (...args) => logger.debug(args),
       info: (...args) => logger.info(args),
