@@ -284,3 +284,90 @@ describe('billingPortals connection', () => {
     expect(res.data!.billingPortals.totalCount).toBe(0);
   });
 });
+
+describe('documents as clients write them', () => {
+  const post = async (body: Record<string, unknown>, key: string | null = ORG_B.key) => {
+    const response = await fetch(`${service.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { 'REB-APIKEY': key } : {}) },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  };
+
+  it('runs the operation operationName picks from a document that holds several, every time', async () => {
+    await post({
+      query: 'mutation { upsertBillingPortal(id: "two-ops", input: { websiteId: "web-ops", slug: "two-ops", name: "Two ops" }) { __typename } }',
+    });
+    const query = `
+      query BySlug { billingPortalBySlug(slug: "two-ops") { id } }
+      query ById($id: ID!) { billingPortal(id: $id) { name } }`;
+    for (let round = 0; round < 2; round += 1) {
+      expect(await post({ query, operationName: 'ById', variables: { id: 'two-ops' } })).toEqual({
+        status: 200,
+        body: { data: { billingPortal: { name: 'Two ops' } } },
+      });
+      expect(await post({ query, operationName: 'BySlug' })).toEqual({
+        status: 200,
+        body: { data: { billingPortalBySlug: { id: 'two-ops' } } },
+      });
+    }
+    for (const operationName of [undefined, 'Nope']) {
+      const unpicked = await post({ query, operationName });
+      expect(unpicked.status, String(operationName)).toBe(400);
+      expect(unpicked.body.errors[0].extensions.code).toBe('OPERATION_RESOLUTION_FAILURE');
+    }
+  });
+
+  it('answers aliases, fragments, @include/@skip and __typename as written', async () => {
+    const query = `
+      query Read($id: ID!, $withSlug: Boolean!) {
+        first: billingPortal(id: $id) { ...Names colors: customization { colors { primary } } }
+        second: billingPortal(id: $id) { __typename slug @include(if: $withSlug) id @skip(if: $withSlug) }
+        missing: billingPortal(id: "not-there") { id }
+      }
+      fragment Names on BillingPortal { id name }`;
+    for (const withSlug of [true, false]) {
+      expect(await post({ query, variables: { id: 'two-ops', withSlug } })).toEqual({
+        status: 200,
+        body: {
+          data: {
+            first: { id: 'two-ops', name: 'Two ops', colors: { colors: { primary: '0044d4' } } },
+            second: withSlug ? { __typename: 'BillingPortal', slug: 'two-ops' } : { __typename: 'BillingPortal', id: 'two-ops' },
+            missing: null,
+          },
+        },
+      });
+    }
+  });
+
+  it('reports a refused field with its path and location, and keeps the fields that were allowed', async () => {
+    const answer = await post({ query: '{ __typename portal: billingPortal(id: "two-ops") { id } }' }, null);
+    expect(answer.status).toBe(401);
+    expect(answer.body.data).toEqual({ __typename: 'Query', portal: null });
+    expect(answer.body.errors).toEqual([
+      {
+        message: expect.any(String),
+        locations: [{ line: 1, column: 14 }],
+        path: ['portal'],
+        extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }),
+      },
+    ]);
+  });
+
+  it('answers a mutation\'s union result through inline fragments', async () => {
+    const answer = await post({
+      query: `mutation {
+        upsertBillingPortal(id: "two-ops", input: { websiteId: "web-ops", slug: "x", name: "" }) {
+          __typename
+          ... on UpsertBillingPortalSuccess { created }
+          ... on ValidationError { invalidFields { field } }
+        }
+      }`,
+    });
+    expect(answer).toEqual({
+      status: 200,
+      body: { data: { upsertBillingPortal: { __typename: 'ValidationError', invalidFields: [{ field: 'slug' }, { field: 'name' }] } } },
+    });
+  });
+});

@@ -8,6 +8,7 @@ import { DatabaseUnavailableError } from '../portals/errors.js';
 import type { PortalService } from '../portals/service.js';
 import { unauthenticated, type GraphQLContext } from '../schema/context.js';
 import type { WriteBudget } from '../limits/write-budget.js';
+import { compiledExecution } from './compiled-execution.js';
 import { GRAPHIQL_EXAMPLE_OPERATIONS } from './graphiql.js';
 import { queryLimits, withoutIntrospection, writeBudgetPlugin } from './plugins.js';
 
@@ -59,6 +60,7 @@ export function createGraphQLHandler(options: YogaOptions) {
       queryLimits({ hideFieldSuggestions: options.hideFieldSuggestions }),
       ...(options.introspection ? [] : [withoutIntrospection()]),
       writeBudgetPlugin(options.writeBudget),
+      compiledExecution(),
     ],
     maskedErrors: {
       // Never a stack trace or a parser's message in a response, whatever NODE_ENV says.
