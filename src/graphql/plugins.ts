@@ -13,8 +13,9 @@ import {
   type ValidationContext,
   type SelectionSetNode,
 } from 'graphql';
+import type { FastifyReply } from 'fastify';
 import type { Plugin } from 'graphql-yoga';
-import { RATE_LIMITED_DETAIL, rateLimitHeaders, type BudgetDecision, type WriteBudget } from '../limits/write-budget.js';
+import { RATE_LIMITED_DETAIL, rateLimitHeaders, type WriteBudget } from '../limits/write-budget.js';
 import type { GraphQLContext } from '../schema/context.js';
 
 /**
@@ -85,19 +86,15 @@ function rootFieldCount(selectionSet: SelectionSetNode, fragments: Map<string, F
 
 /**
  * Every mutation field spends one write of the caller's organization; over budget → 429. The
- * budget's headers go on the response, as at the REST door.
+ * budget's headers go on the response, as at the REST door: set on the Fastify reply the server
+ * context carries, which both ways of answering (route.ts) send.
  */
-export function writeBudgetPlugin(budget: WriteBudget): Plugin<GraphQLContext> {
-  const decisions = new WeakMap<Request, BudgetDecision>();
+export function writeBudgetPlugin(budget: WriteBudget): Plugin<GraphQLContext & { reply: FastifyReply }> {
   return {
-    onResponse({ request, response }) {
-      const decision = decisions.get(request);
-      if (decision) for (const [name, value] of Object.entries(rateLimitHeaders(decision))) response.headers.set(name, value);
-    },
     async onExecute({ args, setResultAndStopExecution }) {
       const document: DocumentNode = args.document;
       const operation = getOperationAST(document, args.operationName);
-      const organizationId = args.contextValue.organizationId;
+      const { organizationId, reply } = args.contextValue;
       if (operation?.operation !== 'mutation' || organizationId === undefined) return;
       const fragments = new Map(
         document.definitions
@@ -108,7 +105,7 @@ export function writeBudgetPlugin(budget: WriteBudget): Plugin<GraphQLContext> {
       if (writes === 0) return;
       const decision = await budget.spend(organizationId, writes);
       if (!decision) return;
-      decisions.set((args.contextValue as GraphQLContext & { request: Request }).request, decision);
+      reply.headers(rateLimitHeaders(decision));
       if (decision.allowed) return;
       setResultAndStopExecution({
         errors: [

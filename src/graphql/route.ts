@@ -9,6 +9,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { refuseOtherMethods } from '../rest/method-not-allowed.js';
+import { answerJsonPost } from './json-post.js';
 import { GRAPHQL_PATH, MAX_BODY_BYTES, type GraphQLHandler } from './yoga.js';
 
 const METHODS = ['GET', 'POST', 'OPTIONS'] as const;
@@ -59,6 +60,8 @@ export const graphqlRoute: FastifyPluginAsync<{ yoga: GraphQLHandler }> = async 
     url: GRAPHQL_PATH,
     method: [...METHODS],
     handler: async (request, reply) => {
+      const answer = await answerJsonPost(yoga, request, reply);
+      if (answer) return reply.code(answer.status).headers(answer.headers).send(answer.body);
       const response = await yoga.handleNodeRequestAndResponse(withReadBody(request), reply.raw, { req: request, reply });
       if (isStreamed(response)) return reply.send(response);
       // A single result is complete once made: sent as one string (one write, with Content-Length) rather
