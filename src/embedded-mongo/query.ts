@@ -66,11 +66,36 @@ export function sortDocs(docs: Doc[], sort: Doc | undefined): Doc[] {
 
 export function project(docs: Doc[], projection: Doc | undefined): Doc[] {
   if (!projection || Object.keys(projection).length === 0) return docs;
+  const topLevel = topLevelProjection(projection);
+  if (topLevel) return docs.map(topLevel);
   try {
     return new Query({}, BASE_OPTIONS).find(docs, projection).all() as Doc[];
   } catch (e) {
     throw new MongoCommandError('BadValue', e instanceof Error ? e.message : String(e));
   }
+}
+
+const isFlag = (v: unknown) => v === 0 || v === 1 || v === true || v === false;
+
+/**
+ * A projection that only keeps or only drops top-level fields (`{ _id: 0, lookup: 0 }`, `{ name: 1 }`)
+ * applied directly, in the document's field order as MongoDB does — mingo's general projection costs
+ * a list page more than finding it. Anything else (paths, operators, a mix) is mingo's: undefined.
+ */
+function topLevelProjection(projection: Doc): ((doc: Doc) => Doc) | undefined {
+  const entries = Object.entries(projection);
+  if (!entries.every(([field, flag]) => isFlag(flag) && !field.includes('.') && !field.startsWith('$'))) return undefined;
+  const others = entries.filter(([field]) => field !== '_id');
+  const idKept = !('_id' in projection) || Boolean(projection._id);
+  const including = others.length === 0 ? idKept && '_id' in projection : others.every(([, flag]) => Boolean(flag));
+  if (!including && others.some(([, flag]) => Boolean(flag))) return undefined;
+  const listed = new Set(others.map(([field]) => field));
+  const keep = including ? (field: string) => listed.has(field) || (field === '_id' && idKept) : (field: string) => !listed.has(field) && (field !== '_id' || idKept);
+  return (doc) => {
+    const out: Doc = {};
+    for (const field of Object.keys(doc)) if (keep(field)) out[field] = doc[field];
+    return out;
+  };
 }
 
 export interface FindOptions {

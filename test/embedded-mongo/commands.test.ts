@@ -138,6 +138,20 @@ describe('insert and find', () => {
     expect(excluded).toEqual({ _id: 1, name: 'ann', age: 31 });
   });
 
+  it('projects top-level fields as MongoDB does: kept in document order, _id by default', async () => {
+    const one = async (projection: Document) => coll.findOne({ _id: 1 } as Document, { projection });
+    // Document order, not projection order.
+    expect(Object.keys((await one({ age: 1, name: 1 }))!)).toEqual(['_id', 'name', 'age']);
+    expect(await one({ _id: 1 })).toEqual({ _id: 1 });
+    expect(await one({ _id: 0, tags: 0, address: 0 })).toEqual({ name: 'ann', age: 31 });
+    expect(await one({ _id: 1, tags: 0, address: 0 })).toEqual({ _id: 1, name: 'ann', age: 31 });
+    expect(await one({ name: true, _id: false })).toEqual({ name: 'ann' });
+    expect(await one({ absent: 1 })).toEqual({ _id: 1 });
+    // Paths go through the general projection.
+    expect(await one({ 'address.city': 1, _id: 0 })).toEqual({ address: { city: 'Oslo' } });
+    await expect(one({ name: 1, age: 0 })).rejects.toThrow();
+  });
+
   it('compares numbers by value across int32, int64 and double', async () => {
     const nums = db.collection('nums');
     await nums.insertMany([{ _id: 'i', v: 5 }, { _id: 'l', v: Long.fromNumber(6) }, { _id: 'd', v: 5.5 }] as Document[]);
