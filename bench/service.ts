@@ -78,6 +78,8 @@ function seededPortal(i: number) {
     createdTime: time,
     updatedTime: time,
     lookup: { websiteId: websiteId.toLowerCase(), slug: fields.slug.toLowerCase() },
+    // As the store writes it: every write stamps a new revision.
+    revision: `seed-${i}`,
   };
 }
 

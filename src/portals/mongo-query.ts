@@ -16,6 +16,8 @@ import type { Portal } from './model.js';
 /** What is stored: the portal plus lower-cased copies of the fields that are matched case-insensitively. */
 export interface PortalDocument extends Portal {
   lookup: { websiteId: string; slug: string };
+  /** Random, new on every write; absent on documents written before revisions existed. */
+  revision?: string;
 }
 
 /** Keyset position: the sort values and id of the row a page starts after. */

@@ -2,7 +2,11 @@
  * MongoDB persistence of portals. Every write is one atomic single-document operation; every read and
  * write is scoped to one organization. Driver failures that mean "no database" become
  * DatabaseUnavailableError; a duplicate slug becomes a ValidationError on `slug`.
+ *
+ * Every write stamps a new random `revision`. Pages are read as (id, revision) pairs and filled from
+ * the PortalCache, reading whole only the portals it does not hold at that revision.
  */
+import { randomUUID } from 'node:crypto';
 import {
   MongoError,
   MongoNetworkError,
@@ -16,11 +20,13 @@ import {
   type Db,
   type Filter,
   type IndexDescription,
+  type Sort,
 } from 'mongodb';
 import { DatabaseUnavailableError, ValidationError } from './errors.js';
 import type { PortalListQuery } from './list-query.js';
 import type { Portal, PortalFields } from './model.js';
 import { keysetCondition, toMongoFilter, toMongoSort, type PortalDocument, type PortalKeyset } from './mongo-query.js';
+import { PortalCache } from './portal-cache.js';
 
 
 export const COLLECTION_NAME = 'billingPortals';
@@ -47,7 +53,11 @@ const INDEXES: IndexDescription[] = [
 ];
 
 /** Never send storage-only fields back. */
-const PORTAL_PROJECTION = { _id: 0, lookup: 0 } as const;
+const PORTAL_PROJECTION = { _id: 0, lookup: 0, revision: 0 } as const;
+/** A whole portal with the revision it was read at, for the cache. */
+const CACHEABLE_PROJECTION = { _id: 0, lookup: 0 } as const;
+/** What a page query reads of each portal. */
+const PAGE_KEY_PROJECTION = { _id: 0, id: 1, revision: 1 } as const;
 
 /** How many times an upsert that lost a race for its new id (E11000 on the id index) is retried. */
 const UPSERT_ATTEMPTS = 5;
@@ -61,6 +71,7 @@ export class PortalStore {
   constructor(
     private readonly collection: Collection<PortalDocument>,
     private readonly domains: Collection<DomainClaim>,
+    private readonly cache = new PortalCache(),
   ) {}
 
   static fromDb(db: Db): PortalStore {
@@ -80,7 +91,7 @@ export class PortalStore {
           this.collection.findOneAndUpdate(
             { organizationId, id },
             {
-              $set: { ...fields, lookup: lookupOf(fields), updatedTime: now },
+              $set: { ...fields, lookup: lookupOf(fields), revision: randomUUID(), updatedTime: now },
               $setOnInsert: { createdTime: now },
             },
             { upsert: true, returnDocument: 'after', includeResultMetadata: true, projection: PORTAL_PROJECTION },
@@ -100,7 +111,7 @@ export class PortalStore {
     const portal: Portal = { id, organizationId, ...fields, createdTime: now, updatedTime: now };
     if (fields.customDomain) await this.claimDomain(organizationId, fields.customDomain);
     try {
-      await guard(() => this.collection.insertOne({ ...portal, lookup: lookupOf(fields) }));
+      await guard(() => this.collection.insertOne({ ...portal, lookup: lookupOf(fields), revision: randomUUID() }));
     } catch (error) {
       throw translateWriteError(error);
     }
@@ -175,19 +186,10 @@ export class PortalStore {
   /** One page by offset, with the total number of matches. */
   async listByOffset(organizationId: string, query: PortalListQuery, offset: number, limit: number): Promise<PortalPage> {
     const filter = toMongoFilter(organizationId, query);
-    const [portals, total] = await guard(() =>
-      Promise.all([
-        limit === 0
-          ? Promise.resolve([])
-          : this.collection
-              .find(filter, { projection: PORTAL_PROJECTION })
-              .sort(toMongoSort(query.sort, 1))
-              .skip(offset)
-              .limit(limit)
-              .toArray(),
-        this.collection.countDocuments(filter),
-      ]),
-    );
+    const [portals, total] = await Promise.all([
+      limit === 0 ? Promise.resolve([]) : this.readPage(organizationId, filter, toMongoSort(query.sort, 1), offset, limit),
+      guard(() => this.collection.countDocuments(filter)),
+    ]);
     return { portals, total };
   }
 
@@ -203,13 +205,40 @@ export class PortalStore {
     const clauses: Filter<PortalDocument>[] = [toMongoFilter(organizationId, query)];
     if (options.after) clauses.push(keysetCondition(query.sort, options.after, 1));
     if (options.before) clauses.push(keysetCondition(query.sort, options.before, -1));
-    return guard(() =>
+    const filter = clauses.length === 1 ? clauses[0] : { $and: clauses };
+    return this.readPage(organizationId, filter, toMongoSort(query.sort, options.reverse ? -1 : 1), 0, options.limit);
+  }
+
+  /** The portals a page query selects, in its order: current ones from the cache, the rest read whole. */
+  private async readPage(
+    organizationId: string,
+    filter: Filter<PortalDocument>,
+    sort: Sort,
+    skip: number,
+    limit: number,
+  ): Promise<Portal[]> {
+    const keys = await guard(() =>
       this.collection
-        .find(clauses.length === 1 ? clauses[0] : { $and: clauses }, { projection: PORTAL_PROJECTION })
-        .sort(toMongoSort(query.sort, options.reverse ? -1 : 1))
-        .limit(options.limit)
-        .toArray(),
+        .find(filter, { projection: PAGE_KEY_PROJECTION })
+        .sort(sort)
+        .skip(skip)
+        .limit(limit)
+        .toArray() as Promise<Array<{ id: string; revision?: string }>>,
     );
+    const page = keys.map(({ id, revision }) => (revision === undefined ? undefined : this.cache.get(organizationId, id, revision)));
+    const missing = keys.filter((_, i) => page[i] === undefined).map(({ id }) => id);
+    if (missing.length === 0) return page as Portal[];
+    const read = await guard(() =>
+      this.collection.find({ organizationId, id: { $in: missing } }, { projection: CACHEABLE_PROJECTION }).toArray(),
+    );
+    const readById = new Map<string, Portal>();
+    for (const { revision, ...portal } of read) {
+      // Written before revisions existed: correct, but read whole until its next write.
+      if (revision !== undefined) this.cache.remember(portal, revision);
+      readById.set(portal.id, portal);
+    }
+    // A portal deleted between the two reads is left out, as if the page had been read a moment later.
+    return keys.flatMap(({ id }, i) => page[i] ?? readById.get(id) ?? []);
   }
 
   count(organizationId: string, query: PortalListQuery): Promise<number> {
