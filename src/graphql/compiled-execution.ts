@@ -13,22 +13,36 @@ import { getOperationAST, getVariableValues, type DocumentNode, type ExecutionAr
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 
-/** Compiled operations of one parsed document (Yoga's parse cache hands out the same object per text). */
-type CompiledOperations = Map<string, CompiledQuery | undefined>;
+/** How many runs of an operation the executor makes before it is compiled: a one-off query never is. */
+const COMPILE_ON_RUN = 2;
+
+interface OperationEntry {
+  runs: number;
+  /** null: graphql-jit could not compile it. */
+  compiled?: CompiledQuery | null;
+}
 
 export function compiledExecution(): Plugin {
-  const compiledByDocument = new WeakMap<DocumentNode, CompiledOperations>();
+  // Per parsed document (Yoga's parse cache hands out the same object for the same text, and lets go
+  // of it when evicted), per operation: one document may hold several, picked per request by name.
+  const operationsByDocument = new WeakMap<DocumentNode, Map<string, OperationEntry>>();
 
+  /**
+   * The compiled operation, once it has run often enough to be worth compiling. Compiling costs far
+   * more than one execution, so a stream of distinct documents must not pay it on every request.
+   */
   function compiled(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined): CompiledQuery | undefined {
-    let operations = compiledByDocument.get(document);
-    if (!operations) compiledByDocument.set(document, (operations = new Map()));
-    // Keyed by operation too: one document may hold several operations, picked per request by name.
+    let operations = operationsByDocument.get(document);
+    if (!operations) operationsByDocument.set(document, (operations = new Map()));
     const key = operationName ?? '';
-    if (operations.has(key)) return operations.get(key);
+    let entry = operations.get(key);
+    if (!entry) operations.set(key, (entry = { runs: 0 }));
+    if (entry.compiled !== undefined) return entry.compiled ?? undefined;
+    entry.runs += 1;
+    if (entry.runs < COMPILE_ON_RUN) return undefined;
     const result = compileQuery(schema, document, operationName);
-    const query = isCompiledQuery(result) ? result : undefined;
-    operations.set(key, query);
-    return query;
+    entry.compiled = isCompiledQuery(result) ? result : null;
+    return entry.compiled ?? undefined;
   }
 
   return {

@@ -1,10 +1,11 @@
 /**
  * The /graphql route: Fastify reads the body, Yoga answers it.
  *
- * Fastify reads every body whole, as bytes, under the app's body limit, and Yoga gets a Request built
- * on those bytes. (Handing Yoga the socket instead costs a web-stream pipeline and an AbortSignal per
- * request, about a third of a GraphQL read's CPU.) Errors Fastify meets on the way — a body too large,
- * a Content-Length that lies — are answered in GraphQL's shape, as Yoga answers its own.
+ * Fastify reads every body whole, as bytes, under the app's body limit. (Yoga reading the socket
+ * itself cost a web-stream pipeline and an AbortSignal per request, a third of a GraphQL read's CPU.)
+ * A plain JSON POST is answered by Yoga's operation pipeline directly (json-post.ts); anything else
+ * goes through Yoga whole, handed the bytes already read. Errors Fastify meets while reading — a body
+ * too large, a Content-Length that lies — are answered in GraphQL's shape, as Yoga answers its own.
  */
 import { STATUS_CODES } from 'node:http';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
