@@ -1,6 +1,6 @@
 /**
- * List pages are filled from a per-instance cache of portals, trusted only at the revision each was
- * read at. Two instances of the service share one database here: whatever one writes, the other's
+ * List pages are filled from a per-instance cache of portals, trusted only at the version each was
+ * read at (revision and updatedTime). Two instances share one database here: whatever one writes, the other's
  * next page shows — never a stale copy — including portals written before revisions existed.
  */
 import type { FastifyInstance } from 'fastify';
@@ -75,10 +75,47 @@ describe('list pages across instances', () => {
     expect(await names(secondUrl)).toEqual(['fresh-2:Two again', 'fresh-1:One, renamed']);
   });
 
+  it('show what a writer that knows nothing of revisions changed (an older instance mid-deploy)', async () => {
+    expect(await names(first.url)).toContain('fresh-1:One, renamed');
+    await first.portals.updateOne({ id: 'fresh-1' }, { $set: { name: 'Renamed the old way', updatedTime: new Date() } });
+    expect(await names(first.url)).toContain('fresh-1:Renamed the old way');
+  });
+
+  it('never list a portal that a concurrent write took off the page', async () => {
+    const ids = Array.from({ length: 6 }, (_, i) => `race-${i}`);
+    const write = (id: string, status: string) =>
+      fetch(`${first.url}/billing-portals/${id}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'REB-APIKEY': ORG_A.key },
+        body: JSON.stringify(portalBody({ websiteId: 'web-race', slug: id, name: id, status })),
+      });
+    for (const id of ids) expect((await write(id, 'active')).status).toBe(201);
+    const active = async () => {
+      const response = await fetch(`${secondUrl}/billing-portals?filter=websiteId:web-race;status:active`, {
+        headers: { 'REB-APIKEY': ORG_A.key },
+      });
+      return (await response.json()) as Array<{ id: string; status: string }>;
+    };
+    let writes = 0;
+    const writer = (async () => {
+      for (let round = 0; round < 60; round += 1) {
+        await Promise.all(ids.map((id, i) => write(id, (round + i) % 2 === 0 ? 'active' : 'inactive')));
+        writes += ids.length;
+      }
+    })();
+    let pages = 0;
+    while (writes < ids.length * 60) {
+      for (const portal of await active()) expect(portal.status, portal.id).toBe('active');
+      pages += 1;
+    }
+    await writer;
+    expect(pages).toBeGreaterThan(10);
+  });
+
   it('read portals stored before revisions existed whole, every time', async () => {
     const { revision: _revision, _id, ...legacy } = (await first.portals.findOne({ id: 'fresh-1' }))!;
     await first.portals.insertOne({ ...legacy, id: 'fresh-legacy', slug: 'fresh-legacy', lookup: { ...legacy.lookup, slug: 'fresh-legacy' }, createdTime: new Date(0) });
-    expect(await names(first.url)).toContain('fresh-legacy:One, renamed');
+    expect(await names(first.url)).toContain(`fresh-legacy:${legacy.name}`);
     // A change made without a new revision (as an old writer would) is still seen: such portals are never cached.
     await first.portals.updateOne({ id: 'fresh-legacy' }, { $set: { name: 'Legacy' } });
     expect(await names(first.url)).toContain('fresh-legacy:Legacy');

@@ -3,8 +3,8 @@
  * write is scoped to one organization. Driver failures that mean "no database" become
  * DatabaseUnavailableError; a duplicate slug becomes a ValidationError on `slug`.
  *
- * Every write stamps a new random `revision`. Pages are read as (id, revision) pairs and filled from
- * the PortalCache, reading whole only the portals it does not hold at that revision.
+ * Every write stamps a new random `revision`. Pages are read as (id, revision, updatedTime) and filled
+ * from the PortalCache, reading whole only the portals it does not hold at that version.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -26,7 +26,7 @@ import { DatabaseUnavailableError, ValidationError } from './errors.js';
 import type { PortalListQuery } from './list-query.js';
 import type { Portal, PortalFields } from './model.js';
 import { keysetCondition, toMongoFilter, toMongoSort, type PortalDocument, type PortalKeyset } from './mongo-query.js';
-import { PortalCache } from './portal-cache.js';
+import { PortalCache, type PortalVersion } from './portal-cache.js';
 
 
 export const COLLECTION_NAME = 'billingPortals';
@@ -56,8 +56,8 @@ const INDEXES: IndexDescription[] = [
 const PORTAL_PROJECTION = { _id: 0, lookup: 0, revision: 0 } as const;
 /** A whole portal with the revision it was read at, for the cache. */
 const CACHEABLE_PROJECTION = { _id: 0, lookup: 0 } as const;
-/** What a page query reads of each portal. */
-const PAGE_KEY_PROJECTION = { _id: 0, id: 1, revision: 1 } as const;
+/** What a page query reads of each portal: which one, at which version. */
+const PAGE_KEY_PROJECTION = { _id: 0, id: 1, revision: 1, updatedTime: 1 } as const;
 
 /** How many times an upsert that lost a race for its new id (E11000 on the id index) is retried. */
 const UPSERT_ATTEMPTS = 5;
@@ -223,27 +223,50 @@ export class PortalStore {
         .sort(sort)
         .skip(skip)
         .limit(limit)
-        .toArray() as Promise<Array<{ id: string; revision?: string }>>,
+        .toArray() as Promise<PortalVersion[]>,
     );
-    const page = keys.map(({ id, revision }) => (revision === undefined ? undefined : this.cache.get(organizationId, id, revision)));
-    const missing = keys.filter((_, i) => page[i] === undefined).map(({ id }) => id);
+    const page = keys.map((key) => this.cache.get(organizationId, key));
+    const missing = keys.filter((_, i) => page[i] === undefined);
     if (missing.length === 0) return page as Portal[];
     const read = await guard(() =>
-      this.collection.find({ organizationId, id: { $in: missing } }, { projection: CACHEABLE_PROJECTION }).toArray(),
+      this.collection
+        .find({ organizationId, id: { $in: missing.map(({ id }) => id) } }, { projection: CACHEABLE_PROJECTION })
+        .toArray(),
     );
-    const readById = new Map<string, Portal>();
-    for (const { revision, ...portal } of read) {
-      // Written before revisions existed: correct, but read whole until its next write.
-      if (revision !== undefined) this.cache.remember(portal, revision);
-      readById.set(portal.id, portal);
+    const readById = new Map(read.map((document) => [document.id, document]));
+    // Each must be the version the page query saw: one written or deleted in between may no longer
+    // belong on this page, or in this place. Then the page is read again whole, in one query.
+    if (!missing.every((key) => isVersion(readById.get(key.id), key))) {
+      return this.readWholePage(filter, sort, skip, limit);
     }
-    // A portal deleted between the two reads is left out, as if the page had been read a moment later.
-    return keys.flatMap(({ id }, i) => page[i] ?? readById.get(id) ?? []);
+    return keys.map((key, i) => page[i] ?? this.remember(readById.get(key.id)!));
+  }
+
+  private async readWholePage(filter: Filter<PortalDocument>, sort: Sort, skip: number, limit: number): Promise<Portal[]> {
+    const documents = await guard(() =>
+      this.collection.find(filter, { projection: CACHEABLE_PROJECTION }).sort(sort).skip(skip).limit(limit).toArray(),
+    );
+    return documents.map((document) => this.remember(document));
+  }
+
+  /** The portal of a document read with its revision, cached at that version when it has one. */
+  private remember({ revision, ...portal }: Portal & { revision?: string }): Portal {
+    // Written before revisions existed: read whole every time, until its next write.
+    if (revision !== undefined) this.cache.remember(portal, { revision, updatedTime: portal.updatedTime });
+    return portal;
   }
 
   count(organizationId: string, query: PortalListQuery): Promise<number> {
     return guard(() => this.collection.countDocuments(toMongoFilter(organizationId, query)));
   }
+}
+
+function isVersion(document: (Portal & { revision?: string }) | undefined, version: PortalVersion): boolean {
+  return (
+    document !== undefined &&
+    document.revision === version.revision &&
+    document.updatedTime.getTime() === version.updatedTime.getTime()
+  );
 }
 
 function lookupOf(fields: PortalFields): PortalDocument['lookup'] {
