@@ -2,7 +2,7 @@
  * A PortalListQuery in MongoDB's terms: the filter (scoped to one organization), the sort with its id
  * tie-breaker, and the keyset condition of a cursor page.
  */
-import type { Filter, Sort } from 'mongodb';
+import type { Filter } from 'mongodb';
 import {
   isTimeCondition,
   type PortalListQuery,
@@ -92,7 +92,10 @@ export function toMongoFilter(organizationId: string, query: PortalListQuery): F
 }
 
 /** The query's sort, then id as the tie-breaker in the last key's direction; `flip` reverses all. */
-export function toMongoSort(sort: SortKey[], flip: 1 | -1): Sort {
+/** A sort document: field → 1 | -1, in order. */
+export type MongoSort = Record<string, 1 | -1>;
+
+export function toMongoSort(sort: SortKey[], flip: 1 | -1): MongoSort {
   const spec: Record<string, 1 | -1> = {};
   for (const key of sort) spec[key.field] = (key.direction * flip) as 1 | -1;
   spec.id = ((sort.at(-1)?.direction ?? 1) * flip) as 1 | -1;

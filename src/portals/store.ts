@@ -20,12 +20,11 @@ import {
   type Db,
   type Filter,
   type IndexDescription,
-  type Sort,
 } from 'mongodb';
 import { DatabaseUnavailableError, ValidationError } from './errors.js';
 import type { PortalListQuery } from './list-query.js';
 import type { Portal, PortalFields } from './model.js';
-import { keysetCondition, toMongoFilter, toMongoSort, type PortalDocument, type PortalKeyset } from './mongo-query.js';
+import { keysetCondition, toMongoFilter, toMongoSort, type MongoSort, type PortalDocument, type PortalKeyset } from './mongo-query.js';
 import { PortalCache, type PortalVersion } from './portal-cache.js';
 
 
@@ -62,20 +61,30 @@ const PAGE_KEY_PROJECTION = { _id: 0, id: 1, revision: 1, updatedTime: 1 } as co
 /** How many times an upsert that lost a race for its new id (E11000 on the id index) is retried. */
 const UPSERT_ATTEMPTS = 5;
 
+/** A cursor command's reply when its first batch is all there is. */
+interface CommandCursorReply<T> {
+  cursor: { firstBatch: T[] };
+}
+
 export interface PortalPage {
   portals: Portal[];
   total: number;
 }
 
 export class PortalStore {
+  private readonly collection: Collection<PortalDocument>;
+  private readonly domains: Collection<DomainClaim>;
+
   constructor(
-    private readonly collection: Collection<PortalDocument>,
-    private readonly domains: Collection<DomainClaim>,
+    private readonly db: Db,
     private readonly cache = new PortalCache(),
-  ) {}
+  ) {
+    this.collection = db.collection<PortalDocument>(COLLECTION_NAME);
+    this.domains = db.collection<DomainClaim>(DOMAIN_COLLECTION_NAME);
+  }
 
   static fromDb(db: Db): PortalStore {
-    return new PortalStore(db.collection<PortalDocument>(COLLECTION_NAME), db.collection<DomainClaim>(DOMAIN_COLLECTION_NAME));
+    return new PortalStore(db);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -188,7 +197,7 @@ export class PortalStore {
     const filter = toMongoFilter(organizationId, query);
     const [portals, total] = await Promise.all([
       limit === 0 ? Promise.resolve([]) : this.readPage(organizationId, filter, toMongoSort(query.sort, 1), offset, limit),
-      guard(() => this.collection.countDocuments(filter)),
+      this.countMatching(filter),
     ]);
     return { portals, total };
   }
@@ -213,18 +222,11 @@ export class PortalStore {
   private async readPage(
     organizationId: string,
     filter: Filter<PortalDocument>,
-    sort: Sort,
+    sort: MongoSort,
     skip: number,
     limit: number,
   ): Promise<Portal[]> {
-    const keys = await guard(() =>
-      this.collection
-        .find(filter, { projection: PAGE_KEY_PROJECTION })
-        .sort(sort)
-        .skip(skip)
-        .limit(limit)
-        .toArray() as Promise<PortalVersion[]>,
-    );
+    const keys = await this.pageVersions(filter, sort, skip, limit);
     const page = keys.map((key) => this.cache.get(organizationId, key));
     const missing = keys.filter((_, i) => page[i] === undefined);
     if (missing.length === 0) return page as Portal[];
@@ -242,7 +244,28 @@ export class PortalStore {
     return keys.map((key, i) => page[i] ?? this.remember(readById.get(key.id)!));
   }
 
-  private async readWholePage(filter: Filter<PortalDocument>, sort: Sort, skip: number, limit: number): Promise<Portal[]> {
+  /*
+   * The two reads every page makes — which portals at which versions, and how many match — run as
+   * plain commands. Their answers are complete in one batch, and the driver's cursors cost more per
+   * returned document than decoding it: 20 versions 142 → 99 µs, a count 137 → 71 µs of service CPU
+   * (BENCHMARKS.md). These are the very commands `find()` and `countDocuments()` send.
+   */
+
+  private async pageVersions(filter: Filter<PortalDocument>, sort: MongoSort, skip: number, limit: number): Promise<PortalVersion[]> {
+    const reply = await guard(() =>
+      this.db.command({ find: COLLECTION_NAME, filter, sort, skip, limit, projection: PAGE_KEY_PROJECTION, singleBatch: true }),
+    );
+    return (reply as CommandCursorReply<PortalVersion>).cursor.firstBatch;
+  }
+
+  private async countMatching(filter: Filter<PortalDocument>): Promise<number> {
+    const reply = await guard(() =>
+      this.db.command({ aggregate: COLLECTION_NAME, pipeline: [{ $match: filter }, { $group: { _id: 1, n: { $sum: 1 } } }], cursor: {} }),
+    );
+    return (reply as CommandCursorReply<{ n: number }>).cursor.firstBatch[0]?.n ?? 0;
+  }
+
+  private async readWholePage(filter: Filter<PortalDocument>, sort: MongoSort, skip: number, limit: number): Promise<Portal[]> {
     const documents = await guard(() =>
       this.collection.find(filter, { projection: CACHEABLE_PROJECTION }).sort(sort).skip(skip).limit(limit).toArray(),
     );
@@ -257,7 +280,7 @@ export class PortalStore {
   }
 
   count(organizationId: string, query: PortalListQuery): Promise<number> {
-    return guard(() => this.collection.countDocuments(toMongoFilter(organizationId, query)));
+    return this.countMatching(toMongoFilter(organizationId, query));
   }
 }
 
