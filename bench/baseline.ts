@@ -6,7 +6,8 @@
  *   PUT  /billing-portals/{id}   → findOneAndUpdate upsert (as PortalStore.upsert), 201 or 200
  *   GET  /billing-portals/{id}   → findOne({ organizationId, id }), 200 or 404
  *   GET  /billing-portals?filter=websiteId:{w}&sort=-createdTime&limit=20
- *                                → find(filter).sort().limit() and countDocuments(filter), as listByOffset
+ *                                → find(filter).sort().limit() and countDocuments(filter): the plain way to
+ *                                  read a page (the store now reads versions and fills from its cache)
  *
  * Environment: MONGODB_URI, MONGODB_DB, PORT (0: any), API_KEYS (`org:key,…`). Prints
  * `listening <port>` on stdout once it accepts connections.
@@ -15,7 +16,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { MongoClient, type Document } from 'mongodb';
 
 const COLLECTION = 'billingPortals';
-const PROJECTION = { _id: 0, lookup: 0 } as const;
+const PROJECTION = { _id: 0, lookup: 0, revision: 0 } as const;
 
 const client = new MongoClient(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/', { appName: 'bench-baseline' });
 await client.connect();
