@@ -5,13 +5,16 @@
  * The compiled function answers only where its answer is exactly the executor's: a query whose result
  * has no errors. A result with errors is thrown away and the query run again by the executor, so that
  * errors keep the executor's wording and their source locations (graphql-jit's errors lose them on the
- * way through Yoga); a read is safe to run twice. Left to the executor from the start: mutations (never
- * run twice), subscriptions, a document whose operation cannot be picked, and variables that do not
- * coerce (graphql-js names the scalar's rule, e.g. "DateTime must be an RFC 3339 date-time …").
+ * way through Yoga); a read is safe to run twice. One exception: when every error says the database is
+ * unavailable, the compiled result stands (error masking replaces such errors with a new one anyway),
+ * because running again would only wait for the database a second time. Left to the executor from the start: mutations
+ * (never run twice), subscriptions, a document whose operation cannot be picked, and variables that
+ * do not coerce (graphql-js names the scalar's rule, e.g. "DateTime must be an RFC 3339 date-time …").
  */
 import { getOperationAST, getVariableValues, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
+import { DatabaseUnavailableError } from '../portals/errors.js';
 
 /** How many runs of an operation the executor makes before it is compiled: a one-off query never is. */
 const COMPILE_ON_RUN = 2;
@@ -56,8 +59,14 @@ export function compiledExecution(): Plugin {
       if (!query) return;
       setExecuteFn(async (execution: ExecutionArgs) => {
         const result = await query.query(execution.rootValue, execution.contextValue, execution.variableValues);
-        return result.errors?.length ? executeFn(execution) : result;
+        if (!result.errors?.length) return result;
+        if (result.errors.every((error) => error.originalError instanceof DatabaseUnavailableError)) {
+          // In the executor's key order; the masking in yoga.ts replaces these errors whole.
+          return { errors: result.errors, data: result.data };
+        }
+        return executeFn(execution);
       });
     },
   };
 }
+
