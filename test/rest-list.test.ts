@@ -130,3 +130,22 @@ describe('GET /billing-portals', () => {
     expect(res.body.invalidFields).toEqual([{ field, message }]);
   });
 });
+
+describe('large pages', () => {
+  it('returns every portal of a page larger than one database batch (101 documents)', async () => {
+    const many = Array.from({ length: 130 }, (_, i) => `many-${String(i).padStart(3, '0')}`);
+    for (let i = 0; i < many.length; i += 10) {
+      await Promise.all(
+        many.slice(i, i + 10).map((id) =>
+          service.rest('PUT', `/billing-portals/${id}`, { key: ORG_B.key, body: { websiteId: 'web-many', slug: id, name: id } }),
+        ),
+      );
+    }
+    const page = await service.rest('GET', '/billing-portals?filter=websiteId:web-many&sort=createdTime&limit=1000', { key: ORG_B.key });
+    expect(page.body).toHaveLength(130);
+    expect(new Set(ids(page.body))).toEqual(new Set(many));
+    expect(page.headers.get('pagination-total')).toBe('130');
+    const rest = await service.rest('GET', '/billing-portals?filter=websiteId:web-many&limit=200&offset=5', { key: ORG_B.key });
+    expect(rest.body).toHaveLength(125);
+  });
+});

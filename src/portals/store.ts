@@ -196,7 +196,7 @@ export class PortalStore {
   async listByOffset(organizationId: string, query: PortalListQuery, offset: number, limit: number): Promise<PortalPage> {
     const filter = toMongoFilter(organizationId, query);
     const [portals, total] = await Promise.all([
-      limit === 0 ? Promise.resolve([]) : this.readPage(organizationId, filter, toMongoSort(query.sort, 1), offset, limit),
+      this.readPage(organizationId, filter, toMongoSort(query.sort, 1), offset, limit),
       this.countMatching(filter),
     ]);
     return { portals, total };
@@ -226,6 +226,7 @@ export class PortalStore {
     skip: number,
     limit: number,
   ): Promise<Portal[]> {
+    if (limit === 0) return [];
     const keys = await this.pageVersions(filter, sort, skip, limit);
     const page = keys.map((key) => this.cache.get(organizationId, key));
     const missing = keys.filter((_, i) => page[i] === undefined);
@@ -248,12 +249,14 @@ export class PortalStore {
    * The two reads every page makes — which portals at which versions, and how many match — run as
    * plain commands. Their answers are complete in one batch, and the driver's cursors cost more per
    * returned document than decoding it: 20 versions 142 → 99 µs, a count 137 → 71 µs of service CPU
-   * (BENCHMARKS.md). These are the very commands `find()` and `countDocuments()` send.
+   * (BENCHMARKS.md). The count is the very command `countDocuments()` sends; the find is `find()`'s,
+   * asked for every document in its first batch. Like any db.command they go to the primary.
    */
 
   private async pageVersions(filter: Filter<PortalDocument>, sort: MongoSort, skip: number, limit: number): Promise<PortalVersion[]> {
     const reply = await guard(() =>
-      this.db.command({ find: COLLECTION_NAME, filter, sort, skip, limit, projection: PAGE_KEY_PROJECTION, singleBatch: true }),
+      // Without batchSize a server's first batch stops at 101 documents, and singleBatch would end there.
+      this.db.command({ find: COLLECTION_NAME, filter, sort, skip, limit, batchSize: limit, projection: PAGE_KEY_PROJECTION, singleBatch: true }),
     );
     return (reply as CommandCursorReply<PortalVersion>).cursor.firstBatch;
   }
@@ -315,6 +318,8 @@ function translateWriteError(error: unknown): unknown {
 
 /** Driver errors that say "no database to talk to" (some, like the pool's, are not exported classes). */
 const UNAVAILABLE_ERROR_NAMES = new Set(['MongoPoolClearedError', 'MongoWaitQueueTimeoutError']);
+/** Node's socket errors, which the driver passes on unwrapped when it writes to a socket the server has closed. */
+const CONNECTION_LOST_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED']);
 
 function isUnavailable(error: unknown): boolean {
   return (
@@ -324,7 +329,8 @@ function isUnavailable(error: unknown): boolean {
     error instanceof MongoTopologyClosedError ||
     error instanceof MongoServerClosedError ||
     error instanceof MongoOperationTimeoutError ||
-    (error instanceof MongoError && UNAVAILABLE_ERROR_NAMES.has(error.name))
+    (error instanceof MongoError && UNAVAILABLE_ERROR_NAMES.has(error.name)) ||
+    (error instanceof Error && CONNECTION_LOST_CODES.has((error as NodeJS.ErrnoException).code ?? ''))
   );
 }
 

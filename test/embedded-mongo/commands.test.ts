@@ -208,6 +208,12 @@ describe('insert and find', () => {
     const single = await db.command({ find: 'many', filter: {}, batchSize: 10, singleBatch: true }, { promoteLongs: false });
     expect(single.cursor.firstBatch).toHaveLength(10);
     expect(single.cursor.id.isZero()).toBe(true);
+    // As MongoDB: a limit does not widen the first batch; singleBatch ends the answer there.
+    const limited = await db.command({ find: 'many', filter: {}, limit: 150, singleBatch: true }, { promoteLongs: false });
+    expect(limited.cursor.firstBatch).toHaveLength(101);
+    expect(limited.cursor.id.isZero()).toBe(true);
+    const sized = await db.command({ find: 'many', filter: {}, limit: 150, batchSize: 150, singleBatch: true });
+    expect(sized.cursor.firstBatch).toHaveLength(150);
 
     const cursor = many.find({});
     await cursor.next();

@@ -25,7 +25,9 @@ const find: CommandHandler = (cmd, ctx) => {
   const singleBatch = cmd.singleBatch === true || limit < 0;
   let batchSize = optionalNumber(cmd.batchSize);
   if (batchSize !== undefined && batchSize < 0) throw new MongoCommandError('BadValue', 'batchSize must be non-negative');
-  if (singleBatch && limit !== 0) batchSize = Math.abs(limit);
+  // As MongoDB: singleBatch closes the cursor after the first batch, which is 101 documents unless
+  // batchSize says otherwise. (A negative limit is the legacy way of asking for one batch of that size.)
+  if (limit < 0 && batchSize === undefined) batchSize = -limit;
   return ctx.cursors.open(`${ctx.db}.${name}`, projected, batchSize, singleBatch);
 };
 
