@@ -3,29 +3,24 @@
  * write is scoped to one organization. Driver failures that mean "no database" become
  * DatabaseUnavailableError; a duplicate slug becomes a ValidationError on `slug`.
  *
- * Every write stamps a new random `revision`. Pages are read as (id, revision, updatedTime) and filled
- * from the PortalCache, reading whole only the portals it does not hold at that version.
+ * Every write stamps a new random `revision`, by which list pages (page-reader.ts) know which portals
+ * they may take from the cache.
  */
 import { randomUUID } from 'node:crypto';
 import {
   MongoError,
-  MongoNetworkError,
-  MongoNotConnectedError,
-  MongoOperationTimeoutError,
-  MongoServerClosedError,
   MongoServerError,
-  MongoServerSelectionError,
-  MongoTopologyClosedError,
   type Collection,
   type Db,
   type Filter,
   type IndexDescription,
 } from 'mongodb';
-import { DatabaseUnavailableError, ValidationError } from './errors.js';
+import { guard } from './database-unavailable.js';
+import { ValidationError } from './errors.js';
 import type { PortalListQuery } from './list-query.js';
 import type { Portal, PortalFields } from './model.js';
-import { keysetCondition, toMongoFilter, toMongoSort, type MongoSort, type PortalDocument, type PortalKeyset } from './mongo-query.js';
-import { PortalCache, type PortalVersion } from './portal-cache.js';
+import { keysetCondition, toMongoFilter, toMongoSort, type PortalDocument, type PortalKeyset } from './mongo-query.js';
+import { PageReader } from './page-reader.js';
 
 
 export const COLLECTION_NAME = 'billingPortals';
@@ -53,18 +48,9 @@ const INDEXES: IndexDescription[] = [
 
 /** Never send storage-only fields back. */
 const PORTAL_PROJECTION = { _id: 0, lookup: 0, revision: 0 } as const;
-/** A whole portal with the revision it was read at, for the cache. */
-const CACHEABLE_PROJECTION = { _id: 0, lookup: 0 } as const;
-/** What a page query reads of each portal: which one, at which version. */
-const PAGE_KEY_PROJECTION = { _id: 0, id: 1, revision: 1, updatedTime: 1 } as const;
 
 /** How many times an upsert that lost a race for its new id (E11000 on the id index) is retried. */
 const UPSERT_ATTEMPTS = 5;
-
-/** A cursor command's reply when its first batch is all there is. */
-interface CommandCursorReply<T> {
-  cursor: { firstBatch: T[] };
-}
 
 export interface PortalPage {
   portals: Portal[];
@@ -75,12 +61,12 @@ export class PortalStore {
   private readonly collection: Collection<PortalDocument>;
   private readonly domains: Collection<DomainClaim>;
 
-  constructor(
-    private readonly db: Db,
-    private readonly cache = new PortalCache(),
-  ) {
+  private readonly pages: PageReader;
+
+  constructor(db: Db) {
     this.collection = db.collection<PortalDocument>(COLLECTION_NAME);
     this.domains = db.collection<DomainClaim>(DOMAIN_COLLECTION_NAME);
+    this.pages = new PageReader(db, this.collection);
   }
 
   static fromDb(db: Db): PortalStore {
@@ -196,8 +182,8 @@ export class PortalStore {
   async listByOffset(organizationId: string, query: PortalListQuery, offset: number, limit: number): Promise<PortalPage> {
     const filter = toMongoFilter(organizationId, query);
     const [portals, total] = await Promise.all([
-      this.readPage(organizationId, filter, toMongoSort(query.sort, 1), offset, limit),
-      this.countMatching(filter),
+      this.pages.read(organizationId, filter, toMongoSort(query.sort, 1), offset, limit),
+      this.pages.count(filter),
     ]);
     return { portals, total };
   }
@@ -215,84 +201,12 @@ export class PortalStore {
     if (options.after) clauses.push(keysetCondition(query.sort, options.after, 1));
     if (options.before) clauses.push(keysetCondition(query.sort, options.before, -1));
     const filter = clauses.length === 1 ? clauses[0] : { $and: clauses };
-    return this.readPage(organizationId, filter, toMongoSort(query.sort, options.reverse ? -1 : 1), 0, options.limit);
-  }
-
-  /** The portals a page query selects, in its order: current ones from the cache, the rest read whole. */
-  private async readPage(
-    organizationId: string,
-    filter: Filter<PortalDocument>,
-    sort: MongoSort,
-    skip: number,
-    limit: number,
-  ): Promise<Portal[]> {
-    if (limit === 0) return [];
-    const keys = await this.pageVersions(filter, sort, skip, limit);
-    const page = keys.map((key) => this.cache.get(organizationId, key));
-    const missing = keys.filter((_, i) => page[i] === undefined);
-    if (missing.length === 0) return page as Portal[];
-    const read = await guard(() =>
-      this.collection
-        .find({ organizationId, id: { $in: missing.map(({ id }) => id) } }, { projection: CACHEABLE_PROJECTION })
-        .toArray(),
-    );
-    const readById = new Map(read.map((document) => [document.id, document]));
-    // Each must be the version the page query saw: one written or deleted in between may no longer
-    // belong on this page, or in this place. Then the page is read again whole, in one query.
-    if (!missing.every((key) => isVersion(readById.get(key.id), key))) {
-      return this.readWholePage(filter, sort, skip, limit);
-    }
-    return keys.map((key, i) => page[i] ?? this.remember(readById.get(key.id)!));
-  }
-
-  /*
-   * The two reads every page makes — which portals at which versions, and how many match — run as
-   * plain commands. Their answers are complete in one batch, and the driver's cursors cost more per
-   * returned document than decoding it: 20 versions 142 → 99 µs, a count 137 → 71 µs of service CPU
-   * (BENCHMARKS.md). The count is the very command `countDocuments()` sends; the find is `find()`'s,
-   * asked for every document in its first batch. Like any db.command they go to the primary.
-   */
-
-  private async pageVersions(filter: Filter<PortalDocument>, sort: MongoSort, skip: number, limit: number): Promise<PortalVersion[]> {
-    const reply = await guard(() =>
-      // Without batchSize a server's first batch stops at 101 documents, and singleBatch would end there.
-      this.db.command({ find: COLLECTION_NAME, filter, sort, skip, limit, batchSize: limit, projection: PAGE_KEY_PROJECTION, singleBatch: true }),
-    );
-    return (reply as CommandCursorReply<PortalVersion>).cursor.firstBatch;
-  }
-
-  private async countMatching(filter: Filter<PortalDocument>): Promise<number> {
-    const reply = await guard(() =>
-      this.db.command({ aggregate: COLLECTION_NAME, pipeline: [{ $match: filter }, { $group: { _id: 1, n: { $sum: 1 } } }], cursor: {} }),
-    );
-    return (reply as CommandCursorReply<{ n: number }>).cursor.firstBatch[0]?.n ?? 0;
-  }
-
-  private async readWholePage(filter: Filter<PortalDocument>, sort: MongoSort, skip: number, limit: number): Promise<Portal[]> {
-    const documents = await guard(() =>
-      this.collection.find(filter, { projection: CACHEABLE_PROJECTION }).sort(sort).skip(skip).limit(limit).toArray(),
-    );
-    return documents.map((document) => this.remember(document));
-  }
-
-  /** The portal of a document read with its revision, cached at that version when it has one. */
-  private remember({ revision, ...portal }: Portal & { revision?: string }): Portal {
-    // Written before revisions existed: read whole every time, until its next write.
-    if (revision !== undefined) this.cache.remember(portal, { revision, updatedTime: portal.updatedTime });
-    return portal;
+    return this.pages.read(organizationId, filter, toMongoSort(query.sort, options.reverse ? -1 : 1), 0, options.limit);
   }
 
   count(organizationId: string, query: PortalListQuery): Promise<number> {
-    return this.countMatching(toMongoFilter(organizationId, query));
+    return this.pages.count(toMongoFilter(organizationId, query));
   }
-}
-
-function isVersion(document: (Portal & { revision?: string }) | undefined, version: PortalVersion): boolean {
-  return (
-    document !== undefined &&
-    document.revision === version.revision &&
-    document.updatedTime.getTime() === version.updatedTime.getTime()
-  );
 }
 
 function lookupOf(fields: PortalFields): PortalDocument['lookup'] {
@@ -314,31 +228,4 @@ function translateWriteError(error: unknown): unknown {
     return new ValidationError([{ field: 'slug', message: 'is already used by another billing portal' }]);
   }
   return error;
-}
-
-/** Driver errors that say "no database to talk to" (some, like the pool's, are not exported classes). */
-const UNAVAILABLE_ERROR_NAMES = new Set(['MongoPoolClearedError', 'MongoWaitQueueTimeoutError']);
-/** Node's socket errors, which the driver passes on unwrapped when it writes to a socket the server has closed. */
-const CONNECTION_LOST_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED']);
-
-function isUnavailable(error: unknown): boolean {
-  return (
-    error instanceof MongoServerSelectionError ||
-    error instanceof MongoNetworkError ||
-    error instanceof MongoNotConnectedError ||
-    error instanceof MongoTopologyClosedError ||
-    error instanceof MongoServerClosedError ||
-    error instanceof MongoOperationTimeoutError ||
-    (error instanceof MongoError && UNAVAILABLE_ERROR_NAMES.has(error.name)) ||
-    (error instanceof Error && CONNECTION_LOST_CODES.has((error as NodeJS.ErrnoException).code ?? ''))
-  );
-}
-
-/** Runs one database call, turning "the database is not there" into DatabaseUnavailableError. */
-async function guard<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw isUnavailable(error) ? new DatabaseUnavailableError({ cause: error }) : error;
-  }
 }
