@@ -123,9 +123,11 @@ describe.skipIf(!!process.env.MONGODB_URI)('overload', () => {
     expect(others, tally(statuses)).toEqual([]);
     expect(peak).toBeLessThan(RSS_BOUND_BYTES);
     if (WAVES >= 6) {
-      // A longer run levels off: the second half of the waves adds little to the peak of the first.
-      const half = wavePeaks[Math.floor(WAVES / 2) - 1];
-      expect(peak - half, `peaks ${wavePeaks.map(mib).join(', ')}`).toBeLessThan(96 * 1024 * 1024);
+      // A longer run levels off: the last quarter of the waves adds little to the peak. (How soon V8
+      // stops growing its heap varies from run to run — by wave 6 or by wave 11 of 12 — while the level
+      // it settles at does not, so the end of the run is what is compared, not its middle.)
+      const beforeLastQuarter = wavePeaks[WAVES - 1 - Math.floor(WAVES / 4)];
+      expect(peak - beforeLastQuarter, `peaks ${wavePeaks.map(mib).join(', ')}`).toBeLessThan(64 * 1024 * 1024);
     }
 
     // Healthy afterwards, still the same process.
