@@ -2,7 +2,7 @@
  * Summarises a V8 CPU profile (`--cpu-prof`, e.g. from `BENCH_PROFILE=service npm run bench`):
  * self time by package / source area, and the top functions by self and by inclusive time.
  *
- *   npx tsx bench/service-profile.ts bench/profiles/service-….cpuprofile [top=25]
+ *   node bench/service-profile.ts bench/profiles/service-….cpuprofile [top=25]
  */
 import { readFileSync } from 'node:fs';
 
@@ -19,7 +19,7 @@ interface Profile {
 
 const [file, topArgument] = process.argv.slice(2);
 if (!file) {
-  console.error('usage: tsx bench/service-profile.ts <file.cpuprofile> [top]');
+  console.error('usage: node bench/service-profile.ts <file.cpuprofile> [top]');
   process.exit(2);
 }
 const top = Number(topArgument ?? 25);

@@ -2,7 +2,7 @@
  * `npm run bench`: what the GraphQL and REST layers cost on top of the database.
  *
  * For each storage mode (the embedded server in memory, then with a data directory) it starts, each
- * in its own process: the embedded database (`src/embedded-mongo/cli.ts`), the service exactly as
+ * in its own process: the embedded database (`packages/embedded-mongo/src/cli.ts`), the service exactly as
  * `npm start` runs it (`src/main.ts`, pointed at that database, rate limit off, logging silent), and
  * the baseline (`bench/baseline.ts`: bare node:http doing the same single driver call). It seeds the
  * portals through the driver, then loads each operation with autocannon from this process over
@@ -21,11 +21,11 @@
  *   BENCH_LARGE_MODES     modes that run the large cells (default memory)
  *   BENCH_CONNECTIONS     connection counts (default 1,32)
  *   BENCH_ONLY            only these operations, comma-separated (put,upsert,get,read,list-rest,list-graphql)
- *   BENCH_DB_ROOT         a checkout whose src/embedded-mongo runs the database (default: this tree;
+ *   BENCH_DB_ROOT         a checkout whose packages/embedded-mongo runs the database (default: this tree;
  *                         for when that is mid-edit)
  *   BENCH_SERVICE_ROOT    a checkout whose src/main.ts runs as the service (default: this tree; for A/B runs)
  *   BENCH_PROFILE         service | db | baseline (comma-separated): run that process with --cpu-prof,
- *                         profiles in bench/profiles/<name>/ (summarise with `npx tsx bench/service-profile.ts`)
+ *                         profiles in bench/profiles/<name>/ (summarise with `node bench/service-profile.ts`)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -35,7 +35,7 @@ import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
 import { MongoClient, type Db } from 'mongodb';
-import { COLLECTION_NAME, PortalStore } from '../src/portals/store.js';
+import { COLLECTION_NAME, PortalStore } from '../src/portals/mongo/store.ts';
 
 const env = process.env;
 const DURATION_S = Number(env.BENCH_DURATION_S ?? 4);
@@ -116,9 +116,9 @@ function portalFields(id: string, websiteId: string) {
 const children = new Set<ChildProcess>();
 
 function startChild(name: string, script: string, childEnv: Record<string, string>, args: string[] = []): ChildProcess {
-  const nodeArgs = ['--import', 'tsx'];
+  const nodeArgs: string[] = [];
   if (PROFILE.has(name)) {
-    // One file per thread (tsx's loader runs in its own); the main thread's is the largest.
+    // One file per thread; the main thread's is the largest.
     const dir = join(PROFILE_DIR, name);
     mkdirSync(dir, { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
@@ -195,7 +195,7 @@ interface Stack {
 
 async function startStack(mode: Mode): Promise<Stack> {
   const dataDir = mode === 'dataDir' ? mkdtempSync(join(tmpdir(), 'bench-service-')) : undefined;
-  const database = startChild('db', join(DB_ROOT, 'src/embedded-mongo/cli.ts'), {}, ['--port', '0', ...(dataDir ? ['--dbpath', dataDir] : [])]);
+  const database = startChild('db', join(DB_ROOT, 'packages/embedded-mongo/src/cli.ts'), {}, ['--port', '0', ...(dataDir ? ['--dbpath', dataDir] : [])]);
   const [uri] = await firstLine(database, /^mongodb:\/\/\S+/);
   const client = new MongoClient(uri);
   await client.connect();

@@ -1,19 +1,21 @@
 /** The HTTP shell: Fastify with Yoga at /graphql, the REST routes, health checks and problem errors. */
-import { STATUS_CODES } from 'node:http';
-import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
-import type { ApiKeys } from './auth/credentials.js';
-import type { Config } from './config.js';
-import { graphqlRoute } from './graphql/route.js';
-import { createGraphQLHandler, MAX_BODY_BYTES } from './graphql/yoga.js';
-import type { PortalService } from './portals/service.js';
-import { INTERNAL_ERROR, problem, problemForError, sendProblem } from './rest/problem.js';
-import { buildOpenApiDocument } from './rest/openapi.js';
-import { refuseOtherMethods } from './rest/method-not-allowed.js';
-import { restRoutes } from './rest/routes.js';
-import { storefrontRoutes } from './rest/storefront-routes.js';
-import { WriteBudget } from './limits/write-budget.js';
+import type { ApiKeys } from './auth/credentials.ts';
+import type { Config } from './config.ts';
+import { graphqlRoute } from './graphql/server/route.ts';
+import { createGraphQLHandler } from './graphql/server/yoga.ts';
+import type { PortalService } from './portals/service.ts';
+import { MAX_BODY_BYTES } from './http/body-limit.ts';
+import { answerUnreadableRequest, CLIENT_ERROR_DETAILS, VALID_HOST } from './http/client-errors.ts';
+import { healthRoutes } from './http/health.ts';
+import { refuseOtherMethods } from './http/method-not-allowed.ts';
+import { INTERNAL_ERROR, problem, sendProblem } from './http/problem.ts';
+import { problemForError } from './rest/domain-problems.ts';
+import { buildOpenApiDocument } from './rest/openapi.ts';
+import { restRoutes } from './rest/routes.ts';
+import { storefrontRoutes } from './rest/storefront-routes.ts';
+import { WriteBudget } from './limits/write-budget.ts';
 
 /** The knobs of the HTTP shell, from the configuration (see config.ts for their meaning). */
 export interface AppSettings {
@@ -58,40 +60,6 @@ export interface AppOptions {
   graphiqlApiKey?: string;
   logger?: FastifyServerOptions['logger'];
   settings?: Partial<AppSettings>;
-}
-
-/** A Host header that is a host name or an IP literal, with an optional port. */
-const VALID_HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-
-/** Fastify's own client errors, by code, that we answer with a problem body of the same status. */
-const CLIENT_ERROR_DETAILS: Record<string, string> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'The request body must be application/json.',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length header does not match the body.',
-  FST_ERR_CTP_BODY_TOO_LARGE: `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty; send a JSON object.',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON.',
-};
-
-/**
- * A request Node's parser could not read (headers too large, a stalled client, garbage): answered
- * with a problem body on the raw socket, which is then closed.
- */
-function answerUnreadableRequest(error: Error & { code?: string }, socket: Duplex): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, detail] =
-    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? [408, 'The request was not received in time.']
-      : error.code === 'HPE_HEADER_OVERFLOW'
-        ? [431, 'The request headers are too large.']
-        : [400, 'The request could not be read as HTTP.'];
-  const body = JSON.stringify(problem(status, detail));
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  }
-  socket.destroy();
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -145,13 +113,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const openApiDocument = buildOpenApiDocument();
   app.get('/openapi.json', async () => openApiDocument);
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
-    const ready = await options.databaseReady().catch(() => false);
-    if (!ready) return sendProblem(reply, problem(503, 'The database is not answering.'));
-    return { status: 'ready' };
-  });
-  for (const url of ['/openapi.json', '/healthz', '/readyz']) refuseOtherMethods(app, url, ['GET']);
+  refuseOtherMethods(app, '/openapi.json', ['GET']);
+  await app.register(healthRoutes, { databaseReady: options.databaseReady });
 
   await app.register(restRoutes, {
     schema: options.schema,

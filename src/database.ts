@@ -3,8 +3,8 @@
  * server started in-process with its data under DATA_DIR.
  */
 import { MongoClient, type Db } from 'mongodb';
-import { startEmbeddedMongo } from './embedded-mongo/index.js';
-import type { Config } from './config.js';
+import { startEmbeddedMongo } from '@billing-portal/embedded-mongo';
+import type { Config } from './config.ts';
 
 export interface Database {
   client: MongoClient;

@@ -1,12 +1,12 @@
 /** Process entry: config → database → app → listen; SIGTERM/SIGINT drain and close. */
-import { ApiKeys, developmentKey, DEVELOPMENT_ORGANIZATION } from './auth/credentials.js';
-import { buildApp, settingsFromConfig } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './database.js';
-import { PortalService } from './portals/service.js';
-import { PortalStore } from './portals/store.js';
-import { schema } from './schema/index.js';
-import { GRAPHQL_PATH } from './graphql/yoga.js';
+import { ApiKeys, developmentKey, DEVELOPMENT_ORGANIZATION } from './auth/credentials.ts';
+import { buildApp, settingsFromConfig } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { openDatabase } from './database.ts';
+import { PortalService } from './portals/service.ts';
+import { PortalStore } from './portals/mongo/store.ts';
+import { schema } from './graphql/schema/index.ts';
+import { GRAPHQL_PATH } from './graphql/server/yoga.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { portalBody, startService, type TestService } from './support/service.js';
+import { portalBody, startService, type TestService } from './support/service.ts';
 
 let service: TestService;
 beforeAll(async () => {

@@ -1,13 +1,13 @@
 /**
- * The GraphQL door answers a plain JSON POST through a short path (src/graphql/json-post.ts) and
+ * The GraphQL door answers a plain JSON POST through a short path (src/graphql/server/json-post.ts) and
  * everything else through Yoga whole. A client must not be able to tell them apart: every request
  * here is sent both ways — with no Accept (the short path) and with `Accept: application/json, *\/*`
  * (which Yoga serves with the same application/json serializer) — and the answers must be identical.
  */
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GetPortal } from './support/operations.js';
-import { ORG_A, startService, type TestService } from './support/service.js';
+import { GetPortal } from './support/operations.ts';
+import { ORG_A, startService, type TestService } from './support/service.ts';
 
 let service: TestService;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORG_A, startService, type TestService } from './support/service.js';
+import { ORG_A, startService, type TestService } from './support/service.ts';
 
 let service: TestService;
 let production: TestService;
@@ -34,7 +34,7 @@ describe('query limits', () => {
     });
     expect(page.body.errors).toBeUndefined();
     expect(page.body.data.billingPortals.totalCount).toBe(0);
-    const { GRAPHIQL_EXAMPLE_OPERATIONS } = await import('../src/graphql/graphiql.js');
+    const { GRAPHIQL_EXAMPLE_OPERATIONS } = await import('../src/graphql/server/graphiql.ts');
     for (const operationName of ['UpsertExamplePortal', 'ReadExamplePortal', 'ListPortals']) {
       const res = await send(service, { query: GRAPHIQL_EXAMPLE_OPERATIONS, operationName });
       expect(res.body.errors, operationName).toBeUndefined();

@@ -6,8 +6,8 @@ import {
   GetPortalBySlug,
   ListPortals,
   UpsertPortal,
-} from './support/operations.js';
-import { ORG_B, portalBody, startService, type TestService } from './support/service.js';
+} from './support/operations.ts';
+import { ORG_B, portalBody, startService, type TestService } from './support/service.ts';
 
 let service: TestService;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UpsertPortal } from './support/operations.js';
-import { ORG_A, ORG_B, portalBody, startService, type TestService } from './support/service.js';
+import { UpsertPortal } from './support/operations.ts';
+import { ORG_A, ORG_B, portalBody, startService, type TestService } from './support/service.ts';
 
 let service: TestService;
 beforeAll(async () => {

@@ -5,12 +5,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app.js';
-import { ApiKeys } from '../src/auth/credentials.js';
-import { PortalService } from '../src/portals/service.js';
-import { PortalStore } from '../src/portals/store.js';
-import { schema } from '../src/schema/index.js';
-import { ORG_A, portalBody, startService, type TestService } from './support/service.js';
+import { buildApp } from '../src/app.ts';
+import { ApiKeys } from '../src/auth/credentials.ts';
+import { PortalService } from '../src/portals/service.ts';
+import { PortalStore } from '../src/portals/mongo/store.ts';
+import { schema } from '../src/graphql/schema/index.ts';
+import { ORG_A, portalBody, startService, type TestService } from './support/service.ts';
 
 let first: TestService;
 let second: FastifyInstance;

@@ -1,7 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORG_A, ORG_B, portalBody, startService, type RestResponse, type TestService } from './support/service.js';
+import { ORG_A, ORG_B, portalBody, startService, type RestResponse, type TestService } from './support/service.ts';
 
 let service: TestService;
 let document: any;

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runRefusedConfiguration, startServiceProcess } from './support/process.js';
+import { runRefusedConfiguration, startServiceProcess } from './support/process.ts';
 
 const dataDirs: string[] = [];
 async function freshDataDir(): Promise<string> {

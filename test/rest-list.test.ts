@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORG_B, startService, type TestService } from './support/service.js';
+import { ORG_B, startService, type TestService } from './support/service.ts';
 
 let service: TestService;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORG_A, ORG_B, portalBody, startService, type TestService } from './support/service.js';
+import { ORG_A, ORG_B, portalBody, startService, type TestService } from './support/service.ts';
 
 let service: TestService;
 beforeAll(async () => {
@@ -431,7 +431,7 @@ describe('HTTP errors', () => {
   });
 
   it('answers /healthz and /readyz', async () => {
-    expect((await service.rest('GET', '/healthz', { key: null })).body).toEqual({ status: 'ok' });
+    expect((await service.rest('GET', '/healthz', { key: null })).body).toEqual({ status: 'ok', node: process.versions.node });
     const ready = await service.rest('GET', '/readyz', { key: null });
     expect(ready.status).toBe(200);
   });

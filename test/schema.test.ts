@@ -8,8 +8,8 @@ import {
   type GraphQLNamedType,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { schema } from '../src/schema/index.js';
-import { printSchemaSDL } from '../src/schema/sdl.js';
+import { schema } from '../src/graphql/schema/index.ts';
+import { printSchemaSDL } from '../src/graphql/schema/sdl.ts';
 
 describe('schema.graphql', () => {
   it('is the schema the code builds (run `npm run schema:print` after changing the schema)', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORG_A, ORG_B, portalBody, startService, type TestService } from './support/service.js';
+import { ORG_A, ORG_B, portalBody, startService, type TestService } from './support/service.ts';
 
 let service: TestService;
 beforeAll(async () => {

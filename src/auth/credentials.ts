@@ -25,7 +25,11 @@ export const CREDENTIAL_REQUIRED = 'A valid API key is required in REB-APIKEY or
 
 export class ApiKeys {
   /** key → organizationId */
-  constructor(private readonly keys: ReadonlyMap<string, string>) {}
+  private readonly keys: ReadonlyMap<string, string>;
+
+  constructor(keys: ReadonlyMap<string, string>) {
+    this.keys = keys;
+  }
 
   /**
    * The organization a request's key belongs to. `REB-APIKEY` and `Authorization: Bearer` may both be

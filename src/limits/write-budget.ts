@@ -19,7 +19,10 @@ export class WriteBudget {
   private readonly limiter: RateLimiterMemory | undefined;
 
   /** `writesPerMinute` 0 turns the budget off. */
-  constructor(readonly writesPerMinute: number) {
+  readonly writesPerMinute: number;
+
+  constructor(writesPerMinute: number) {
+    this.writesPerMinute = writesPerMinute;
     this.limiter = writesPerMinute > 0 ? new RateLimiterMemory({ points: writesPerMinute, duration: WINDOW_SECONDS }) : undefined;
   }
 

@@ -12,19 +12,25 @@ export interface InvalidField {
 }
 
 export class ValidationError extends DomainError {
-  constructor(readonly invalidFields: InvalidField[]) {
+  readonly invalidFields: InvalidField[];
+
+  constructor(invalidFields: InvalidField[]) {
     super(
       invalidFields.length === 1
         ? `Invalid billing portal: ${invalidFields[0].field} ${invalidFields[0].message}.`
         : `Invalid billing portal: ${invalidFields.length} fields are invalid.`,
     );
+    this.invalidFields = invalidFields;
     this.name = 'ValidationError';
   }
 }
 
 export class NotFoundError extends DomainError {
-  constructor(readonly resourceId: string) {
+  readonly resourceId: string;
+
+  constructor(resourceId: string) {
     super(`Billing portal "${resourceId}" was not found.`);
+    this.resourceId = resourceId;
     this.name = 'NotFoundError';
   }
 }

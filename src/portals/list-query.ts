@@ -75,3 +75,9 @@ export function listQueryProblems(query: PortalListQuery): ListQueryProblem[] {
   }
   return problems;
 }
+
+/** A position in a sorted list — the sort values and id of one row — that a page starts after or before. */
+export interface PortalKeyset {
+  values: Date[];
+  id: string;
+}

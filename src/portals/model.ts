@@ -3,7 +3,7 @@
  * (GraphQL and REST) use. API.md is the contract this file implements.
  */
 import { z } from 'zod';
-import { ValidationError, type InvalidField } from './errors.js';
+import { ValidationError, type InvalidField } from './errors.ts';
 
 export const PORTAL_STATUSES = ['active', 'inactive'] as const;
 export type PortalStatus = (typeof PORTAL_STATUSES)[number];

@@ -3,19 +3,21 @@
  * created versus updated. Both doors reach the database only through here.
  */
 import { ulid } from 'ulid';
-import { NotFoundError } from './errors.js';
-import { isPortalId, parsePortalInput, parsePortalWrite, type Portal } from './model.js';
-import type { PortalListQuery } from './list-query.js';
-import type { PortalKeyset } from './mongo-query.js';
-import type { PortalPage, PortalStore } from './store.js';
+import { NotFoundError } from './errors.ts';
+import { isPortalId, parsePortalInput, parsePortalWrite, type Portal } from './model.ts';
+import type { PortalKeyset, PortalListQuery } from './list-query.ts';
+import type { PortalPage, PortalStore } from './mongo/store.ts';
 
 export const SERVER_ID_PREFIX = 'bill_prt_';
 
 export class PortalService {
-  constructor(
-    private readonly store: PortalStore,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
+  private readonly store: PortalStore;
+  private readonly clock: () => Date;
+
+  constructor(store: PortalStore, clock: () => Date = () => new Date()) {
+    this.store = store;
+    this.clock = clock;
+  }
 
   /** PUT semantics: full replacement of the portal `id`, created when absent. */
   async upsert(organizationId: string, id: unknown, input: unknown): Promise<{ portal: Portal; created: boolean }> {

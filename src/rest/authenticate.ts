@@ -1,7 +1,7 @@
 /** The REST door's credential check: 401 without a valid key, 403 under another organization's path. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CREDENTIAL_REQUIRED, type ApiKeys } from '../auth/credentials.js';
-import { problem, sendProblem } from './problem.js';
+import { CREDENTIAL_REQUIRED, type ApiKeys } from '../auth/credentials.ts';
+import { problem, sendProblem } from '../http/problem.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

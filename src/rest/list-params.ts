@@ -9,7 +9,7 @@
  *   q       case-insensitive partial match on name, slug, customDomain
  */
 import { z } from 'zod';
-import type { InvalidField } from '../portals/errors.js';
+import type { InvalidField } from '../portals/errors.ts';
 import {
   DEFAULT_SORT,
   listQueryProblems,
@@ -22,9 +22,9 @@ import {
   type TimeCondition,
   type TimeField,
   type TimeRange,
-} from '../portals/list-query.js';
-import { PORTAL_STATUSES } from '../portals/model.js';
-import { endOfDay, parseTime } from '../portals/time.js';
+} from '../portals/list-query.ts';
+import { PORTAL_STATUSES } from '../portals/model.ts';
+import { endOfDay, parseTime } from '../portals/time.ts';
 
 export const LIST_LIMIT = { default: 100, max: 1000 } as const;
 const MAX_OFFSET = 2_147_483_647;

@@ -3,12 +3,12 @@
  * code runs on — the portal input schema that validates every write, the resource and problem schemas
  * the responses are typed by, and the list parameters' rules — never written by hand beside them.
  */
-import { portalIdSchema, portalInputSchema, READ_ONLY_FIELDS } from '../portals/model.js';
-import { MAX_BODY_BYTES } from '../graphql/yoga.js';
-import { LIST_LIMIT } from './list-params.js';
-import { jsonSchemaOf, type JsonSchema } from './json-schema.js';
-import { problemSchema } from './problem.js';
-import { portalResourceSchema, publicPortalSchema } from './resource.js';
+import { portalIdSchema, portalInputSchema, READ_ONLY_FIELDS } from '../portals/model.ts';
+import { MAX_BODY_BYTES } from '../http/body-limit.ts';
+import { LIST_LIMIT } from './list-params.ts';
+import { jsonSchemaOf, type JsonSchema } from './json-schema.ts';
+import { problemSchema } from '../http/problem.ts';
+import { portalResourceSchema, publicPortalSchema } from './resource.ts';
 
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });

@@ -3,9 +3,9 @@
  * then executed per request with the path id and the body as variables.
  */
 import { execute, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
-import type { InvalidField } from '../portals/errors.js';
-import type { GraphQLContext } from '../schema/context.js';
-import type { PortalLike } from './resource.js';
+import type { InvalidField } from '../portals/errors.ts';
+import type { GraphQLContext } from '../graphql/schema/context.ts';
+import type { PortalLike } from './resource.ts';
 
 const UPSERT_DOCUMENT = /* GraphQL */ `
   mutation RestUpsertBillingPortal($id: ID!, $input: BillingPortalInput!) {

@@ -4,7 +4,7 @@
  * `BillingPortal` selection of a GraphQL result, which carry the same fields.
  */
 import { z } from 'zod';
-import { FEATURE_NAMES, LINK_NAMES, PORTAL_STATUSES, type Portal } from '../portals/model.js';
+import { FEATURE_NAMES, LINK_NAMES, PORTAL_STATUSES, type Portal } from '../portals/model.ts';
 
 const links = z.array(z.strictObject({ rel: z.literal('self'), href: z.url() }));
 const features = z.strictObject(

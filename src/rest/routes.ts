@@ -4,18 +4,18 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
-import type { ApiKeys } from '../auth/credentials.js';
-import { ValidationError } from '../portals/errors.js';
-import { parsePortalWrite, READ_ONLY_FIELDS } from '../portals/model.js';
-import type { PortalService } from '../portals/service.js';
-import { RATE_LIMITED_DETAIL, rateLimitHeaders, type WriteBudget } from '../limits/write-budget.js';
-import { authenticator } from './authenticate.js';
-import { refuseOtherMethods } from './method-not-allowed.js';
-import { parseListParameters } from './list-params.js';
-import { prepareUpsertOperation } from './portal-operation.js';
-import { problem, sendProblem } from './problem.js';
-import { jsonSchemaOf } from './json-schema.js';
-import { portalResourceSchema, toResource } from './resource.js';
+import type { ApiKeys } from '../auth/credentials.ts';
+import { ValidationError } from '../portals/errors.ts';
+import { parsePortalWrite, READ_ONLY_FIELDS } from '../portals/model.ts';
+import type { PortalService } from '../portals/service.ts';
+import { RATE_LIMITED_DETAIL, rateLimitHeaders, type WriteBudget } from '../limits/write-budget.ts';
+import { authenticator } from './authenticate.ts';
+import { refuseOtherMethods } from '../http/method-not-allowed.ts';
+import { parseListParameters } from './list-params.ts';
+import { prepareUpsertOperation } from './portal-operation.ts';
+import { problem, sendProblem } from '../http/problem.ts';
+import { jsonSchemaOf } from './json-schema.ts';
+import { portalResourceSchema, toResource } from './resource.ts';
 
 export interface RestOptions {
   schema: GraphQLSchema;

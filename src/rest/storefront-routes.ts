@@ -3,11 +3,11 @@
  * or on the custom domain the request's Host names. Missing and inactive look the same: 404.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Portal } from '../portals/model.js';
-import type { PortalService } from '../portals/service.js';
-import { refuseOtherMethods } from './method-not-allowed.js';
-import { problem, sendProblem } from './problem.js';
-import { toPublicView } from './resource.js';
+import type { Portal } from '../portals/model.ts';
+import type { PortalService } from '../portals/service.ts';
+import { refuseOtherMethods } from '../http/method-not-allowed.ts';
+import { problem, sendProblem } from '../http/problem.ts';
+import { toPublicView } from './resource.ts';
 
 export interface StorefrontOptions {
   portals: PortalService;

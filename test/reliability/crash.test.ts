@@ -4,8 +4,8 @@
  * there, with the acknowledged body (or a later version whose answer the crash swallowed).
  */
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterAll, killIfRunning, startServiceProcess, type ServiceProcess } from '../support/process.js';
-import { missingWrites, newWriteLog, SCALE, tally, tempDir, UNLIMITED_WRITES, waitFor, writeLoad } from '../support/reliability.js';
+import { cleanupAfterAll, killIfRunning, startServiceProcess, type ServiceProcess } from '../support/process.ts';
+import { missingWrites, newWriteLog, SCALE, tally, tempDir, UNLIMITED_WRITES, waitFor, writeLoad } from '../support/reliability.ts';
 
 const KEY = 'crash-key-0123456789';
 const ENV = { API_KEYS: `org-crash:${KEY}`, RATE_LIMIT: UNLIMITED_WRITES };

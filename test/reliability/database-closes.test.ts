@@ -6,13 +6,13 @@
 import type { FastifyInstance } from 'fastify';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { ApiKeys } from '../../src/auth/credentials.js';
-import { startEmbeddedMongo } from '../../src/embedded-mongo/index.js';
-import { PortalService } from '../../src/portals/service.js';
-import { PortalStore } from '../../src/portals/store.js';
-import { schema } from '../../src/schema/index.js';
-import { ORG_A } from '../support/service.js';
+import { buildApp } from '../../src/app.ts';
+import { ApiKeys } from '../../src/auth/credentials.ts';
+import { startEmbeddedMongo } from '@billing-portal/embedded-mongo';
+import { PortalService } from '../../src/portals/service.ts';
+import { PortalStore } from '../../src/portals/mongo/store.ts';
+import { schema } from '../../src/graphql/schema/index.ts';
+import { ORG_A } from '../support/service.ts';
 
 const skip = !!process.env.MONGODB_URI;
 let app: FastifyInstance;

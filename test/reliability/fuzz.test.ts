@@ -12,9 +12,9 @@
 import fc from 'fast-check';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isProblem, SCALE, send, snapshot, type Answer } from '../support/reliability.js';
-import { CreatePortal, DeletePortal, GetPortal, GetPortalBySlug, ListPortals, UpsertPortal } from '../support/operations.js';
-import { ORG_A, ORG_B, startService, type TestService } from '../support/service.js';
+import { isProblem, SCALE, send, snapshot, type Answer } from '../support/reliability.ts';
+import { CreatePortal, DeletePortal, GetPortal, GetPortalBySlug, ListPortals, UpsertPortal } from '../support/operations.ts';
+import { ORG_A, ORG_B, startService, type TestService } from '../support/service.ts';
 
 const BATCH = 25;
 const CONCURRENCY = 8;

@@ -18,7 +18,7 @@ import {
   writeLoad,
   type Answer,
   type OutageService,
-} from '../support/reliability.js';
+} from '../support/reliability.ts';
 
 const DB_TIMEOUT_MS = 500;
 /** The documented bound: a request waits DB_TIMEOUT_MS for the database, then is answered; allow slack. */

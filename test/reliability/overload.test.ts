@@ -5,8 +5,8 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterAll, killIfRunning, startServiceProcess, type ServiceProcess } from '../support/process.js';
-import { rssOf, SCALE, send, tally, tempDir } from '../support/reliability.js';
+import { cleanupAfterAll, killIfRunning, startServiceProcess, type ServiceProcess } from '../support/process.ts';
+import { rssOf, SCALE, send, tally, tempDir } from '../support/reliability.ts';
 
 const KEY = 'overload-key-0123456789';
 /** Another organization, whose write budget (RATE_LIMIT is per organization) the load does not spend. */

@@ -3,8 +3,8 @@
  * serial order of the acknowledged requests would produce.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCALE } from '../support/reliability.js';
-import { portalBody, startService, type TestService } from '../support/service.js';
+import { SCALE } from '../support/reliability.ts';
+import { portalBody, startService, type TestService } from '../support/service.ts';
 
 let service: TestService;
 beforeAll(async () => {

@@ -5,7 +5,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterAll, killIfRunning, startServiceProcess, type ServiceProcess } from '../support/process.js';
+import { cleanupAfterAll, killIfRunning, startServiceProcess, type ServiceProcess } from '../support/process.ts';
 import {
   isProblem,
   missingWrites,
@@ -17,7 +17,7 @@ import {
   waitFor,
   writeLoad,
   type Answer,
-} from '../support/reliability.js';
+} from '../support/reliability.ts';
 
 const KEY = 'shutdown-key-0123456789';
 const ENV = { API_KEYS: `org-shutdown:${KEY}`, RATE_LIMIT: UNLIMITED_WRITES };

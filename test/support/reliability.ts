@@ -9,15 +9,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BSON, type Collection } from 'mongodb';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, settingsFromConfig } from '../../src/app.js';
-import { ApiKeys } from '../../src/auth/credentials.js';
-import { loadConfig } from '../../src/config.js';
-import { openDatabase, type Database } from '../../src/database.js';
-import { startEmbeddedMongo, type EmbeddedMongo } from '../../src/embedded-mongo/index.js';
-import { PortalService } from '../../src/portals/service.js';
-import type { PortalDocument } from '../../src/portals/mongo-query.js';
-import { COLLECTION_NAME, PortalStore } from '../../src/portals/store.js';
-import { schema } from '../../src/schema/index.js';
+import { buildApp, settingsFromConfig } from '../../src/app.ts';
+import { ApiKeys } from '../../src/auth/credentials.ts';
+import { loadConfig } from '../../src/config.ts';
+import { openDatabase, type Database } from '../../src/database.ts';
+import { startEmbeddedMongo, type EmbeddedMongo } from '@billing-portal/embedded-mongo';
+import { PortalService } from '../../src/portals/service.ts';
+import type { PortalDocument } from '../../src/portals/mongo/query.ts';
+import { COLLECTION_NAME, PortalStore } from '../../src/portals/mongo/store.ts';
+import { schema } from '../../src/graphql/schema/index.ts';
 
 export const RELIABILITY_ORG = { organizationId: 'org-r', key: 'key-r-0123456789' } as const;
 

@@ -1,0 +1,76 @@
+/**
+ * startEmbeddedMongo: a MongoDB wire-protocol server on bson + mingo, for the app and the tests.
+ *
+ *   const db = await startEmbeddedMongo({ dataDir: './data' });
+ *   const client = new MongoClient(db.uri);
+ *   ...
+ *   await db.close();
+ */
+import { Engine } from './storage/database.ts';
+import { Journal } from './storage/journal.ts';
+import { WireServer } from './server.ts';
+
+export interface EmbeddedMongoOptions {
+  /** TCP port; 0 or undefined picks a free port. */
+  port?: number;
+  /** Interface to listen on (default 127.0.0.1: loopback only). */
+  host?: string;
+  /** Data directory; without it the server is memory-only. */
+  dataDir?: string;
+  /** Journal size that triggers compaction (bytes, default 4 MiB and twice the last snapshot). */
+  compactThresholdBytes?: number;
+  /** Log sink for operational messages (default: stderr). */
+  log?: (message: string) => void;
+}
+
+export interface EmbeddedMongo {
+  /** `mongodb://host:port/` for MongoClient, mongosh or Compass. */
+  uri: string;
+  host: string;
+  port: number;
+  /** Counters for diagnostics and tests (journal: only with a data directory). */
+  stats(): EmbeddedMongoStats;
+  /** Closes every client connection, then the journal (all acknowledged writes are on disk). */
+  close(): Promise<void>;
+}
+
+export interface EmbeddedMongoStats {
+  connections: number;
+  journal?: { records: number; flushes: number; generation: number; journalBytes: number };
+}
+
+export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
+  const log = options.log ?? ((m: string) => console.error(`[embedded-mongo] ${m}`));
+  const engine = new Engine();
+  let journal: Journal | undefined;
+  if (options.dataDir) {
+    journal = await Journal.open(options.dataDir, engine, { compactThresholdBytes: options.compactThresholdBytes, log });
+    engine.attachJournal(journal);
+  }
+  const server = new WireServer(engine, { log });
+  const host = options.host ?? '127.0.0.1';
+  let bound: { port: number; host: string };
+  try {
+    bound = await server.listen(options.port ?? 0, host);
+  } catch (err) {
+    await journal?.close();
+    throw err;
+  }
+  const uriHost = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
+  let closing: Promise<void> | undefined;
+  return {
+    uri: `mongodb://${uriHost}:${bound.port}/`,
+    host: bound.host,
+    port: bound.port,
+    stats: () => ({ connections: server.connectionCount, journal: journal?.stats() }),
+    close() {
+      closing ??= (async () => {
+        await server.close();
+        await journal?.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+export { MongoCommandError, ErrorCodes } from './errors.ts';

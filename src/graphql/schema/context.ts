@@ -1,0 +1,21 @@
+import { GraphQLError } from 'graphql';
+import { CREDENTIAL_REQUIRED } from '../../auth/credentials.ts';
+import type { PortalService } from '../../portals/service.ts';
+
+/** What every resolver sees: the caller's organization (if it presented a valid key) and the use cases. */
+export interface GraphQLContext {
+  organizationId: string | undefined;
+  portals: PortalService;
+}
+
+export function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } },
+  });
+}
+
+/** The caller's organization; a request without a valid key gets a 401. */
+export function requireOrganization(context: GraphQLContext): string {
+  if (context.organizationId === undefined) throw unauthenticated(CREDENTIAL_REQUIRED);
+  return context.organizationId;
+}

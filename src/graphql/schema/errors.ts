@@ -1,0 +1,45 @@
+/** Errors a client can act on, as GraphQL types: each implements the `Error` interface. */
+import { DomainError, NotFoundError, ValidationError, type InvalidField } from '../../portals/errors.ts';
+import { builder } from './builder.ts';
+
+export const ErrorInterface = builder.interfaceRef<DomainError>('Error').implement({
+  description: 'A problem the client can act on, returned as data beside the successful result.',
+  fields: (t) => ({
+    message: t.exposeString('message', { description: 'A human-readable description of the problem.' }),
+  }),
+});
+
+const InvalidFieldRef = builder.objectRef<InvalidField>('InvalidField').implement({
+  description: 'One problem with one input field.',
+  fields: (t) => ({
+    field: t.exposeString('field', {
+      description: 'Dot path of the field in the input, e.g. `customization.colors.primary` (as at the REST door).',
+    }),
+    message: t.exposeString('message', { description: 'What is wrong with it, e.g. "must be at most 255 characters long".' }),
+  }),
+});
+
+builder.objectType(ValidationError, {
+  name: 'ValidationError',
+  description: 'The input broke one or more rules; nothing was changed.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof ValidationError,
+  fields: (t) => ({
+    invalidFields: t.field({
+      type: [InvalidFieldRef],
+      nullable: false,
+      description: 'One entry per problem.',
+      resolve: (error) => error.invalidFields,
+    }),
+  }),
+});
+
+builder.objectType(NotFoundError, {
+  name: 'NotFoundError',
+  description: 'No billing portal with this id exists in your organization.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof NotFoundError,
+  fields: (t) => ({
+    id: t.exposeID('resourceId', { description: 'The id that was looked for.' }),
+  }),
+});

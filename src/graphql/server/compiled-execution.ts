@@ -1,0 +1,72 @@
+/**
+ * Executes queries with graphql-jit: each query of a document is compiled once into a plain function,
+ * which runs a portal read in a fraction of the generic executor's time (see BENCHMARKS.md).
+ *
+ * The compiled function answers only where its answer is exactly the executor's: a query whose result
+ * has no errors. A result with errors is thrown away and the query run again by the executor, so that
+ * errors keep the executor's wording and their source locations (graphql-jit's errors lose them on the
+ * way through Yoga); a read is safe to run twice. One exception: when every error says the database is
+ * unavailable, the compiled result stands (error masking replaces such errors with a new one anyway),
+ * because running again would only wait for the database a second time. Left to the executor from the start: mutations
+ * (never run twice), subscriptions, a document whose operation cannot be picked, and variables that
+ * do not coerce (graphql-js names the scalar's rule, e.g. "DateTime must be an RFC 3339 date-time …").
+ */
+import { getOperationAST, getVariableValues, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import type { Plugin } from 'graphql-yoga';
+import { DatabaseUnavailableError } from '../../portals/errors.ts';
+
+/** How many runs of an operation the executor makes before it is compiled: a one-off query never is. */
+const COMPILE_ON_RUN = 2;
+
+interface OperationEntry {
+  runs: number;
+  /** null: graphql-jit could not compile it. */
+  compiled?: CompiledQuery | null;
+}
+
+export function compiledExecution(): Plugin {
+  // Per parsed document (Yoga's parse cache hands out the same object for the same text, and lets go
+  // of it when evicted), per operation: one document may hold several, picked per request by name.
+  const operationsByDocument = new WeakMap<DocumentNode, Map<string, OperationEntry>>();
+
+  /**
+   * The compiled operation, once it has run often enough to be worth compiling. Compiling costs far
+   * more than one execution, so a stream of distinct documents must not pay it on every request.
+   */
+  function compiled(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined): CompiledQuery | undefined {
+    let operations = operationsByDocument.get(document);
+    if (!operations) operationsByDocument.set(document, (operations = new Map()));
+    const key = operationName ?? '';
+    let entry = operations.get(key);
+    if (!entry) operations.set(key, (entry = { runs: 0 }));
+    if (entry.compiled !== undefined) return entry.compiled ?? undefined;
+    entry.runs += 1;
+    if (entry.runs < COMPILE_ON_RUN) return undefined;
+    const result = compileQuery(schema, document, operationName);
+    entry.compiled = isCompiledQuery(result) ? result : null;
+    return entry.compiled ?? undefined;
+  }
+
+  return {
+    onExecute({ args, executeFn, setExecuteFn }) {
+      const operationName = args.operationName ?? undefined;
+      const operation = getOperationAST(args.document, operationName);
+      if (operation?.operation !== 'query') return;
+      const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {});
+      if (coerced.errors) return;
+      const query = compiled(args.schema, args.document, operationName);
+      if (!query) return;
+      setExecuteFn(async (execution: ExecutionArgs) => {
+        const result = await query.query(execution.rootValue, execution.contextValue, execution.variableValues);
+        if (!result.errors?.length) return result;
+        if (result.errors.every((error) => error.originalError instanceof DatabaseUnavailableError)) {
+          // In the executor's key order; the masking in yoga.ts replaces these errors whole.
+          return { errors: result.errors, data: result.data };
+        }
+        return executeFn(execution);
+      });
+    },
+  };
+}
+

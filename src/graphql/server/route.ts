@@ -1,0 +1,82 @@
+/**
+ * The /graphql route: Fastify reads the body, Yoga answers it.
+ *
+ * Fastify reads every body whole, as bytes, under the app's body limit. (Yoga reading the socket
+ * itself cost a web-stream pipeline and an AbortSignal per request, a third of a GraphQL read's CPU.)
+ * A plain JSON POST is answered by Yoga's operation pipeline directly (json-post.ts); anything else
+ * goes through Yoga whole, handed the bytes already read. Errors Fastify meets while reading — a body
+ * too large, a Content-Length that lies — are answered in GraphQL's shape, as Yoga answers its own.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { refuseOtherMethods } from '../../http/method-not-allowed.ts';
+import { answerJsonPost } from './json-post.ts';
+import { MAX_BODY_BYTES } from '../../http/body-limit.ts';
+import { GRAPHQL_PATH, type GraphQLHandler } from './yoga.ts';
+
+const METHODS = ['GET', 'POST', 'OPTIONS'] as const;
+
+const UNSUPPORTED_MEDIA_TYPE =
+  'Send the operation as application/json (GraphQL over HTTP), or as a GET with query parameters.';
+
+/** Fastify's refusals while reading a body, worded for a GraphQL client. */
+const BODY_ERRORS: Record<string, { message: string; code: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { message: `Request body too large (the limit is ${MAX_BODY_BYTES} bytes).`, code: 'REQUEST_ENTITY_TOO_LARGE' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { message: 'The Content-Length header does not match the body.', code: 'BAD_REQUEST' },
+};
+
+function sendErrors(reply: FastifyReply, status: number, message: string, code?: string) {
+  return reply
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .send({ errors: [{ message, ...(code ? { extensions: { code } } : {}) }] });
+}
+
+/** Responses that must be streamed: subscriptions and incremental delivery. */
+function isStreamed(response: Response): boolean {
+  const type = response.headers.get('content-type') ?? '';
+  return type.includes('text/event-stream') || type.includes('multipart/');
+}
+
+/**
+ * What Yoga's Node adapter reads of a request, with the bytes Fastify has read as its body. (The socket
+ * itself has been drained, so it must not be offered again: a request without a body gets an empty one.)
+ */
+function withReadBody(request: FastifyRequest) {
+  const { method, url, headers, socket } = request.raw;
+  const body = request.body as Buffer | undefined;
+  if (body && body.length > 0) return { method, url, headers, socket, body };
+  return { method, url, headers, socket, async *[Symbol.asyncIterator]() {} };
+}
+
+export const graphqlRoute: FastifyPluginAsync<{ yoga: GraphQLHandler }> = async (scope, { yoga }) => {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  scope.setErrorHandler((error, _request, reply) => {
+    const known = BODY_ERRORS[(error as { code?: string }).code ?? ''];
+    if (known) return sendErrors(reply, (error as { statusCode?: number }).statusCode ?? 400, known.message, known.code);
+    throw error;
+  });
+
+  scope.route({
+    url: GRAPHQL_PATH,
+    method: [...METHODS],
+    handler: async (request, reply) => {
+      const answer = await answerJsonPost(yoga, request, reply);
+      if (answer) return reply.code(answer.status).headers(answer.headers).send(answer.body);
+      const response = await yoga.handleNodeRequestAndResponse(withReadBody(request), reply.raw, { req: request, reply });
+      if (isStreamed(response)) return reply.send(response);
+      // A single result is complete once made: sent as one string (one write, with Content-Length) rather
+      // than piped through a web stream chunk by chunk.
+      reply.code(response.status);
+      for (const [name, value] of response.headers) reply.header(name, value);
+      const body = await response.text();
+      // Yoga refuses some requests (an unsupported Content-Type: 415) with no body at all.
+      if (body === '' && response.status >= 400) {
+        return sendErrors(reply, response.status, response.status === 415 ? UNSUPPORTED_MEDIA_TYPE : `${STATUS_CODES[response.status]}.`);
+      }
+      return reply.send(body);
+    },
+  });
+  refuseOtherMethods(scope, GRAPHQL_PATH, [...METHODS]);
+};

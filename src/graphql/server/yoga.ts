@@ -1,0 +1,92 @@
+/** The GraphQL door: Yoga over the Pothos schema, error masking on, GraphiQL served offline. */
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { createYoga, maskError } from 'graphql-yoga';
+import type { ApiKeys } from '../../auth/credentials.ts';
+import { DatabaseUnavailableError } from '../../portals/errors.ts';
+import type { PortalService } from '../../portals/service.ts';
+import { unauthenticated, type GraphQLContext } from '../schema/context.ts';
+import type { WriteBudget } from '../../limits/write-budget.ts';
+import { compiledExecution } from './compiled-execution.ts';
+import { GRAPHIQL_EXAMPLE_OPERATIONS } from './graphiql.ts';
+import { queryLimits, withoutIntrospection, writeBudgetPlugin } from './plugins.ts';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface YogaOptions {
+  schema: GraphQLSchema;
+  portals: PortalService;
+  apiKeys: ApiKeys;
+  logger: FastifyBaseLogger;
+  writeBudget: WriteBudget;
+  graphiql: boolean;
+  introspection: boolean;
+  /** "Did you mean …?" hints reveal the schema; production hides them. */
+  hideFieldSuggestions: boolean;
+  /** Pre-filled in GraphiQL's headers so a newcomer can run the examples at once. */
+  graphiqlApiKey?: string;
+}
+
+interface ServerContext {
+  req: FastifyRequest;
+  reply: FastifyReply;
+}
+
+export type GraphQLHandler = ReturnType<typeof createGraphQLHandler>;
+
+export function createGraphQLHandler(options: YogaOptions) {
+  const { logger } = options;
+  return createYoga<ServerContext, GraphQLContext>({
+    schema: options.schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    // Fastify reads and limits the body (route.ts).
+    maxRequestBodySize: false,
+    logging: {
+      debug: (...args) => logger.debug(args),
+      info: (...args) => logger.info(args),
+      warn: (...args) => logger.warn(args),
+      error: (...args) => logger.error(args),
+    },
+    renderGraphiQL,
+    graphiql: options.graphiql && {
+      title: 'Billing portals · GraphiQL',
+      defaultQuery: GRAPHIQL_EXAMPLE_OPERATIONS,
+      headers: options.graphiqlApiKey ? JSON.stringify({ 'REB-APIKEY': options.graphiqlApiKey }, null, 2) : undefined,
+    },
+    batching: false,
+    plugins: [
+      queryLimits({ hideFieldSuggestions: options.hideFieldSuggestions }),
+      ...(options.introspection ? [] : [withoutIntrospection()]),
+      writeBudgetPlugin(options.writeBudget),
+      compiledExecution(),
+    ],
+    maskedErrors: {
+      // Never a stack trace or a parser's message in a response, whatever NODE_ENV says.
+      isDev: false,
+      maskError(error, message, isDev) {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        // Yoga parses GET's `variables` and `extensions` with JSON.parse and lets its SyntaxError through.
+        if (original instanceof SyntaxError) {
+          return new GraphQLError('A request parameter is not valid JSON.', {
+            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+          });
+        }
+        if (original instanceof DatabaseUnavailableError) {
+          return new GraphQLError(original.message, {
+            extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
+          });
+        }
+        const masked = maskError(error, message, isDev);
+        if (masked !== error) logger.error({ err: original ?? error }, 'unexpected error in a GraphQL operation');
+        return masked;
+      },
+    },
+    // Without a key a request may still read the schema (GraphiQL's docs); its portal fields refuse it.
+    context: ({ request }): GraphQLContext => {
+      const credential = options.apiKeys.authenticate(request.headers);
+      if (credential.kind === 'invalid') throw unauthenticated(credential.reason);
+      return { organizationId: credential.kind === 'valid' ? credential.organizationId : undefined, portals: options.portals };
+    },
+  });
+}
