@@ -23,7 +23,7 @@ import {
   type TimeField,
   type TimeRange,
 } from '../portals/list-query.ts';
-import { PORTAL_STATUSES } from '../portals/model.ts';
+import { PORTAL_STATUSES } from '../portals/fields.ts';
 import { endOfDay, parseTime } from '../portals/time.ts';
 
 export const LIST_LIMIT = { default: 100, max: 1000 } as const;

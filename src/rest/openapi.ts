@@ -3,12 +3,13 @@
  * code runs on — the portal input schema that validates every write, the resource and problem schemas
  * the responses are typed by, and the list parameters' rules — never written by hand beside them.
  */
-import { portalIdSchema, portalInputSchema, READ_ONLY_FIELDS } from '../portals/model.ts';
+import { portalIdSchema } from '../portals/fields.ts';
+import { portalInputSchema } from '../portals/model.ts';
 import { MAX_BODY_BYTES } from '../http/body-limit.ts';
 import { LIST_LIMIT } from './list-params.ts';
 import { jsonSchemaOf, type JsonSchema } from './json-schema.ts';
 import { problemSchema } from '../http/problem.ts';
-import { portalResourceSchema, publicPortalSchema } from './resource.ts';
+import { portalResourceSchema, publicPortalSchema, READ_ONLY_RESOURCE_FIELDS } from './resource.ts';
 
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -48,7 +49,7 @@ const location = { Location: { description: 'Absolute URL of the portal.', schem
 function requestBodySchema(): JsonSchema {
   const input = jsonSchemaOf(portalInputSchema, 'input') as JsonSchema & { properties: Record<string, JsonSchema> };
   const resource = jsonSchemaOf(portalResourceSchema, 'output') as { properties: Record<string, JsonSchema> };
-  for (const field of READ_ONLY_FIELDS) input.properties[field] = { ...resource.properties[field], readOnly: true };
+  for (const field of READ_ONLY_RESOURCE_FIELDS) input.properties[field] = { ...resource.properties[field], readOnly: true };
   return input;
 }
 

@@ -3,56 +3,83 @@
  * then executed per request with the path id and the body as variables.
  */
 import { execute, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { PORTAL_FIELDS, type FieldMap } from '../portals/fields.ts';
 import type { InvalidField } from '../portals/errors.ts';
 import type { GraphQLContext } from '../graphql/schema/context.ts';
-import type { PortalLike } from './resource.ts';
+import type { PortalView } from './resource.ts';
+
+/** Every declared field, nested groups included: what the PUT answers with. */
+function selectionOf(fields: FieldMap): string {
+  return Object.entries(fields)
+    .map(([name, field]) => (field.kind === 'group' ? `${name} { ${selectionOf(field.fields)} }` : name))
+    .join(' ');
+}
 
 const UPSERT_DOCUMENT = /* GraphQL */ `
   mutation RestUpsertBillingPortal($id: ID!, $input: BillingPortalInput!) {
     upsertBillingPortal(id: $id, input: $input) {
       __typename
-      ... on UpsertBillingPortalSuccess {
-        created
-        billingPortal {
-          id
-          websiteId
-          slug
-          name
-          customDomain
-          status
-          features {
-            authenticateWithPassword
-            orderCancel
-            orderAddressEdit
-            paymentInstrumentAdd
-            paymentInstrumentUpdate
-            paymentInstrumentDeactivate
-          }
-          customization {
-            logoId
-            colors { primary secondary }
-            links { termsOfService privacyPolicy refundPolicy }
-          }
-          createdTime
-          updatedTime
-        }
-      }
-      ... on ValidationError {
-        message
-        invalidFields { field message }
-      }
+      ... on UpsertBillingPortalSuccess { created billingPortal { ${selectionOf(PORTAL_FIELDS)} } }
+      ... on ValidationError { message invalidFields { field message } }
     }
   }
 `;
 
-export type UpsertOutcome =
-  | { __typename: 'UpsertBillingPortalSuccess'; created: boolean; billingPortal: PortalLike }
+const NOT_A_CHOICE = Symbol('not a declared value');
+
+/**
+ * A value in GraphQL's spelling: each choice (enum) value as its declared GraphQL name, recursively
+ * through groups. A choice value that is not declared makes the whole input NOT_A_CHOICE (GraphQL
+ * could not express it; validation then names it). Anything else is passed as it is, for GraphQL's
+ * coercion and the validation schema to judge.
+ */
+function toGraphQLSpelling(fields: FieldMap, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const spelled: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const [name, field] of Object.entries(fields)) {
+    const fieldValue = spelled[name];
+    if (fieldValue === undefined || fieldValue === null) continue;
+    if (field.kind === 'group') {
+      spelled[name] = toGraphQLSpelling(field.fields, fieldValue);
+      if (spelled[name] === NOT_A_CHOICE) return NOT_A_CHOICE;
+    } else if (field.kind === 'choice') {
+      const values = field.choice!.values as Record<string, { graphql: string }>;
+      if (typeof fieldValue !== 'string' || !Object.hasOwn(values, fieldValue)) return NOT_A_CHOICE;
+      spelled[name] = values[fieldValue].graphql;
+    }
+  }
+  return spelled;
+}
+
+/** A result's portal in the domain's terms: enum names back to declared values, times as Dates. */
+function fromGraphQLSpelling(fields: FieldMap, value: Record<string, unknown>): Record<string, unknown> {
+  const domain: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(fields)) {
+    const fieldValue = value[name];
+    if (field.kind === 'group') domain[name] = fromGraphQLSpelling(field.fields, fieldValue as Record<string, unknown>);
+    else if (field.kind === 'readOnly' && field.graphql === 'DateTime') domain[name] = new Date(fieldValue as string);
+    else if (field.kind === 'choice') {
+      const values = Object.entries(field.choice!.values as Record<string, { graphql: string }>);
+      domain[name] = values.find(([, spelling]) => spelling.graphql === fieldValue)![0];
+    } else domain[name] = fieldValue;
+  }
+  return domain;
+}
+
+type UpsertOutcome =
+  | { __typename: 'UpsertBillingPortalSuccess'; created: boolean; billingPortal: Record<string, unknown> }
   | { __typename: 'ValidationError'; message: string; invalidFields: InvalidField[] };
 
-export type UpsertResult = ExecutionResult<{ upsertBillingPortal: UpsertOutcome | null }>;
+type UpsertResult = ExecutionResult<{ upsertBillingPortal: UpsertOutcome | null }>;
+
+/** What a PUT came to. `unfit`: GraphQL could not take the body as its input type, and nothing ran. */
+export type UpsertAnswer =
+  | { kind: 'stored'; created: boolean; portal: PortalView }
+  | { kind: 'invalid'; message: string; invalidFields: InvalidField[] }
+  | { kind: 'unfit'; reason: string };
 
 export interface UpsertOperation {
-  run(variables: { id: string; input: unknown }, context: GraphQLContext): Promise<UpsertResult>;
+  run(id: string, body: unknown, context: GraphQLContext): Promise<UpsertAnswer>;
 }
 
 function prepare(schema: GraphQLSchema, source: string): DocumentNode {
@@ -65,7 +92,21 @@ function prepare(schema: GraphQLSchema, source: string): DocumentNode {
 export function prepareUpsertOperation(schema: GraphQLSchema): UpsertOperation {
   const document = prepare(schema, UPSERT_DOCUMENT);
   return {
-    run: async (variables, context) =>
-      (await execute({ schema, document, variableValues: variables, contextValue: context })) as UpsertResult,
+    async run(id, body, context) {
+      const input = toGraphQLSpelling(PORTAL_FIELDS, body);
+      if (input === NOT_A_CHOICE) return { kind: 'unfit', reason: 'a choice value that is not declared' };
+      const variableValues = { id, input };
+      const result = (await execute({ schema, document, variableValues, contextValue: context })) as UpsertResult;
+      // An error with a path came from running the resolver; one without, from the variables not fitting
+      // the input type (a wrong type, an unknown field, no object at all), and then nothing ran.
+      const executionError = result.errors?.find((error) => error.path !== undefined);
+      if (executionError) throw executionError.originalError ?? executionError;
+      if (result.errors) return { kind: 'unfit', reason: result.errors[0].message };
+      const outcome = result.data?.upsertBillingPortal;
+      if (!outcome) throw new Error('upsertBillingPortal returned nothing');
+      if (outcome.__typename === 'ValidationError') return { kind: 'invalid', ...outcome };
+      const portal = fromGraphQLSpelling(PORTAL_FIELDS, outcome.billingPortal) as PortalView;
+      return { kind: 'stored', created: outcome.created, portal };
+    },
   };
 }

@@ -1,89 +1,67 @@
 /**
- * The REST representation of a portal (API.md): every field, defaults filled in, times as RFC 3339
- * with milliseconds, `status` lower-case, and `_links`. Built from a stored portal or from the
- * `BillingPortal` selection of a GraphQL result, which carry the same fields.
+ * The REST representation of a portal: every field (derived from its declaration, portals/fields.ts),
+ * defaults filled in, times as RFC 3339 with milliseconds, and `_links`; and the storefront's public
+ * view, the fields declared public.
  */
 import { z } from 'zod';
-import { FEATURE_NAMES, LINK_NAMES, PORTAL_STATUSES, type Portal } from '../portals/model.ts';
+import { outputDescription, PORTAL_FIELDS, READ_ONLY_FIELD_NAMES, type Field, type FieldMap, type Portal } from '../portals/fields.ts';
 
 const links = z.array(z.strictObject({ rel: z.literal('self'), href: z.url() }));
-const features = z.strictObject(
-  Object.fromEntries(FEATURE_NAMES.map((f) => [f, z.boolean()])) as Record<(typeof FEATURE_NAMES)[number], z.ZodBoolean>,
-);
-const customization = z.strictObject({
-  logoId: z.string().nullable(),
-  colors: z.strictObject({ primary: z.string().regex(/^[0-9a-f]{6}$/), secondary: z.string().regex(/^[0-9a-f]{6}$/) }),
-  links: z.strictObject(
-    Object.fromEntries(LINK_NAMES.map((l) => [l, z.url().nullable()])) as Record<
-      (typeof LINK_NAMES)[number],
-      z.ZodNullable<z.ZodURL>
-    >,
-  ),
-});
 
-/** The REST representation; `toResource` is typed by it and /openapi.json documents it. */
-export const portalResourceSchema = z
-  .strictObject({
-    id: z.string(),
-    websiteId: z.string(),
-    slug: z.string(),
-    name: z.string(),
-    customDomain: z.string().nullable(),
-    status: z.enum(PORTAL_STATUSES),
-    features,
-    customization,
-    createdTime: z.iso.datetime({ precision: 3 }),
-    updatedTime: z.iso.datetime({ precision: 3 }),
-    _links: links,
-  })
+function resourceSchemaOf(fields: FieldMap, include: (field: Field) => boolean): z.ZodObject {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [name, field] of Object.entries(fields)) {
+    if (!include(field)) continue;
+    const schema =
+      field.kind === 'group'
+        ? resourceSchemaOf(field.fields, include)
+        : field.kind !== 'readOnly' && field.default === null
+          ? field.resource.nullable()
+          : field.resource;
+    shape[name] = schema.meta({ description: outputDescription(field, 'rest') });
+  }
+  return z.strictObject(shape);
+}
+
+/** The REST representation; /openapi.json documents it and Fastify serializes bodies by it. */
+export const portalResourceSchema = resourceSchemaOf(PORTAL_FIELDS, () => true)
+  .extend({ _links: links })
   .meta({ description: 'A billing portal, every field present with its default filled in.' });
 
 /** The storefront's public view of a portal. */
-export const publicPortalSchema = z
-  .strictObject({ id: z.string(), websiteId: z.string(), slug: z.string(), features, customization, _links: links })
+export const publicPortalSchema = resourceSchemaOf(PORTAL_FIELDS, (field) => field.public)
+  .extend({ _links: links })
   .meta({ description: 'What the public storefront shows of an active portal.' });
 
-export type PortalResource = z.infer<typeof portalResourceSchema>;
-export type PublicPortal = z.infer<typeof publicPortalSchema>;
+/** Fields a REST body may carry back as they were read, and that are ignored: the read-only ones and `_links`. */
+export const READ_ONLY_RESOURCE_FIELDS = [...READ_ONLY_FIELD_NAMES, '_links'];
 
-export type PortalLike = Omit<Portal, 'organizationId' | 'status' | 'createdTime' | 'updatedTime'> & {
-  status: string;
-  createdTime: Date | string;
-  updatedTime: Date | string;
-};
+export type PortalResource = Record<string, unknown> & { id: string; _links: Array<{ rel: 'self'; href: string }> };
 
-export function toResource(portal: PortalLike, selfHref: string): PortalResource {
-  return {
-    id: portal.id,
-    websiteId: portal.websiteId,
-    slug: portal.slug,
-    name: portal.name,
-    customDomain: portal.customDomain,
-    status: portal.status.toLowerCase() as PortalResource['status'],
-    features: { ...portal.features },
-    customization: {
-      logoId: portal.customization.logoId,
-      colors: { ...portal.customization.colors },
-      links: { ...portal.customization.links },
-    },
-    createdTime: new Date(portal.createdTime).toISOString(),
-    updatedTime: new Date(portal.updatedTime).toISOString(),
-    _links: [{ rel: 'self', href: selfHref }],
-  };
+/** A stored portal's fields as REST shows them: the declared ones (or only the public ones), times as text. */
+function restFields(fields: FieldMap, value: Record<string, unknown>, include: (field: Field) => boolean) {
+  const shown: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(fields)) {
+    if (!include(field)) continue;
+    const fieldValue = value[name];
+    if (field.kind === 'group') shown[name] = restFields(field.fields, fieldValue as Record<string, unknown>, include);
+    else if (field.kind === 'readOnly' && field.graphql === 'DateTime') shown[name] = (fieldValue as Date).toISOString();
+    else shown[name] = fieldValue;
+  }
+  return shown;
 }
 
-/** What the public storefront shows: nothing internal (no name, customDomain or status). */
-export function toPublicView(portal: Portal, selfHref: string): PublicPortal {
+export type PortalView = Omit<Portal, 'organizationId'>;
+
+export function toResource(portal: PortalView, selfHref: string): PortalResource {
+  return { ...restFields(PORTAL_FIELDS, portal, () => true), id: portal.id, _links: [{ rel: 'self', href: selfHref }] };
+}
+
+/** What the public storefront shows: the public fields only (no name, customDomain, status or times). */
+export function toPublicView(portal: Portal, selfHref: string): PortalResource {
   return {
+    ...restFields(PORTAL_FIELDS, portal, (field) => field.public),
     id: portal.id,
-    websiteId: portal.websiteId,
-    slug: portal.slug,
-    features: { ...portal.features },
-    customization: {
-      logoId: portal.customization.logoId,
-      colors: { ...portal.customization.colors },
-      links: { ...portal.customization.links },
-    },
     _links: [{ rel: 'self', href: selfHref }],
   };
 }

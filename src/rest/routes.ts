@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 
 import type { GraphQLSchema } from 'graphql';
 import type { ApiKeys } from '../auth/credentials.ts';
 import { ValidationError } from '../portals/errors.ts';
-import { parsePortalWrite, READ_ONLY_FIELDS } from '../portals/model.ts';
+import { parsePortalWrite } from '../portals/model.ts';
 import type { PortalService } from '../portals/service.ts';
 import { RATE_LIMITED_DETAIL, rateLimitHeaders, type WriteBudget } from '../limits/write-budget.ts';
 import { authenticator } from './authenticate.ts';
@@ -15,7 +15,7 @@ import { parseListParameters } from './list-params.ts';
 import { prepareUpsertOperation } from './portal-operation.ts';
 import { problem, sendProblem } from '../http/problem.ts';
 import { jsonSchemaOf } from './json-schema.ts';
-import { portalResourceSchema, toResource } from './resource.ts';
+import { portalResourceSchema, READ_ONLY_RESOURCE_FIELDS, toResource } from './resource.ts';
 
 export interface RestOptions {
   schema: GraphQLSchema;
@@ -39,23 +39,8 @@ type CollectionRequest = FastifyRequest<{ Params: { organizationId?: string }; Q
 function writableFields(body: unknown): unknown {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
   const fields: Record<string, unknown> = { ...(body as Record<string, unknown>) };
-  for (const field of READ_ONLY_FIELDS) delete fields[field];
+  for (const field of READ_ONLY_RESOURCE_FIELDS) delete fields[field];
   return fields;
-}
-
-const GRAPHQL_STATUS: Record<string, string> = { active: 'ACTIVE', inactive: 'INACTIVE' };
-
-/**
- * The body in GraphQL's terms (its status enum is upper-case), or undefined when it has a status
- * that REST does not spell that way (`"ACTIVE"` is no REST status) and validation must name it.
- */
-function asGraphQLInput(fields: unknown): unknown {
-  if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) return fields;
-  const { status } = fields as { status?: unknown };
-  if (status === undefined || status === null) return fields;
-  return typeof status === 'string' && Object.hasOwn(GRAPHQL_STATUS, status)
-    ? { ...fields, status: GRAPHQL_STATUS[status] }
-    : undefined;
 }
 
 function collectionPath(request: FastifyRequest): string {
@@ -105,22 +90,12 @@ export async function restRoutes(app: FastifyInstance, options: RestOptions): Pr
   async function put(request: ItemRequest, reply: FastifyReply) {
     const { id } = request.params;
     const input = writableFields(request.body);
-    const graphQLInput = asGraphQLInput(input);
-    if (graphQLInput === undefined) return explainRejectedBody(reply, id, input);
-    const result = await upsert.run({ id, input: graphQLInput }, { organizationId: request.organizationId, portals });
-    // An error with a path came from running the resolver; one without, from the variables not fitting
-    // the input type (a wrong type, an unknown field, no object at all), and then nothing ran.
-    const executionError = result.errors?.find((error) => error.path !== undefined);
-    if (executionError) throw executionError.originalError ?? executionError;
-    if (result.errors) return explainRejectedBody(reply, id, input, result.errors[0].message);
-    const outcome = result.data?.upsertBillingPortal;
-    if (!outcome) throw new Error('upsertBillingPortal returned nothing');
-    if (outcome.__typename === 'ValidationError') {
-      return sendProblem(reply, problem(422, outcome.message, outcome.invalidFields));
-    }
-    const href = selfHref(request, outcome.billingPortal.id);
-    if (outcome.created) reply.status(201).header('Location', href);
-    return reply.send(toResource(outcome.billingPortal, href));
+    const answer = await upsert.run(id, input, { organizationId: request.organizationId, portals });
+    if (answer.kind === 'unfit') return explainRejectedBody(reply, id, input, answer.reason);
+    if (answer.kind === 'invalid') return sendProblem(reply, problem(422, answer.message, answer.invalidFields));
+    const href = selfHref(request, answer.portal.id);
+    if (answer.created) reply.status(201).header('Location', href);
+    return reply.send(toResource(answer.portal, href));
   }
 
   async function post(request: CollectionRequest, reply: FastifyReply) {

@@ -4,25 +4,25 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-/** Colours, each 6 hexadecimal digits without "#" (stored lower-case). */
+/** Colours used in the billing portal. Anything omitted or null takes its default. */
 export type BillingPortalColorsInput = {
-  /** Primary colour. Default "0044d4". */
+  /** Primary colour. 6 hexadecimal digits without "#", stored lower-case. Default "0044d4". */
   primary?: string | null | undefined;
-  /** Secondary colour. Default "ffffff". */
+  /** Secondary colour. 6 hexadecimal digits without "#", stored lower-case. Default "ffffff". */
   secondary?: string | null | undefined;
 };
 
-/** Visual customization options; anything omitted returns to its default. */
+/** Visual customization options for the billing portal. Anything omitted or null takes its default. */
 export type BillingPortalCustomizationInput = {
-  /** Colours used in the portal. */
+  /** Colours used in the billing portal. Anything omitted or null takes its default. */
   colors?: BillingPortalColorsInput | null | undefined;
-  /** URLs displayed in the portal. */
+  /** URLs displayed in the billing portal. Anything omitted or null takes its default. */
   links?: BillingPortalLinksInput | null | undefined;
-  /** File ID of the portal logo: 1–50 characters, or null (the default). */
+  /** File ID of the billing portal logo. 1–50 characters. Default null. */
   logoId?: string | null | undefined;
 };
 
-/** Features to enable; an omitted or null feature is enabled (true). */
+/** Features that can be enabled for the billing portal. Anything omitted or null takes its default. */
 export type BillingPortalFeaturesInput = {
   /** Whether a customer can authenticate with a password. Default true. */
   authenticateWithPassword?: boolean | null | undefined;
@@ -56,29 +56,29 @@ export type BillingPortalFilter = {
 
 /** A whole billing portal. Writing one is a full replacement: every optional field that is omitted or null returns to its default. */
 export type BillingPortalInput = {
-  /** Custom host name (e.g. "billing.example.com"), at most 255 characters; null serves the portal on portal.secure-payments.app. */
+  /** Custom domain of the billing portal (stored lower-case); null serves it on portal.secure-payments.app. A host name such as "billing.example.com", at most 255 characters. Default null. */
   customDomain?: string | null | undefined;
-  /** Visual customization options. */
+  /** Visual customization options for the billing portal. Anything omitted or null takes its default. */
   customization?: BillingPortalCustomizationInput | null | undefined;
-  /** Features to enable. */
+  /** Features that can be enabled for the billing portal. Anything omitted or null takes its default. */
   features?: BillingPortalFeaturesInput | null | undefined;
-  /** Internal name, never shown to customers: 1–255 characters after trimming. */
+  /** Billing portal name, for internal use only; never displayed to customers. 1–255 characters after trimming. Required. */
   name: string;
-  /** Path segment of the portal URL: 5–100 of letters, digits and @ ~ - . _; unique (case-insensitively) within your organization. */
+  /** Path segment appended to the portal URL to make it human-readable (https://example.com/billing-portal/{slug}); unique (case-insensitively) within the organization. 5–100 of ASCII letters, digits and @ ~ - . _. Required. */
   slug: string;
-  /** Default ACTIVE. */
+  /** Whether the portal is served: an inactive portal's public URL answers 404. Default ACTIVE. */
   status?: BillingPortalStatus | null | undefined;
-  /** ID of the website: 1–50 characters. */
+  /** ID of the website: where the organization obtains a customer. 1–50 characters, not starting or ending with white space. Required. */
   websiteId: string;
 };
 
-/** URLs displayed in the portal; each an absolute http(s) URL of at most 2048 characters, or null. */
+/** URLs displayed in the billing portal. Anything omitted or null takes its default. */
 export type BillingPortalLinksInput = {
-  /** Website privacy policy URL. Default null. */
+  /** Website privacy policy URL. An absolute http or https URL of at most 2048 characters. Default null. */
   privacyPolicy?: string | null | undefined;
-  /** Website refund policy URL. Default null. */
+  /** Website refund policy URL. An absolute http or https URL of at most 2048 characters. Default null. */
   refundPolicy?: string | null | undefined;
-  /** Website terms of service URL. Default null. */
+  /** Website terms of service URL. An absolute http or https URL of at most 2048 characters. Default null. */
   termsOfService?: string | null | undefined;
 };
 

@@ -4,14 +4,19 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { GraphQLContext } from './context.ts';
 
-export const builder = new SchemaBuilder<{
+interface BuilderTypes {
   Context: GraphQLContext;
   Scalars: { DateTime: { Input: Date; Output: Date } };
   Connection: { totalCount: () => Promise<number> };
   DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
-}>({
+}
+
+/** The builder's full type parameters, for helpers that make types generically (portal-types.ts). */
+export type SchemaTypesOfBuilder = PothosSchemaTypes.ExtendDefaultTypes<BuilderTypes>;
+
+export const builder = new SchemaBuilder<BuilderTypes>({
   plugins: [ErrorsPlugin, RelayPlugin],
   // Fields are non-null unless they say otherwise: a portal always has every field.
   defaultFieldNullability: false,
