@@ -8,7 +8,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eachField, PORTAL_FIELDS, type Field, type WritableField } from '../src/portals/fields.ts';
+import { eachField, PORTAL_FIELDS, selectionOf, type Field, type WritableField } from '../src/portals/fields.ts';
 import { portalBody, startService, type TestService } from './support/service.ts';
 
 let service: TestService;
@@ -30,13 +30,14 @@ function wrongTypeFor(field: Field): unknown {
   return field.kind === 'flag' ? 'yes' : 42;
 }
 
-function selectionOf(fields: Record<string, Field>): string {
-  return Object.entries(fields)
-    .map(([name, field]) => (field.kind === 'group' ? `${name} { ${selectionOf(field.fields)} }` : name))
-    .join(' ');
-}
+type AnyPortal = Record<string, unknown>;
 const ReadAll = parse(`query ReadAll($id: ID!) { billingPortal(id: $id) { ${selectionOf(PORTAL_FIELDS)} } }`) as
-  TypedDocumentNode<{ billingPortal: Record<string, unknown> | null }, { id: string }>;
+  TypedDocumentNode<{ billingPortal: AnyPortal | null }, { id: string }>;
+const UpsertAll = parse(`mutation UpsertAll($id: ID!, $input: BillingPortalInput!) {
+  upsertBillingPortal(id: $id, input: $input) {
+    ... on UpsertBillingPortalSuccess { billingPortal { ${selectionOf(PORTAL_FIELDS)} } }
+  }
+}`) as TypedDocumentNode<{ upsertBillingPortal: { billingPortal: AnyPortal } }, { id: string; input: unknown }>;
 
 describe('every declared portal field', () => {
   it('shows its declared default at both doors when omitted', async () => {
@@ -61,6 +62,18 @@ describe('every declared portal field', () => {
       expect((await service.rest('GET', `/billing-portals/${id}`)).status).toBe(404);
     },
   );
+
+  it('gives the same portal at both doors for the same valid input, every field compared', async () => {
+    const body = { ...portalBody({ slug: 'same-both' }), customization: { colors: { primary: 'ABCDEF' } } };
+    const viaRest = await service.rest('PUT', '/billing-portals/both-doors', { body });
+    const viaGraphQL = (await service.graphql(UpsertAll, { id: 'both-doors', input: body })).data!.upsertBillingPortal;
+    for (const { path, field } of [...eachField(PORTAL_FIELDS)].filter((entry) => entry.field.kind !== 'group')) {
+      if (path.join('.') === 'updatedTime') continue; // two writes, two times
+      const restValue = at(viaRest.body, path);
+      const expected = field.kind === 'choice' ? field.choice!.values[restValue as string].graphql : restValue;
+      expect(at(viaGraphQL.billingPortal, path), path.join('.')).toEqual(expected);
+    }
+  });
 
   it('ignores every read-only field a REST body carries back', async () => {
     const created = await service.rest('PUT', '/billing-portals/read-only', { body: portalBody() });

@@ -345,3 +345,10 @@ export function outputDescription(field: Field, door: 'graphql' | 'rest'): strin
   if (field.kind !== 'text' && field.kind !== 'flag' && field.kind !== 'choice') return field.description;
   return field.default === undefined ? field.description : `${field.description} Default ${showDefault(field, door)}.`;
 }
+
+/** Every field of a map as a GraphQL selection set, nested groups included (`id websiteId … features { … }`). */
+export function selectionOf(fields: FieldMap): string {
+  return Object.entries(fields)
+    .map(([name, field]) => (field.kind === 'group' ? `${name} { ${selectionOf(field.fields)} }` : name))
+    .join(' ');
+}

@@ -3,17 +3,10 @@
  * then executed per request with the path id and the body as variables.
  */
 import { execute, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
-import { PORTAL_FIELDS, type FieldMap } from '../portals/fields.ts';
+import { PORTAL_FIELDS, selectionOf, type FieldMap } from '../portals/fields.ts';
 import type { InvalidField } from '../portals/errors.ts';
 import type { GraphQLContext } from '../graphql/schema/context.ts';
 import type { PortalView } from './resource.ts';
-
-/** Every declared field, nested groups included: what the PUT answers with. */
-function selectionOf(fields: FieldMap): string {
-  return Object.entries(fields)
-    .map(([name, field]) => (field.kind === 'group' ? `${name} { ${selectionOf(field.fields)} }` : name))
-    .join(' ');
-}
 
 const UPSERT_DOCUMENT = /* GraphQL */ `
   mutation RestUpsertBillingPortal($id: ID!, $input: BillingPortalInput!) {
