@@ -90,12 +90,13 @@ describe('every declared portal field', () => {
     '%s: REST "%s" is GraphQL %s, each door keeps its own spelling, the other door\'s is refused',
     async (name, restValue, graphQLValue, path) => {
       const id = `choice-${restValue}`;
-      const put = await service.rest('PUT', `/billing-portals/${id}`, { body: { ...portalBody(), ...nest(path, restValue) } });
+      const withValue = (value: string) => ({ body: { ...portalBody(), ...nest(path, value) } });
+      const put = await service.rest('PUT', `/billing-portals/${id}`, withValue(restValue));
       expect(put.status).toBe(201);
       expect(at(put.body, path)).toBe(restValue);
       expect(at((await service.graphql(ReadAll, { id })).data!.billingPortal, path)).toBe(graphQLValue);
       if (graphQLValue !== restValue) {
-        const refused = await service.rest('PUT', `/billing-portals/${id}`, { body: { ...portalBody(), ...nest(path, graphQLValue) } });
+        const refused = await service.rest('PUT', `/billing-portals/${id}`, withValue(graphQLValue));
         expect(refused.status).toBe(422);
         expect(refused.body.invalidFields.map((f: { field: string }) => f.field)).toEqual([name]);
       }

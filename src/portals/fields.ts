@@ -79,8 +79,9 @@ export type WritableOf<M extends FieldMap> = {
 
 // --- constructors -----------------------------------------------------------------------------
 
-const readOnly = <T>(graphql: ReadOnlyField<T>['graphql'], resource: z.ZodType, description: string, isPublic: boolean) =>
-  ({ kind: 'readOnly', graphql, resource, description, public: isPublic }) as ReadOnlyField<T>;
+function readOnly<T>(graphql: ReadOnlyField<T>['graphql'], resource: z.ZodType, description: string, shown: boolean) {
+  return { kind: 'readOnly', graphql, resource, description, public: shown } as ReadOnlyField<T>;
+}
 
 function text<D extends string | null | undefined = undefined>(options: {
   description: string;
@@ -119,13 +120,9 @@ function choice<const V extends string>(options: {
   };
 }
 
-const group = <M extends FieldMap>(typeName: string, description: string, isPublic: boolean, fields: M): FieldGroup<M> => ({
-  kind: 'group',
-  typeName,
-  description,
-  public: isPublic,
-  fields,
-});
+function group<M extends FieldMap>(typeName: string, description: string, isPublic: boolean, fields: M): FieldGroup<M> {
+  return { kind: 'group', typeName, description, public: isPublic, fields };
+}
 
 // --- rules ------------------------------------------------------------------------------------
 
@@ -225,8 +222,8 @@ export const PORTAL_FIELDS = {
   }),
   slug: text({
     description:
-      'Path segment appended to the portal URL to make it human-readable (https://example.com/billing-portal/{slug}); ' +
-      'unique (case-insensitively) within the organization.',
+      'Path segment appended to the portal URL to make it human-readable ' +
+      '(https://example.com/billing-portal/{slug}); unique (case-insensitively) within the organization.',
     rule: `5–100 of ${URL_SAFE_RULE}.`,
     input: urlSafe(5, 100),
     public: true,
@@ -244,7 +241,10 @@ export const PORTAL_FIELDS = {
       .max(255, 'must be at most 255 characters long')
       .transform((d) => d.toLowerCase())
       .refine(isHostName, 'must be a host name such as "billing.example.com"')
-      .refine((host) => !isPlatformHost(host), `must not be ${DEFAULT_PORTAL_HOST}, the default host (send null for it)`),
+      .refine(
+        (host) => !isPlatformHost(host),
+        `must not be ${DEFAULT_PORTAL_HOST}, the default host (send null for it)`,
+      ),
     default: null,
     public: false,
   }),

@@ -24,7 +24,8 @@ function inputSchemaOf(fields: FieldMap): z.ZodType {
   for (const [name, field] of Object.entries(fields)) {
     if (field.kind === 'readOnly') continue;
     const schema = field.kind === 'group' ? inputSchemaOf(field.fields) : field.input;
-    shape[name] = (isRequired(field) ? schema : schema.nullish()).meta({ description: inputDescription(field, 'rest') });
+    const optional = isRequired(field) ? schema : schema.nullish();
+    shape[name] = optional.meta({ description: inputDescription(field, 'rest') });
   }
   return z.strictObject(shape, expected('an object'));
 }
@@ -59,7 +60,9 @@ function toInvalidFields(error: z.ZodError): InvalidField[] {
   });
 }
 
-type Checked = { fields: PortalFields; invalidFields?: undefined } | { fields?: undefined; invalidFields: InvalidField[] };
+type Checked =
+  | { fields: PortalFields; invalidFields?: undefined }
+  | { fields?: undefined; invalidFields: InvalidField[] };
 
 /** Validates a full-replacement input and fills every default. */
 function checkPortalInput(input: unknown): Checked {

@@ -78,7 +78,9 @@ export interface UpsertOperation {
 function prepare(schema: GraphQLSchema, source: string): DocumentNode {
   const document = parse(source);
   const errors = validate(schema, document);
-  if (errors.length > 0) throw new Error(`REST operation does not fit the schema: ${errors.map((e) => e.message).join('; ')}`);
+  if (errors.length > 0) {
+    throw new Error(`REST operation does not fit the schema: ${errors.map((e) => e.message).join('; ')}`);
+  }
   return document;
 }
 

@@ -4,7 +4,14 @@
  * view, the fields declared public.
  */
 import { z } from 'zod';
-import { outputDescription, PORTAL_FIELDS, READ_ONLY_FIELD_NAMES, type Field, type FieldMap, type Portal } from '../portals/fields.ts';
+import {
+  outputDescription,
+  PORTAL_FIELDS,
+  READ_ONLY_FIELD_NAMES,
+  type Field,
+  type FieldMap,
+  type Portal,
+} from '../portals/fields.ts';
 
 const links = z.array(z.strictObject({ rel: z.literal('self'), href: z.url() }));
 
@@ -44,9 +51,13 @@ function restFields(fields: FieldMap, value: Record<string, unknown>, include: (
   for (const [name, field] of Object.entries(fields)) {
     if (!include(field)) continue;
     const fieldValue = value[name];
-    if (field.kind === 'group') shown[name] = restFields(field.fields, fieldValue as Record<string, unknown>, include);
-    else if (field.kind === 'readOnly' && field.graphql === 'DateTime') shown[name] = (fieldValue as Date).toISOString();
-    else shown[name] = fieldValue;
+    if (field.kind === 'group') {
+      shown[name] = restFields(field.fields, fieldValue as Record<string, unknown>, include);
+    } else if (field.kind === 'readOnly' && field.graphql === 'DateTime') {
+      shown[name] = (fieldValue as Date).toISOString();
+    } else {
+      shown[name] = fieldValue;
+    }
   }
   return shown;
 }

@@ -30,7 +30,10 @@ function defineEnum(field: WritableField<unknown>): AnyEnumRef {
   return builder.enumType(choice.enumName, {
     description: choice.enumDescription,
     values: Object.fromEntries(
-      Object.entries(choice.values).map(([value, spelling]) => [spelling.graphql, { value, description: spelling.description }]),
+      Object.entries(choice.values).map(([value, spelling]) => [
+        spelling.graphql,
+        { value, description: spelling.description },
+      ]),
     ),
   });
 }

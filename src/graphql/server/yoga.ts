@@ -1,5 +1,4 @@
 /** The GraphQL door: Yoga over the Pothos schema, error masking on, GraphiQL served offline. */
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, maskError } from 'graphql-yoga';
@@ -48,7 +47,9 @@ export function createGraphQLHandler(options: YogaOptions) {
       warn: (...args) => logger.warn(args),
       error: (...args) => logger.error(args),
     },
-    renderGraphiQL,
+    // GraphiQL's bundle takes a large share of start-up to load: it is loaded by the first page view.
+    renderGraphiQL: async (graphiqlOptions) =>
+      (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(graphiqlOptions),
     graphiql: options.graphiql && {
       title: 'Billing portals · GraphiQL',
       defaultQuery: GRAPHIQL_EXAMPLE_OPERATIONS,
