@@ -1,7 +1,7 @@
 /** The GraphQL door: Yoga over the Pothos schema, error masking on, GraphiQL served offline. */
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { createYoga, maskError } from 'graphql-yoga';
+import { createYoga, maskError, type GraphiQLOptions } from 'graphql-yoga';
 import type { ApiKeys } from '../../auth/credentials.ts';
 import { DatabaseUnavailableError } from '../../portals/errors.ts';
 import type { PortalService } from '../../portals/service.ts';
@@ -34,6 +34,22 @@ interface ServerContext {
 
 export type GraphQLHandler = ReturnType<typeof createGraphQLHandler>;
 
+/**
+ * GraphiQL's page, rendered once per set of options. Its bundle is loaded by the first page view (it took
+ * a large share of start-up), and rendering the multi-megabyte page cost more than sending it.
+ */
+function graphiqlRenderer(): (options: GraphiQLOptions) => Promise<string> {
+  let rendered: { options: string; page: string } | undefined;
+  return async (options) => {
+    const key = JSON.stringify(options);
+    if (rendered?.options !== key) {
+      const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
+      rendered = { options: key, page: renderGraphiQL(options) };
+    }
+    return rendered.page;
+  };
+}
+
 export function createGraphQLHandler(options: YogaOptions) {
   const { logger } = options;
   return createYoga<ServerContext, GraphQLContext>({
@@ -47,9 +63,7 @@ export function createGraphQLHandler(options: YogaOptions) {
       warn: (...args) => logger.warn(args),
       error: (...args) => logger.error(args),
     },
-    // GraphiQL's bundle takes a large share of start-up to load: it is loaded by the first page view.
-    renderGraphiQL: async (graphiqlOptions) =>
-      (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(graphiqlOptions),
+    renderGraphiQL: graphiqlRenderer(),
     graphiql: options.graphiql && {
       title: 'Billing portals · GraphiQL',
       defaultQuery: GRAPHIQL_EXAMPLE_OPERATIONS,
