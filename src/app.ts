@@ -11,7 +11,7 @@ import { answerUnreadableRequest, CLIENT_ERROR_DETAILS, VALID_HOST } from './htt
 import { healthRoutes } from './http/health.ts';
 import { refuseOtherMethods } from './http/method-not-allowed.ts';
 import { INTERNAL_ERROR, problem, sendProblem } from './http/problem.ts';
-import { problemForError } from './rest/domain-problems.ts';
+import { sendDomainProblem } from './rest/domain-problems.ts';
 import { buildOpenApiDocument } from './rest/openapi.ts';
 import { restRoutes } from './rest/routes.ts';
 import { storefrontRoutes } from './rest/storefront-routes.ts';
@@ -97,8 +97,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((error, request, reply) => {
-    const known = problemForError(error);
-    if (known) return sendProblem(reply, known);
+    const answered = sendDomainProblem(reply, error);
+    if (answered) return answered;
     const { statusCode, code } = error as { statusCode?: number; code?: string };
     if (statusCode && statusCode >= 400 && statusCode < 500) {
       const detail = (code && CLIENT_ERROR_DETAILS[code]) ?? 'The request could not be read.';

@@ -68,7 +68,7 @@ describe('every declared portal field', () => {
     const viaRest = await service.rest('PUT', '/billing-portals/both-doors', { body });
     const viaGraphQL = (await service.graphql(UpsertAll, { id: 'both-doors', input: body })).data!.upsertBillingPortal;
     for (const { path, field } of [...eachField(PORTAL_FIELDS)].filter((entry) => entry.field.kind !== 'group')) {
-      if (path.join('.') === 'updatedTime') continue; // two writes, two times
+      if (path.join('.') === 'updatedTime' || path.join('.') === 'revision') continue; // two writes
       const restValue = at(viaRest.body, path);
       const expected = field.kind === 'choice' ? field.choice!.values[restValue as string].graphql : restValue;
       expect(at(viaGraphQL.billingPortal, path), path.join('.')).toEqual(expected);

@@ -55,6 +55,7 @@ describe('PUT /billing-portals/{id}', () => {
       },
       createdTime: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
       updatedTime: res.body.createdTime,
+      revision: expect.stringMatching(/^[0-9a-f-]{36}$/),
       _links: [{ rel: 'self', href: `${service.url}/billing-portals/put-defaults` }],
     });
   });

@@ -35,6 +35,37 @@ export class NotFoundError extends DomainError {
   }
 }
 
+/** What a conditional write expects of the portal's current state (RFC 9110 preconditions). */
+export interface WriteCondition {
+  /** The portal must exist at exactly this revision. */
+  revision?: string;
+  /** true: the portal must exist (If-Match: *); false: it must not exist yet (If-None-Match: *). */
+  exists?: boolean;
+}
+
+/** A conditional write found the portal at another revision, or absent, or (create-only) present. */
+export class ConflictError extends DomainError {
+  readonly resourceId: string;
+  /** The portal's revision now; null when there is no such portal. */
+  readonly currentRevision: string | null;
+  /** The write was to create the portal only, and it exists. */
+  readonly expectedAbsent: boolean;
+
+  constructor(resourceId: string, currentRevision: string | null, expectedAbsent = false) {
+    super(
+      currentRevision === null
+        ? `Billing portal "${resourceId}" does not exist; nothing was changed.`
+        : expectedAbsent
+          ? `Billing portal "${resourceId}" already exists (revision "${currentRevision}"); nothing was changed.`
+          : `Billing portal "${resourceId}" is at revision "${currentRevision}", not the one expected; nothing was changed.`,
+    );
+    this.resourceId = resourceId;
+    this.currentRevision = currentRevision;
+    this.expectedAbsent = expectedAbsent;
+    this.name = 'ConflictError';
+  }
+}
+
 /** The database did not answer in time; the request changed nothing we know of and may be retried. */
 export class DatabaseUnavailableError extends Error {
   constructor(options?: { cause?: unknown }) {

@@ -22,7 +22,7 @@ interface FieldBase {
 /** A value that the server sets (`id`, the times); clients may send it back, and it is ignored. */
 export interface ReadOnlyField<T> extends FieldBase {
   kind: 'readOnly';
-  graphql: 'ID' | 'DateTime';
+  graphql: 'ID' | 'DateTime' | 'String';
   /** The REST representation's schema (also the OpenAPI schema). */
   resource: z.ZodType;
   /** Never set: carries the value's type for inference. */
@@ -287,6 +287,13 @@ export const PORTAL_FIELDS = {
   }),
   createdTime: dateTime('When the portal was created; set once.'),
   updatedTime: dateTime('When the portal was last written.'),
+  revision: readOnly<string>(
+    'String',
+    z.string(),
+    'Opaque version of the portal, new on every write. REST sends it as the ETag (in quotes); send it back in ' +
+      'If-Match (REST) or as ifRevision (GraphQL) to write only if nobody has written the portal since.',
+    false,
+  ),
 } satisfies FieldMap;
 
 export type PortalFieldMap = typeof PORTAL_FIELDS;

@@ -3,7 +3,7 @@
  * created versus updated. Both doors reach the database only through here.
  */
 import { ulid } from 'ulid';
-import { NotFoundError } from './errors.ts';
+import { ConflictError, NotFoundError, type WriteCondition } from './errors.ts';
 import { isPortalId, parsePortalInput, parsePortalWrite, type Portal } from './model.ts';
 import type { PortalKeyset, PortalListQuery } from './list-query.ts';
 import type { PortalPage, PortalStore } from './mongo/store.ts';
@@ -19,10 +19,18 @@ export class PortalService {
     this.clock = clock;
   }
 
-  /** PUT semantics: full replacement of the portal `id`, created when absent. */
-  async upsert(organizationId: string, id: unknown, input: unknown): Promise<{ portal: Portal; created: boolean }> {
+  /**
+   * PUT semantics: full replacement of the portal `id`, created when absent — or, with a condition,
+   * only if the portal is at the expected revision (or exists, or does not yet): else ConflictError.
+   */
+  async upsert(
+    organizationId: string,
+    id: unknown,
+    input: unknown,
+    condition?: WriteCondition,
+  ): Promise<{ portal: Portal; created: boolean }> {
     const fields = parsePortalWrite(id, input);
-    return this.store.upsert(organizationId, id as string, fields, this.now());
+    return this.store.upsert(organizationId, id as string, fields, this.now(), condition);
   }
 
   /** POST semantics: a new portal under a server-made id. */
@@ -51,9 +59,13 @@ export class PortalService {
     return this.store.findActiveOnDomain(domain, slug);
   }
 
-  async delete(organizationId: string, id: string): Promise<void> {
-    const deleted = isPortalId(id) && (await this.store.delete(organizationId, id));
-    if (!deleted) throw new NotFoundError(id);
+  /** Deletes the portal (with a condition, only at the expected revision: else ConflictError). */
+  async delete(organizationId: string, id: string, condition?: WriteCondition): Promise<void> {
+    if (!isPortalId(id)) {
+      if (condition?.revision !== undefined || condition?.exists === true) throw new ConflictError(id, null);
+      throw new NotFoundError(id);
+    }
+    if (!(await this.store.delete(organizationId, id, condition))) throw new NotFoundError(id);
   }
 
   listByOffset(organizationId: string, query: PortalListQuery, offset: number, limit: number): Promise<PortalPage> {

@@ -4,16 +4,17 @@
  */
 import { execute, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { PORTAL_FIELDS, selectionOf, type FieldMap } from '../portals/fields.ts';
-import type { InvalidField } from '../portals/errors.ts';
+import { ConflictError, type InvalidField, type WriteCondition } from '../portals/errors.ts';
 import type { GraphQLContext } from '../graphql/schema/context.ts';
 import type { PortalView } from './resource.ts';
 
 const UPSERT_DOCUMENT = /* GraphQL */ `
-  mutation RestUpsertBillingPortal($id: ID!, $input: BillingPortalInput!) {
-    upsertBillingPortal(id: $id, input: $input) {
+  mutation RestUpsertBillingPortal($id: ID!, $input: BillingPortalInput!, $ifRevision: String, $ifExists: Boolean) {
+    upsertBillingPortal(id: $id, input: $input, ifRevision: $ifRevision, ifExists: $ifExists) {
       __typename
       ... on UpsertBillingPortalSuccess { created billingPortal { ${selectionOf(PORTAL_FIELDS)} } }
       ... on ValidationError { message invalidFields { field message } }
+      ... on ConflictError { currentRevision }
     }
   }
 `;
@@ -61,7 +62,8 @@ function fromGraphQLSpelling(fields: FieldMap, value: Record<string, unknown>): 
 
 type UpsertOutcome =
   | { __typename: 'UpsertBillingPortalSuccess'; created: boolean; billingPortal: Record<string, unknown> }
-  | { __typename: 'ValidationError'; message: string; invalidFields: InvalidField[] };
+  | { __typename: 'ValidationError'; message: string; invalidFields: InvalidField[] }
+  | { __typename: 'ConflictError'; currentRevision: string | null };
 
 type UpsertResult = ExecutionResult<{ upsertBillingPortal: UpsertOutcome | null }>;
 
@@ -69,10 +71,11 @@ type UpsertResult = ExecutionResult<{ upsertBillingPortal: UpsertOutcome | null 
 export type UpsertAnswer =
   | { kind: 'stored'; created: boolean; portal: PortalView }
   | { kind: 'invalid'; message: string; invalidFields: InvalidField[] }
+  | { kind: 'conflict'; error: ConflictError }
   | { kind: 'unfit'; reason: string };
 
 export interface UpsertOperation {
-  run(id: string, body: unknown, context: GraphQLContext): Promise<UpsertAnswer>;
+  run(id: string, body: unknown, condition: WriteCondition, context: GraphQLContext): Promise<UpsertAnswer>;
 }
 
 function prepare(schema: GraphQLSchema, source: string): DocumentNode {
@@ -87,10 +90,10 @@ function prepare(schema: GraphQLSchema, source: string): DocumentNode {
 export function prepareUpsertOperation(schema: GraphQLSchema): UpsertOperation {
   const document = prepare(schema, UPSERT_DOCUMENT);
   return {
-    async run(id, body, context) {
+    async run(id, body, condition, context) {
       const input = toGraphQLSpelling(PORTAL_FIELDS, body);
       if (input === NOT_A_CHOICE) return { kind: 'unfit', reason: 'a choice value that is not declared' };
-      const variableValues = { id, input };
+      const variableValues = { id, input, ifRevision: condition.revision, ifExists: condition.exists };
       const result = (await execute({ schema, document, variableValues, contextValue: context })) as UpsertResult;
       // An error with a path came from running the resolver; one without, from the variables not fitting
       // the input type (a wrong type, an unknown field, no object at all), and then nothing ran.
@@ -100,6 +103,9 @@ export function prepareUpsertOperation(schema: GraphQLSchema): UpsertOperation {
       const outcome = result.data?.upsertBillingPortal;
       if (!outcome) throw new Error('upsertBillingPortal returned nothing');
       if (outcome.__typename === 'ValidationError') return { kind: 'invalid', ...outcome };
+      if (outcome.__typename === 'ConflictError') {
+        return { kind: 'conflict', error: new ConflictError(id, outcome.currentRevision, condition.exists === false) };
+      }
       const portal = fromGraphQLSpelling(PORTAL_FIELDS, outcome.billingPortal) as PortalView;
       return { kind: 'stored', created: outcome.created, portal };
     },

@@ -14,6 +14,8 @@ import { refuseOtherMethods } from '../http/method-not-allowed.ts';
 import { parseListParameters } from './list-params.ts';
 import { prepareUpsertOperation } from './portal-operation.ts';
 import { problem, sendProblem } from '../http/problem.ts';
+import { sendDomainProblem } from './domain-problems.ts';
+import { etagOf, notModified, writeCondition } from './preconditions.ts';
 import { jsonSchemaOf } from './json-schema.ts';
 import { portalResourceSchema, READ_ONLY_RESOURCE_FIELDS, toResource } from './resource.ts';
 
@@ -89,29 +91,38 @@ export async function restRoutes(app: FastifyInstance, options: RestOptions): Pr
 
   async function put(request: ItemRequest, reply: FastifyReply) {
     const { id } = request.params;
+    const preconditions = writeCondition(request.headers, 'PUT');
+    if ('problem' in preconditions) return sendProblem(reply, preconditions.problem);
     const input = writableFields(request.body);
-    const answer = await upsert.run(id, input, { organizationId: request.organizationId, portals });
+    const context = { organizationId: request.organizationId, portals };
+    const answer = await upsert.run(id, input, preconditions.condition, context);
     if (answer.kind === 'unfit') return explainRejectedBody(reply, id, input, answer.reason);
     if (answer.kind === 'invalid') return sendProblem(reply, problem(422, answer.message, answer.invalidFields));
+    if (answer.kind === 'conflict') return sendDomainProblem(reply, answer.error);
     const href = selfHref(request, answer.portal.id);
     if (answer.created) reply.status(201).header('Location', href);
-    return reply.send(toResource(answer.portal, href));
+    return reply.header('ETag', etagOf(answer.portal.revision)).send(toResource(answer.portal, href));
   }
 
   async function post(request: CollectionRequest, reply: FastifyReply) {
     const portal = await portals.create(request.organizationId, writableFields(request.body));
     const href = selfHref(request, portal.id);
-    return reply.status(201).header('Location', href).send(toResource(portal, href));
+    reply.status(201).header('Location', href).header('ETag', etagOf(portal.revision));
+    return reply.send(toResource(portal, href));
   }
 
   async function getOne(request: ItemRequest, reply: FastifyReply) {
     const portal = await portals.get(request.organizationId, request.params.id);
     if (!portal) return sendProblem(reply, problem(404, `Billing portal "${request.params.id}" was not found.`));
+    reply.header('ETag', etagOf(portal.revision));
+    if (notModified(request.headers, portal.revision)) return reply.status(304).send();
     return reply.send(toResource(portal, selfHref(request, portal.id)));
   }
 
   async function remove(request: ItemRequest, reply: FastifyReply) {
-    await portals.delete(request.organizationId, request.params.id);
+    const preconditions = writeCondition(request.headers, 'DELETE');
+    if ('problem' in preconditions) return sendProblem(reply, preconditions.problem);
+    await portals.delete(request.organizationId, request.params.id, preconditions.condition);
     return reply.status(204).send();
   }
 

@@ -7,6 +7,7 @@ import type { Portal } from '../portals/model.ts';
 import type { PortalService } from '../portals/service.ts';
 import { refuseOtherMethods } from '../http/method-not-allowed.ts';
 import { problem, sendProblem } from '../http/problem.ts';
+import { etagOf, notModified } from './preconditions.ts';
 import { toPublicView } from './resource.ts';
 
 export interface StorefrontOptions {
@@ -19,9 +20,12 @@ export async function storefrontRoutes(app: FastifyInstance, options: Storefront
   const { portals } = options;
 
   function answer(request: StorefrontRequest, reply: FastifyReply, portal: Portal | null) {
-    // Deactivation must take effect at once: no cache may serve a stale view.
+    // Deactivation must take effect at once: a cache (a CDN) may keep the view but must revalidate it every
+    // time, which the ETag makes cheap: 304 and no body while the portal is unchanged.
     reply.header('Cache-Control', 'no-cache');
     if (!portal) return sendProblem(reply, problem(404, `No active billing portal "${request.params.slug}" here.`));
+    reply.header('ETag', etagOf(portal.revision));
+    if (notModified(request.headers, portal.revision)) return reply.status(304).send();
     const href = `${request.protocol}://${request.host}${request.url.split('?')[0]}`;
     return reply.send(toPublicView(portal, href));
   }

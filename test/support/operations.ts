@@ -25,12 +25,13 @@ export const PortalFields = graphql(`
     }
     createdTime
     updatedTime
+    revision
   }
 `);
 
 export const UpsertPortal = graphql(`
-  mutation UpsertPortal($id: ID!, $input: BillingPortalInput!) {
-    upsertBillingPortal(id: $id, input: $input) {
+  mutation UpsertPortal($id: ID!, $input: BillingPortalInput!, $ifRevision: String, $ifExists: Boolean) {
+    upsertBillingPortal(id: $id, input: $input, ifRevision: $ifRevision, ifExists: $ifExists) {
       __typename
       ... on UpsertBillingPortalSuccess {
         created
@@ -40,6 +41,7 @@ export const UpsertPortal = graphql(`
         message
         invalidFields { field message }
       }
+      ... on ConflictError { id currentRevision }
       ... on Error { message }
     }
   }
@@ -56,11 +58,12 @@ export const CreatePortal = graphql(`
 `);
 
 export const DeletePortal = graphql(`
-  mutation DeletePortal($id: ID!) {
-    deleteBillingPortal(id: $id) {
+  mutation DeletePortal($id: ID!, $ifRevision: String) {
+    deleteBillingPortal(id: $id, ifRevision: $ifRevision) {
       __typename
       ... on DeleteBillingPortalSuccess { deletedId }
       ... on NotFoundError { message id }
+      ... on ConflictError { message id currentRevision }
     }
   }
 `);

@@ -1,5 +1,5 @@
 /** Errors a client can act on, as GraphQL types: each implements the `Error` interface. */
-import { DomainError, NotFoundError, ValidationError, type InvalidField } from '../../portals/errors.ts';
+import { ConflictError, DomainError, NotFoundError, ValidationError, type InvalidField } from '../../portals/errors.ts';
 import { builder } from './builder.ts';
 
 export const ErrorInterface = builder.interfaceRef<DomainError>('Error').implement({
@@ -41,5 +41,21 @@ builder.objectType(NotFoundError, {
   isTypeOf: (value) => value instanceof NotFoundError,
   fields: (t) => ({
     id: t.exposeID('resourceId', { description: 'The id that was looked for.' }),
+  }),
+});
+
+builder.objectType(ConflictError, {
+  name: 'ConflictError',
+  description:
+    'The portal is not in the state the write expected (ifRevision, ifExists): someone else wrote it since, it ' +
+    'does not exist, or (create-only) it already does. Nothing was changed; read it again and decide.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof ConflictError,
+  fields: (t) => ({
+    id: t.exposeID('resourceId', { description: 'The id of the portal written.' }),
+    currentRevision: t.exposeString('currentRevision', {
+      nullable: true,
+      description: 'The portal\'s revision now, or null when there is no such portal.',
+    }),
   }),
 });

@@ -11,6 +11,7 @@ import { guard } from './database-unavailable.ts';
 import type { Portal } from '../model.ts';
 import type { MongoSort, PortalDocument } from './query.ts';
 import { PortalCache, type PortalVersion } from './portal-cache.ts';
+import { withRevision } from './revision.ts';
 
 /** A whole portal with the revision it was read at, for the cache. */
 const CACHEABLE_PROJECTION = { _id: 0, lookup: 0 } as const;
@@ -105,14 +106,16 @@ export class PageReader {
   }
 
   /** The portal of a document read with its revision, cached at that version when it has one. */
-  private remember({ revision, ...portal }: Portal & { revision?: string }): Portal {
+  private remember(document: PortalDocument): Portal {
     // Written before revisions existed: read whole every time, until its next write.
+    const { revision } = document;
+    const portal = withRevision(document);
     if (revision !== undefined) this.cache.remember(portal, { revision, updatedTime: portal.updatedTime });
     return portal;
   }
 }
 
-function isVersion(document: (Portal & { revision?: string }) | undefined, version: PortalVersion): boolean {
+function isVersion(document: PortalDocument | undefined, version: PortalVersion): boolean {
   return (
     document !== undefined &&
     document.revision === version.revision &&

@@ -15,9 +15,9 @@ import {
 import type { Portal } from '../model.ts';
 
 /** What is stored: the portal plus lower-cased copies of the fields that are matched case-insensitively. */
-export interface PortalDocument extends Portal {
+export interface PortalDocument extends Omit<Portal, 'revision'> {
   lookup: { websiteId: string; slug: string };
-  /** Random, new on every write; absent on documents written before revisions existed. */
+  /** Random, new on every write; absent on documents written before revisions existed (revision.ts). */
   revision?: string;
 }
 

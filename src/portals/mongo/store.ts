@@ -6,7 +6,6 @@
  * Every write stamps a new random `revision`, by which list pages (page-reader.ts) know which portals
  * they may take from the cache.
  */
-import { randomUUID } from 'node:crypto';
 import {
   MongoError,
   MongoServerError,
@@ -15,12 +14,13 @@ import {
   type Filter,
 } from 'mongodb';
 import { guard } from './database-unavailable.ts';
-import { ValidationError } from '../errors.ts';
+import { ConflictError, ValidationError, type WriteCondition } from '../errors.ts';
 import type { PortalKeyset, PortalListQuery } from '../list-query.ts';
 import type { Portal, PortalFields } from '../model.ts';
 import { keysetCondition, toMongoFilter, toMongoSort, type PortalDocument } from './query.ts';
 import { PORTAL_INDEXES, SLUG_INDEX } from './indexes.ts';
 import { PageReader } from './page-reader.ts';
+import { atRevision, newRevision, withRevision } from './revision.ts';
 
 
 export const COLLECTION_NAME = 'billingPortals';
@@ -33,7 +33,7 @@ export interface DomainClaim {
 }
 
 /** Never send storage-only fields back. */
-const PORTAL_PROJECTION = { _id: 0, lookup: 0, revision: 0 } as const;
+const PORTAL_PROJECTION = { _id: 0, lookup: 0 } as const;
 
 /** How many times an upsert that lost a race for its new id (E11000 on the id index) is retried. */
 const UPSERT_ATTEMPTS = 5;
@@ -63,23 +63,43 @@ export class PortalStore {
     await guard(() => this.collection.createIndexes(PORTAL_INDEXES));
   }
 
-  /** Full replacement of a portal by id, creating it if absent; `createdTime` survives an update. */
-  async upsert(organizationId: string, id: string, fields: PortalFields, now: Date): Promise<{ portal: Portal; created: boolean }> {
+  /**
+   * Full replacement of a portal by id, creating it if absent; `createdTime` survives an update. With a
+   * condition, the check and the write are one atomic operation: the filter names the expected revision
+   * (or the update may not insert), and a write that finds nothing so is a ConflictError.
+   */
+  async upsert(
+    organizationId: string,
+    id: string,
+    fields: PortalFields,
+    now: Date,
+    condition: WriteCondition = {},
+  ): Promise<{ portal: Portal; created: boolean }> {
+    if (condition.exists === false) return { portal: await this.insert(organizationId, id, fields, now), created: true };
     if (fields.customDomain) await this.claimDomain(organizationId, fields.customDomain);
+    const conditional = condition.revision !== undefined || condition.exists === true;
+    const filter: Filter<PortalDocument> = {
+      organizationId,
+      id,
+      ...(condition.revision === undefined ? {} : atRevision(condition.revision)),
+    };
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await guard(() =>
           this.collection.findOneAndUpdate(
-            { organizationId, id },
+            filter,
             {
-              $set: { ...fields, lookup: lookupOf(fields), revision: randomUUID(), updatedTime: now },
+              $set: { ...fields, lookup: lookupOf(fields), revision: newRevision(), updatedTime: now },
               $setOnInsert: { createdTime: now },
             },
-            { upsert: true, returnDocument: 'after', includeResultMetadata: true, projection: PORTAL_PROJECTION },
+            { upsert: !conditional, returnDocument: 'after', includeResultMetadata: true, projection: PORTAL_PROJECTION },
           ),
         );
-        if (!result.value) throw new Error('findOneAndUpdate with upsert returned no document');
-        return { portal: result.value, created: result.lastErrorObject?.updatedExisting !== true };
+        if (!result.value) {
+          if (conditional) throw await this.conflict(organizationId, id);
+          throw new Error('findOneAndUpdate with upsert returned no document');
+        }
+        return { portal: withRevision(result.value), created: result.lastErrorObject?.updatedExisting !== true };
       } catch (error) {
         // Two upserts of one new id can both try to insert; the loser retries and becomes an update.
         if (isDuplicateKey(error) && !isSlugConflict(error) && attempt < UPSERT_ATTEMPTS) continue;
@@ -88,33 +108,39 @@ export class PortalStore {
     }
   }
 
+  /** A new portal; an id already taken is a ConflictError naming the current revision. */
   async insert(organizationId: string, id: string, fields: PortalFields, now: Date): Promise<Portal> {
-    const portal: Portal = { id, organizationId, ...fields, createdTime: now, updatedTime: now };
+    const portal: Portal = { id, organizationId, ...fields, createdTime: now, updatedTime: now, revision: newRevision() };
     if (fields.customDomain) await this.claimDomain(organizationId, fields.customDomain);
     try {
-      await guard(() => this.collection.insertOne({ ...portal, lookup: lookupOf(fields), revision: randomUUID() }));
+      await guard(() => this.collection.insertOne({ ...portal, lookup: lookupOf(fields) }));
     } catch (error) {
+      if (isDuplicateKey(error) && !isSlugConflict(error)) throw await this.conflict(organizationId, id, true);
       throw translateWriteError(error);
     }
     return portal;
   }
 
-  findById(organizationId: string, id: string): Promise<Portal | null> {
-    return guard(() => this.collection.findOne({ organizationId, id }, { projection: PORTAL_PROJECTION }));
+  async findById(organizationId: string, id: string): Promise<Portal | null> {
+    return this.portalOrNull(guard(() => this.collection.findOne({ organizationId, id }, { projection: PORTAL_PROJECTION })));
   }
 
   findBySlug(organizationId: string, slug: string): Promise<Portal | null> {
-    return guard(() =>
-      this.collection.findOne({ organizationId, 'lookup.slug': slug.toLowerCase() }, { projection: PORTAL_PROJECTION }),
+    return this.portalOrNull(
+      guard(() =>
+        this.collection.findOne({ organizationId, 'lookup.slug': slug.toLowerCase() }, { projection: PORTAL_PROJECTION }),
+      ),
     );
   }
 
   /** An active portal by slug, for the public storefront. */
   findActiveBySlug(organizationId: string, slug: string): Promise<Portal | null> {
-    return guard(() =>
-      this.collection.findOne(
-        { organizationId, 'lookup.slug': slug.toLowerCase(), status: 'active' },
-        { projection: PORTAL_PROJECTION },
+    return this.portalOrNull(
+      guard(() =>
+        this.collection.findOne(
+          { organizationId, 'lookup.slug': slug.toLowerCase(), status: 'active' },
+          { projection: PORTAL_PROJECTION },
+        ),
       ),
     );
   }
@@ -123,10 +149,12 @@ export class PortalStore {
   async findActiveOnDomain(domain: string, slug: string): Promise<Portal | null> {
     const claim = await guard(() => this.domains.findOne({ _id: domain }));
     if (!claim) return null;
-    return guard(() =>
-      this.collection.findOne(
-        { organizationId: claim.organizationId, 'lookup.slug': slug.toLowerCase(), customDomain: domain, status: 'active' },
-        { projection: PORTAL_PROJECTION },
+    return this.portalOrNull(
+      guard(() =>
+        this.collection.findOne(
+          { organizationId: claim.organizationId, 'lookup.slug': slug.toLowerCase(), customDomain: domain, status: 'active' },
+          { projection: PORTAL_PROJECTION },
+        ),
       ),
     );
   }
@@ -159,9 +187,28 @@ export class PortalStore {
     throw new ValidationError([{ field: 'customDomain', message: 'is already used by another organization' }]);
   }
 
-  async delete(organizationId: string, id: string): Promise<boolean> {
-    const result = await guard(() => this.collection.deleteOne({ organizationId, id }));
-    return result.deletedCount === 1;
+  /**
+   * Deletes the portal; false when there is none. With an expected revision, the check and the delete
+   * are one operation, and a portal at another revision (or none) is a ConflictError; so is no portal
+   * when one must exist.
+   */
+  async delete(organizationId: string, id: string, condition: WriteCondition = {}): Promise<boolean> {
+    const revision = condition.revision === undefined ? {} : atRevision(condition.revision);
+    const result = await guard(() => this.collection.deleteOne({ organizationId, id, ...revision }));
+    if (result.deletedCount === 1) return true;
+    if (condition.revision !== undefined || condition.exists === true) throw await this.conflict(organizationId, id);
+    return false;
+  }
+
+  /** Why a conditional write found nothing to write: the portal's current revision, or none. */
+  private async conflict(organizationId: string, id: string, expectedAbsent = false): Promise<ConflictError> {
+    const current = await this.findById(organizationId, id);
+    return new ConflictError(id, current?.revision ?? null, expectedAbsent);
+  }
+
+  private async portalOrNull(read: Promise<PortalDocument | null>): Promise<Portal | null> {
+    const document = await read;
+    return document && withRevision(document);
   }
 
   /** One page by offset, with the total number of matches. */
