@@ -27,6 +27,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   403: 'The organization in the path is not the API key\'s.',
   404: 'No such billing portal (another organization\'s looks the same).',
   405: 'The method is not allowed on this path (see Allow).',
+  412: 'A precondition (If-Match, If-None-Match) does not hold; nothing changed. ETag is the current one, if any.',
   413: `The body is larger than ${MAX_BODY_BYTES} bytes.`,
   415: 'The body is not application/json.',
   422: 'The body is not a valid billing portal (invalidFields names every problem), or its slug is taken.',
@@ -41,6 +42,27 @@ const rateLimitHeaders = {
 };
 
 const location = { Location: { description: 'Absolute URL of the portal.', schema: { type: 'string', format: 'uri' } } };
+const etag = { ETag: { description: 'The portal\'s revision, quoted: a strong entity tag.', schema: { type: 'string' } } };
+
+const ifMatch = {
+  name: 'If-Match',
+  in: 'header',
+  description: 'Write only if the portal is at this ETag (one strong entity tag), or exists at all (*); else 412.',
+  schema: { type: 'string' },
+};
+const ifNoneMatchWrite = {
+  name: 'If-None-Match',
+  in: 'header',
+  description: 'Only *: create the portal, never replace one (412 if it exists).',
+  schema: { type: 'string', const: '*' },
+};
+const ifNoneMatchRead = {
+  name: 'If-None-Match',
+  in: 'header',
+  description: 'ETags the caller has (weak comparison), or *: 304 without a body when the current one is among them.',
+  schema: { type: 'string' },
+};
+const notModified = { description: 'Not modified: the ETag named in If-None-Match is current.', headers: etag };
 
 /**
  * The body a PUT or POST takes: the input schema, plus the read-only fields of the resource, which
@@ -66,26 +88,34 @@ export function buildOpenApiDocument(): JsonSchema {
     get: {
       operationId: 'getBillingPortal',
       summary: 'Read a billing portal',
-      parameters: itemParameters,
-      responses: { '200': { description: 'The portal.', content: json(ref('BillingPortal')) }, ...problems(401, 403, 404, 503) },
+      parameters: [...itemParameters, ifNoneMatchRead],
+      responses: {
+        '200': { description: 'The portal.', headers: etag, content: json(ref('BillingPortal')) },
+        '304': notModified,
+        ...problems(401, 403, 404, 503),
+      },
     },
     put: {
       operationId: 'putBillingPortal',
       summary: 'Create or fully replace a billing portal with a specified id',
       description: 'Omitted optional fields return to their defaults; createdTime survives an update.',
-      parameters: itemParameters,
+      parameters: [...itemParameters, ifMatch, ifNoneMatchWrite],
       requestBody,
       responses: {
-        '200': { description: 'Replaced.', headers: rateLimitHeaders, content: json(ref('BillingPortal')) },
-        '201': { description: 'Created.', headers: { ...location, ...rateLimitHeaders }, content: json(ref('BillingPortal')) },
-        ...problems(400, 401, 403, 413, 415, 422, 429, 503),
+        '200': { description: 'Replaced.', headers: { ...etag, ...rateLimitHeaders }, content: json(ref('BillingPortal')) },
+        '201': {
+          description: 'Created.',
+          headers: { ...location, ...etag, ...rateLimitHeaders },
+          content: json(ref('BillingPortal')),
+        },
+        ...problems(400, 401, 403, 412, 413, 415, 422, 429, 503),
       },
     },
     delete: {
       operationId: 'deleteBillingPortal',
       summary: 'Delete a billing portal',
-      parameters: itemParameters,
-      responses: { '204': { description: 'Deleted.', headers: rateLimitHeaders }, ...problems(401, 403, 404, 429, 503) },
+      parameters: [...itemParameters, ifMatch],
+      responses: { '204': { description: 'Deleted.', headers: rateLimitHeaders }, ...problems(400, 401, 403, 404, 412, 429, 503) },
     },
   };
   const collectionOperations = {
@@ -129,7 +159,11 @@ export function buildOpenApiDocument(): JsonSchema {
       summary: 'Create a billing portal under a server-made id',
       requestBody,
       responses: {
-        '201': { description: 'Created.', headers: { ...location, ...rateLimitHeaders }, content: json(ref('BillingPortal')) },
+        '201': {
+          description: 'Created.',
+          headers: { ...location, ...etag, ...rateLimitHeaders },
+          content: json(ref('BillingPortal')),
+        },
         ...problems(400, 401, 403, 413, 415, 422, 429, 503),
       },
     },
@@ -156,9 +190,15 @@ export function buildOpenApiDocument(): JsonSchema {
       parameters: [
         ...(withOrganizationPath ? [organizationParameter] : []),
         { name: 'slug', in: 'path', required: true, schema: { type: 'string' } },
+        ifNoneMatchRead,
       ],
       responses: {
-        '200': { description: 'The public view.', content: json(ref('PublicBillingPortal')) },
+        '200': {
+          description: 'The public view. Cache-Control: no-cache: a cache may keep it but must revalidate it (ETag).',
+          headers: etag,
+          content: json(ref('PublicBillingPortal')),
+        },
+        '304': notModified,
         '404': { $ref: '#/components/responses/Problem404' },
       },
     },

@@ -9,6 +9,7 @@
 import { Engine } from './storage/database.ts';
 import { Journal } from './storage/journal.ts';
 import { WireServer } from './server.ts';
+import { DEFAULT_TTL_INTERVAL_MS, startTtlMonitor } from './storage/ttl.ts';
 
 export interface EmbeddedMongoOptions {
   /** TCP port; 0 or undefined picks a free port. */
@@ -21,6 +22,8 @@ export interface EmbeddedMongoOptions {
   compactThresholdBytes?: number;
   /** Log sink for operational messages (default: stderr). */
   log?: (message: string) => void;
+  /** How often TTL indexes remove expired documents (default 60 s, as mongod). */
+  ttlMonitorIntervalMs?: number;
 }
 
 export interface EmbeddedMongo {
@@ -57,6 +60,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     throw err;
   }
   const uriHost = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
+  const stopTtlMonitor = startTtlMonitor(engine, options.ttlMonitorIntervalMs ?? DEFAULT_TTL_INTERVAL_MS, log);
   let closing: Promise<void> | undefined;
   return {
     uri: `mongodb://${uriHost}:${bound.port}/`,
@@ -65,6 +69,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     stats: () => ({ connections: server.connectionCount, journal: journal?.stats() }),
     close() {
       closing ??= (async () => {
+        stopTtlMonitor();
         await server.close();
         await journal?.close();
       })();

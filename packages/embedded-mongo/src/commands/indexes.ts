@@ -32,7 +32,16 @@ function parseSpec(raw: unknown): IndexSpec {
     if (!isPlainObject(raw.partialFilterExpression)) throw new MongoCommandError('BadValue', 'partialFilterExpression must be an object');
     spec.partialFilterExpression = raw.partialFilterExpression;
   }
-  if (raw.expireAfterSeconds !== undefined) spec.expireAfterSeconds = raw.expireAfterSeconds;
+  if (raw.expireAfterSeconds !== undefined) {
+    const seconds = raw.expireAfterSeconds;
+    if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0 || seconds > 2_147_483_647) {
+      throw new MongoCommandError('InvalidOptions', 'TTL index \'expireAfterSeconds\' option must be within an acceptable range');
+    }
+    if (Object.keys(key).length !== 1) {
+      throw new MongoCommandError('CannotCreateIndex', 'TTL indexes are single-field indexes, compound indexes do not support TTL');
+    }
+    spec.expireAfterSeconds = seconds;
+  }
   return spec;
 }
 
@@ -40,6 +49,7 @@ function sameOptions(a: IndexSpec, b: IndexSpec): boolean {
   return (
     !!a.unique === !!b.unique &&
     !!a.sparse === !!b.sparse &&
+    a.expireAfterSeconds === b.expireAfterSeconds &&
     canonicalKey(a.partialFilterExpression ?? null) === canonicalKey(b.partialFilterExpression ?? null)
   );
 }
