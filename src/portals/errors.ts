@@ -73,3 +73,28 @@ export class DatabaseUnavailableError extends Error {
     this.name = 'DatabaseUnavailableError';
   }
 }
+
+/** An idempotency key already stands for a different request (within its 24 hours); nothing was created. */
+export class IdempotencyKeyReusedError extends DomainError {
+  readonly idempotencyKey: string;
+
+  constructor(idempotencyKey: string) {
+    super(
+      `Idempotency key "${idempotencyKey}" was already used for a different request; nothing was created. ` +
+        'Use a new key for a new request.',
+    );
+    this.idempotencyKey = idempotencyKey;
+    this.name = 'IdempotencyKeyReusedError';
+  }
+}
+
+/** The first request with this idempotency key is still running; retry shortly to get its answer. */
+export class IdempotencyKeyInUseError extends DomainError {
+  readonly idempotencyKey: string;
+
+  constructor(idempotencyKey: string) {
+    super(`A request with idempotency key "${idempotencyKey}" is still in progress; retry shortly for its answer.`);
+    this.idempotencyKey = idempotencyKey;
+    this.name = 'IdempotencyKeyInUseError';
+  }
+}

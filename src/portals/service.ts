@@ -3,7 +3,15 @@
  * created versus updated. Both doors reach the database only through here.
  */
 import { ulid } from 'ulid';
-import { ConflictError, NotFoundError, type WriteCondition } from './errors.ts';
+import {
+  ConflictError,
+  IdempotencyKeyInUseError,
+  IdempotencyKeyReusedError,
+  NotFoundError,
+  type WriteCondition,
+} from './errors.ts';
+import type { PortalFields } from './fields.ts';
+import { fingerprintOf } from './idempotency.ts';
 import { isPortalId, parsePortalInput, parsePortalWrite, type Portal } from './model.ts';
 import type { PortalKeyset, PortalListQuery } from './list-query.ts';
 import type { PortalPage, PortalStore } from './mongo/store.ts';
@@ -33,10 +41,48 @@ export class PortalService {
     return this.store.upsert(organizationId, id as string, fields, this.now(), condition);
   }
 
-  /** POST semantics: a new portal under a server-made id. */
-  create(organizationId: string, input: unknown): Promise<Portal> {
+  /**
+   * POST semantics: a new portal under a server-made id. With an idempotency key (checked by the door:
+   * idempotencyKeyProblem), the same request again replays the portal the first one created; the same
+   * key for another request is IdempotencyKeyReusedError, and while the first still runs,
+   * IdempotencyKeyInUseError.
+   */
+  async create(
+    organizationId: string,
+    input: unknown,
+    idempotencyKey?: string,
+  ): Promise<{ portal: Portal; replayed: boolean }> {
     const fields = parsePortalInput(input);
-    return this.store.insert(organizationId, `${SERVER_ID_PREFIX}${ulid()}`, fields, this.now());
+    const now = this.now();
+    const newId = `${SERVER_ID_PREFIX}${ulid()}`;
+    if (idempotencyKey === undefined) {
+      return { portal: await this.store.insert(organizationId, newId, fields, now), replayed: false };
+    }
+    const keys = this.store.idempotencyKeys;
+    const claim = await keys.claim(organizationId, idempotencyKey, fingerprintOf(fields), newId, now);
+    if (claim.kind === 'replay') return { portal: claim.portal, replayed: true };
+    if (claim.kind === 'reused') throw new IdempotencyKeyReusedError(idempotencyKey);
+    if (claim.kind === 'inFlight') throw new IdempotencyKeyInUseError(idempotencyKey);
+    let portal: Portal;
+    try {
+      portal = await this.insertOnce(organizationId, claim.portalId, fields, now);
+    } catch (error) {
+      await keys.release(organizationId, idempotencyKey).catch(() => undefined);
+      throw error;
+    }
+    await keys.complete(organizationId, idempotencyKey, portal);
+    return { portal, replayed: false };
+  }
+
+  /** Inserts the portal, or, when an earlier attempt under this key already did (and died), takes that one. */
+  private async insertOnce(organizationId: string, id: string, fields: PortalFields, now: Date): Promise<Portal> {
+    try {
+      return await this.store.insert(organizationId, id, fields, now);
+    } catch (error) {
+      const existing = error instanceof ConflictError ? await this.store.findById(organizationId, id) : null;
+      if (existing) return existing;
+      throw error;
+    }
   }
 
   /** The portal, or null when absent (an id that could never exist is simply absent). */

@@ -7,6 +7,8 @@ import {
   ConflictError,
   DatabaseUnavailableError,
   DomainError,
+  IdempotencyKeyInUseError,
+  IdempotencyKeyReusedError,
   NotFoundError,
   ValidationError,
 } from '../portals/errors.ts';
@@ -24,6 +26,8 @@ export function problemForError(error: unknown): Problem | undefined {
         : `is at ETag ${etagOf(error.currentRevision)}${error.expectedAbsent ? ' already' : ''}`;
     return problem(412, `Billing portal "${error.resourceId}" ${state}: the precondition does not hold; nothing changed.`);
   }
+  if (error instanceof IdempotencyKeyReusedError) return problem(422, error.message);
+  if (error instanceof IdempotencyKeyInUseError) return problem(409, error.message);
   if (error instanceof DatabaseUnavailableError) return problem(503, error.message);
   if (error instanceof DomainError) return problem(400, error.message);
   return undefined;
@@ -34,5 +38,6 @@ export function sendDomainProblem(reply: FastifyReply, error: unknown): FastifyR
   const known = problemForError(error);
   if (!known) return undefined;
   if (error instanceof ConflictError && error.currentRevision !== null) reply.header('ETag', etagOf(error.currentRevision));
+  if (error instanceof IdempotencyKeyInUseError) reply.header('Retry-After', '1');
   return sendProblem(reply, known);
 }

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 
 import type { GraphQLSchema } from 'graphql';
 import type { ApiKeys } from '../auth/credentials.ts';
 import { ValidationError } from '../portals/errors.ts';
+import { idempotencyKeyProblem } from '../portals/idempotency.ts';
 import { parsePortalWrite } from '../portals/model.ts';
 import type { PortalService } from '../portals/service.ts';
 import { RATE_LIMITED_DETAIL, rateLimitHeaders, type WriteBudget } from '../limits/write-budget.ts';
@@ -105,7 +106,19 @@ export async function restRoutes(app: FastifyInstance, options: RestOptions): Pr
   }
 
   async function post(request: CollectionRequest, reply: FastifyReply) {
-    const portal = await portals.create(request.organizationId, writableFields(request.body));
+    const idempotencyKey = request.headers['idempotency-key'];
+    if (Array.isArray(idempotencyKey)) {
+      return sendProblem(reply, problem(400, 'Send one Idempotency-Key header.', [
+        { field: 'Idempotency-Key', message: 'must be sent once' },
+      ]));
+    }
+    const keyProblem = idempotencyKey === undefined ? undefined : idempotencyKeyProblem(idempotencyKey);
+    if (keyProblem) {
+      const invalid = [{ field: 'Idempotency-Key', message: keyProblem }];
+      return sendProblem(reply, problem(400, `The Idempotency-Key header ${keyProblem}.`, invalid));
+    }
+    const { portal, replayed } = await portals.create(request.organizationId, writableFields(request.body), idempotencyKey);
+    if (replayed) reply.header('Idempotent-Replayed', 'true');
     const href = selfHref(request, portal.id);
     reply.status(201).header('Location', href).header('ETag', etagOf(portal.revision));
     return reply.send(toResource(portal, href));

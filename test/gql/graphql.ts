@@ -150,6 +150,8 @@ export type CreatePortalMutationVariables = Exact<{
 
 export type CreatePortalMutation = { createBillingPortal:
     | { __typename: 'CreateBillingPortalSuccess', billingPortal: { id: string, websiteId: string, slug: string, name: string, customDomain: string | null, status: BillingPortalStatus, portalUrl: string, createdTime: string, updatedTime: string, revision: string, features: { authenticateWithPassword: boolean, orderCancel: boolean, orderAddressEdit: boolean, paymentInstrumentAdd: boolean, paymentInstrumentUpdate: boolean, paymentInstrumentDeactivate: boolean }, customization: { logoId: string | null, colors: { primary: string, secondary: string }, links: { termsOfService: string | null, privacyPolicy: string | null, refundPolicy: string | null } } } }
+    | { __typename: 'IdempotencyKeyInUseError' }
+    | { __typename: 'IdempotencyKeyReusedError' }
     | { __typename: 'ValidationError', message: string, invalidFields: Array<{ field: string, message: string }> }
    };
 

@@ -1,5 +1,12 @@
 /** Writes of billing portals. Expected failures are union members (data), never top-level errors. */
-import { ConflictError, NotFoundError, ValidationError } from '../../portals/errors.ts';
+import {
+  ConflictError,
+  IdempotencyKeyInUseError,
+  IdempotencyKeyReusedError,
+  NotFoundError,
+  ValidationError,
+} from '../../portals/errors.ts';
+import { idempotencyKeyProblem } from '../../portals/idempotency.ts';
 import type { Portal } from '../../portals/model.ts';
 import { BillingPortal } from './billing-portal.ts';
 import { BillingPortalInput } from './billing-portal-input.ts';
@@ -16,12 +23,20 @@ const UpsertBillingPortalSuccess = builder
     }),
   });
 
-const CreateBillingPortalSuccess = builder.objectRef<{ portal: Portal }>('CreateBillingPortalSuccess').implement({
-  description: 'The newly created portal.',
-  fields: (t) => ({
-    billingPortal: t.expose('portal', { type: BillingPortal, description: 'The stored billing portal, with its server-made id.' }),
-  }),
-});
+const CreateBillingPortalSuccess = builder
+  .objectRef<{ portal: Portal; replayed: boolean }>('CreateBillingPortalSuccess')
+  .implement({
+    description: 'The newly created portal.',
+    fields: (t) => ({
+      billingPortal: t.expose('portal', {
+        type: BillingPortal,
+        description: 'The stored billing portal, with its server-made id (with a replayed key: as it was created).',
+      }),
+      replayed: t.exposeBoolean('replayed', {
+        description: 'True when the idempotency key had already created this portal: nothing new was created.',
+      }),
+    }),
+  });
 
 const DeleteBillingPortalSuccess = builder.objectRef<{ id: string }>('DeleteBillingPortalSuccess').implement({
   description: 'The portal was deleted.',
@@ -58,12 +73,30 @@ builder.mutationFields((t) => ({
   }),
   createBillingPortal: t.field({
     type: CreateBillingPortalSuccess,
-    description: 'Creates a billing portal under a server-made id (`bill_prt_` + a ULID).',
-    args: { input: t.arg({ type: BillingPortalInput, required: true, description: 'The whole billing portal.' }) },
-    errors: { types: [ValidationError], directResult: true, union: { name: 'CreateBillingPortalResult', description: 'The created portal, or why nothing was created.' } },
-    resolve: async (_root, { input }, context) => ({
-      portal: await context.portals.create(requireOrganization(context), input),
-    }),
+    description:
+      'Creates a billing portal under a server-made id (`bill_prt_` + a ULID). With an idempotencyKey, retrying ' +
+      'the same request (within 24 hours, through either door) answers the portal the first one created.',
+    args: {
+      input: t.arg({ type: BillingPortalInput, required: true, description: 'The whole billing portal.' }),
+      idempotencyKey: t.arg.string({
+        description:
+          'Names this request so that it can be retried safely: 1–255 printable ASCII characters, unique per ' +
+          'request within your organization, remembered for 24 hours once it has created a portal.',
+      }),
+    },
+    errors: {
+      types: [ValidationError, IdempotencyKeyReusedError, IdempotencyKeyInUseError],
+      directResult: true,
+      union: { name: 'CreateBillingPortalResult', description: 'The created portal, or why nothing was created.' },
+    },
+    resolve: async (_root, { input, idempotencyKey }, context) => {
+      const organizationId = requireOrganization(context);
+      if (idempotencyKey !== null && idempotencyKey !== undefined) {
+        const problem = idempotencyKeyProblem(idempotencyKey);
+        if (problem) throw new ValidationError([{ field: 'idempotencyKey', message: problem }]);
+      }
+      return context.portals.create(organizationId, input, idempotencyKey ?? undefined);
+    },
   }),
   deleteBillingPortal: t.field({
     type: DeleteBillingPortalSuccess,

@@ -1,5 +1,13 @@
 /** Errors a client can act on, as GraphQL types: each implements the `Error` interface. */
-import { ConflictError, DomainError, NotFoundError, ValidationError, type InvalidField } from '../../portals/errors.ts';
+import {
+  ConflictError,
+  DomainError,
+  IdempotencyKeyInUseError,
+  IdempotencyKeyReusedError,
+  NotFoundError,
+  ValidationError,
+  type InvalidField,
+} from '../../portals/errors.ts';
 import { builder } from './builder.ts';
 
 export const ErrorInterface = builder.interfaceRef<DomainError>('Error').implement({
@@ -58,4 +66,20 @@ builder.objectType(ConflictError, {
       description: 'The portal\'s revision now, or null when there is no such portal.',
     }),
   }),
+});
+
+builder.objectType(IdempotencyKeyReusedError, {
+  name: 'IdempotencyKeyReusedError',
+  description: 'The idempotency key was already used for a different request; nothing was created.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof IdempotencyKeyReusedError,
+  fields: (t) => ({ idempotencyKey: t.exposeString('idempotencyKey', { description: 'The key sent.' }) }),
+});
+
+builder.objectType(IdempotencyKeyInUseError, {
+  name: 'IdempotencyKeyInUseError',
+  description: 'The first request with this idempotency key is still running; retry shortly for its answer.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof IdempotencyKeyInUseError,
+  fields: (t) => ({ idempotencyKey: t.exposeString('idempotencyKey', { description: 'The key sent.' }) }),
 });

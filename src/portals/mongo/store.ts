@@ -19,6 +19,7 @@ import type { PortalKeyset, PortalListQuery } from '../list-query.ts';
 import type { Portal, PortalFields } from '../model.ts';
 import { keysetCondition, toMongoFilter, toMongoSort, type PortalDocument } from './query.ts';
 import { PORTAL_INDEXES, SLUG_INDEX } from './indexes.ts';
+import { IdempotencyKeys } from './idempotency-keys.ts';
 import { PageReader } from './page-reader.ts';
 import { atRevision, newRevision, withRevision } from './revision.ts';
 
@@ -48,11 +49,14 @@ export class PortalStore {
   private readonly domains: Collection<DomainClaim>;
 
   private readonly pages: PageReader;
+  /** The idempotency keys of portal creation. */
+  readonly idempotencyKeys: IdempotencyKeys;
 
   constructor(db: Db) {
     this.collection = db.collection<PortalDocument>(COLLECTION_NAME);
     this.domains = db.collection<DomainClaim>(DOMAIN_COLLECTION_NAME);
     this.pages = new PageReader(db, this.collection);
+    this.idempotencyKeys = new IdempotencyKeys(db);
   }
 
   static fromDb(db: Db): PortalStore {
@@ -61,6 +65,7 @@ export class PortalStore {
 
   async ensureIndexes(): Promise<void> {
     await guard(() => this.collection.createIndexes(PORTAL_INDEXES));
+    await this.idempotencyKeys.ensureIndexes();
   }
 
   /**
