@@ -16,6 +16,7 @@ import { buildOpenApiDocument } from './rest/openapi.ts';
 import { restRoutes } from './rest/routes.ts';
 import { storefrontRoutes } from './rest/storefront-routes.ts';
 import { WriteBudget } from './limits/write-budget.ts';
+import type { WriteCounter } from './limits/write-counter.ts';
 
 /** The knobs of the HTTP shell, from the configuration (see config.ts for their meaning). */
 export interface AppSettings {
@@ -57,6 +58,8 @@ export interface AppOptions {
   apiKeys: ApiKeys;
   /** Answers when the database does; rejects (or resolves false) when it does not. */
   databaseReady: () => Promise<boolean>;
+  /** Where the write budget (RATE_LIMIT) is counted: shared by every instance on the database. */
+  writeCounter: WriteCounter;
   graphiqlApiKey?: string;
   logger?: FastifyServerOptions['logger'];
   settings?: Partial<AppSettings>;
@@ -64,7 +67,7 @@ export interface AppOptions {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const settings = { ...DEFAULT_APP_SETTINGS, ...options.settings };
-  const writeBudget = new WriteBudget(settings.writesPerMinute);
+  const writeBudget = new WriteBudget(settings.writesPerMinute, options.writeCounter);
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: MAX_BODY_BYTES,

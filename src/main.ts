@@ -7,12 +7,15 @@ import { PortalService } from './portals/service.ts';
 import { PortalStore } from './portals/mongo/store.ts';
 import { schema } from './graphql/schema/index.ts';
 import { GRAPHQL_PATH } from './graphql/server/yoga.ts';
+import { MongoWriteCounter } from './limits/write-counter.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase(config);
   const store = PortalStore.fromDb(database.db);
   await store.ensureIndexes();
+  const writeCounter = new MongoWriteCounter(database.db);
+  await writeCounter.ensureIndexes();
 
   const devKey = config.apiKeys ? undefined : await developmentKey(config.dataDir);
   const apiKeys = new ApiKeys(config.apiKeys ?? new Map([[devKey!, DEVELOPMENT_ORGANIZATION]]));
@@ -22,6 +25,7 @@ async function main(): Promise<void> {
     portals: new PortalService(store),
     apiKeys,
     databaseReady: database.ping,
+    writeCounter,
     graphiqlApiKey: devKey,
     logger: { level: config.logLevel },
     settings: settingsFromConfig(config),

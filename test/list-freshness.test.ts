@@ -9,6 +9,7 @@ import { buildApp } from '../src/app.ts';
 import { ApiKeys } from '../src/auth/credentials.ts';
 import { PortalService } from '../src/portals/service.ts';
 import { PortalStore } from '../src/portals/mongo/store.ts';
+import { MongoWriteCounter } from '../src/limits/write-counter.ts';
 import { schema } from '../src/graphql/schema/index.ts';
 import { ORG_A, portalBody, startService, type TestService } from './support/service.ts';
 
@@ -23,6 +24,7 @@ beforeAll(async () => {
     portals: new PortalService(PortalStore.fromDb(first.db)),
     apiKeys: new ApiKeys(new Map([[ORG_A.key, ORG_A.organizationId]])),
     databaseReady: async () => true,
+    writeCounter: new MongoWriteCounter(first.db),
   });
   secondUrl = await second.listen({ port: 0, host: '127.0.0.1' });
 });

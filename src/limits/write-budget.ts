@@ -1,11 +1,11 @@
 /**
- * One budget of writes per organization per minute, spent by both doors: a REST PUT, POST or DELETE
- * costs one write, a GraphQL mutation one write per mutation field it runs. Counting is
- * rate-limiter-flexible's; what a write is, and the headers, are ours.
+ * One budget of writes per organization per minute for the whole deployment, spent by both doors: a
+ * REST PUT, POST or DELETE costs one write, a GraphQL mutation one write per mutation field it runs.
+ * The counts live in the database (write-counter.ts), so several instances grant the limit between them.
  */
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { WriteCounter } from './write-counter.ts';
 
-const WINDOW_SECONDS = 60;
+const WINDOW_MS = 60_000;
 
 export interface BudgetDecision {
   allowed: boolean;
@@ -16,33 +16,24 @@ export interface BudgetDecision {
 }
 
 export class WriteBudget {
-  private readonly limiter: RateLimiterMemory | undefined;
-
   /** `writesPerMinute` 0 turns the budget off. */
   readonly writesPerMinute: number;
+  private readonly counter: WriteCounter;
 
-  constructor(writesPerMinute: number) {
+  constructor(writesPerMinute: number, counter: WriteCounter) {
     this.writesPerMinute = writesPerMinute;
-    this.limiter = writesPerMinute > 0 ? new RateLimiterMemory({ points: writesPerMinute, duration: WINDOW_SECONDS }) : undefined;
+    this.counter = counter;
   }
 
   /** Spends `writes` of the organization's budget; undefined when the budget is off. */
   async spend(organizationId: string, writes = 1): Promise<BudgetDecision | undefined> {
-    if (!this.limiter) return undefined;
-    try {
-      return this.decision(true, await this.limiter.consume(organizationId, writes));
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return this.decision(false, rejection);
-      throw rejection;
-    }
-  }
-
-  private decision(allowed: boolean, result: RateLimiterRes): BudgetDecision {
+    if (this.writesPerMinute <= 0) return undefined;
+    const { count, windowEnd } = await this.counter.add(organizationId, writes, WINDOW_MS, new Date());
     return {
-      allowed,
+      allowed: count <= this.writesPerMinute,
       limit: this.writesPerMinute,
-      remaining: Math.max(0, result.remainingPoints),
-      resetsAt: Math.ceil((Date.now() + result.msBeforeNext) / 1000),
+      remaining: Math.max(0, this.writesPerMinute - count),
+      resetsAt: Math.ceil(windowEnd.getTime() / 1000),
     };
   }
 }

@@ -11,6 +11,7 @@ import { ApiKeys } from '../../src/auth/credentials.ts';
 import { startEmbeddedMongo } from '@billing-portal/embedded-mongo';
 import { PortalService } from '../../src/portals/service.ts';
 import { PortalStore } from '../../src/portals/mongo/store.ts';
+import { MongoWriteCounter } from '../../src/limits/write-counter.ts';
 import { schema } from '../../src/graphql/schema/index.ts';
 import { ORG_A } from '../support/service.ts';
 
@@ -32,6 +33,7 @@ beforeAll(async () => {
     portals: new PortalService(store),
     apiKeys: new ApiKeys(new Map([[ORG_A.key, ORG_A.organizationId]])),
     databaseReady: async () => false,
+    writeCounter: new MongoWriteCounter(client.db('closes')),
   });
   url = await app.listen({ port: 0, host: '127.0.0.1' });
   // Warm several pooled connections, then stop the database under them.

@@ -15,7 +15,8 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
 }
 
-export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
+/** Starts `node src/main.ts`; a process that is not listening within `timeoutMs` is killed, not left behind. */
+export async function startServiceProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['src/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
@@ -23,6 +24,7 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
   });
   let output = '';
   const exited = once(child, 'exit').then(([code]) => code as number | null);
+  let timer: NodeJS.Timeout | undefined;
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -32,7 +34,11 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     void exited.then((code) => reject(new Error(`service exited (${code}) before listening:\n${output}`)));
-  });
+    timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`service not listening after ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+  }).finally(() => clearTimeout(timer));
   return { child, url, output: () => output, exited };
 }
 

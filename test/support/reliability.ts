@@ -17,6 +17,7 @@ import { startEmbeddedMongo, type EmbeddedMongo } from '@billing-portal/embedded
 import { PortalService } from '../../src/portals/service.ts';
 import type { PortalDocument } from '../../src/portals/mongo/query.ts';
 import { COLLECTION_NAME, PortalStore } from '../../src/portals/mongo/store.ts';
+import { MongoWriteCounter } from '../../src/limits/write-counter.ts';
 import { schema } from '../../src/graphql/schema/index.ts';
 
 export const RELIABILITY_ORG = { organizationId: 'org-r', key: 'key-r-0123456789' } as const;
@@ -152,6 +153,7 @@ export async function startOutageService(options: { dbTimeoutMs: number }): Prom
     portals: new PortalService(store),
     apiKeys: new ApiKeys(config.apiKeys!),
     databaseReady: database.ping,
+    writeCounter: new MongoWriteCounter(database.db),
     logger: false,
     settings: settingsFromConfig(config),
   });

@@ -12,6 +12,7 @@ import { startEmbeddedMongo } from '@billing-portal/embedded-mongo';
 import { PortalService } from '../../src/portals/service.ts';
 import type { PortalDocument } from '../../src/portals/mongo/query.ts';
 import { COLLECTION_NAME, PortalStore } from '../../src/portals/mongo/store.ts';
+import { MongoWriteCounter } from '../../src/limits/write-counter.ts';
 import { schema } from '../../src/graphql/schema/index.ts';
 
 export const ORG_A = { organizationId: 'org-a', key: 'key-a-0123456789' } as const;
@@ -58,6 +59,7 @@ export async function startService(options: { settings?: Partial<AppSettings> } 
     portals: new PortalService(store),
     apiKeys: new ApiKeys(new Map([ORG_A, ORG_B].map((o) => [o.key, o.organizationId]))),
     databaseReady: async () => (await db.command({ ping: 1 })).ok === 1,
+    writeCounter: new MongoWriteCounter(db),
     settings: options.settings,
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
