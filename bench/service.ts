@@ -21,6 +21,8 @@
  *   BENCH_LARGE_MODES     modes that run the large cells (default memory)
  *   BENCH_CONNECTIONS     connection counts (default 1,32)
  *   BENCH_ONLY            only these operations, comma-separated (put,upsert,get,read,list-rest,list-graphql)
+ *   BENCH_RATE_LIMIT      the service's RATE_LIMIT (default 0: off); a limit no run reaches, e.g. 1000000,
+ *                         measures what the shared write budget costs every write
  *   BENCH_DB_ROOT         a checkout whose packages/embedded-mongo runs the database (default: this tree;
  *                         for when that is mid-edit)
  *   BENCH_SERVICE_ROOT    a checkout whose src/main.ts runs as the service (default: this tree; for A/B runs)
@@ -47,6 +49,7 @@ const LARGE_PORTALS = Number(env.BENCH_LARGE_PORTALS ?? 100_000);
 const LARGE_MODES = (env.BENCH_LARGE_MODES ?? 'memory').split(',').filter(Boolean);
 const CONNECTIONS = (env.BENCH_CONNECTIONS ?? '1,32').split(',').map(Number);
 const ONLY = env.BENCH_ONLY?.split(',').filter(Boolean);
+const RATE_LIMIT = env.BENCH_RATE_LIMIT ?? '0';
 const PROFILE = new Set((env.BENCH_PROFILE ?? '').split(',').filter(Boolean));
 const PROFILE_DIR = join(import.meta.dirname, 'profiles');
 const DB_ROOT = env.BENCH_DB_ROOT ?? join(import.meta.dirname, '..');
@@ -210,7 +213,7 @@ async function startStack(mode: Mode): Promise<Stack> {
     MONGODB_URI: uri,
     MONGODB_DB: DB_NAME,
     API_KEYS: apiKeys,
-    RATE_LIMIT: '0',
+    RATE_LIMIT,
     LOG_LEVEL: 'silent',
     NODE_ENV: 'production',
   });

@@ -27,10 +27,12 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   403: 'The organization in the path is not the API key\'s.',
   404: 'No such billing portal (another organization\'s looks the same).',
   405: 'The method is not allowed on this path (see Allow).',
+  409: 'The first request with this Idempotency-Key is still running; retry after Retry-After seconds.',
   412: 'A precondition (If-Match, If-None-Match) does not hold; nothing changed. ETag is the current one, if any.',
   413: `The body is larger than ${MAX_BODY_BYTES} bytes.`,
   415: 'The body is not application/json.',
-  422: 'The body is not a valid billing portal (invalidFields names every problem), or its slug is taken.',
+  422: 'The body is not a valid billing portal (invalidFields names every problem), its slug is taken, or the ' +
+    'Idempotency-Key was used for a different request.',
   429: 'The organization has used its writes for this minute.',
   503: 'The database is unavailable.',
 };
@@ -61,6 +63,14 @@ const ifNoneMatchRead = {
   in: 'header',
   description: 'ETags the caller has (weak comparison), or *: 304 without a body when the current one is among them.',
   schema: { type: 'string' },
+};
+const idempotencyKey = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  description:
+    'Names the request so that a retry (within 24 hours, on any instance) answers the portal the first one created ' +
+    'instead of creating another; another body under the same key is 422, a key whose first request still runs 409.',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e](?:[\\x20-\\x7e]*[\\x21-\\x7e])?$' },
 };
 const notModified = { description: 'Not modified: the ETag named in If-None-Match is current.', headers: etag };
 
@@ -157,14 +167,17 @@ export function buildOpenApiDocument(): JsonSchema {
     post: {
       operationId: 'createBillingPortal',
       summary: 'Create a billing portal under a server-made id',
+      parameters: [idempotencyKey],
       requestBody,
       responses: {
         '201': {
-          description: 'Created.',
+          description:
+            'Created; or, with an Idempotency-Key this request already used, the first answer again, with the ' +
+            'header Idempotent-Replayed: true.',
           headers: { ...location, ...etag, ...rateLimitHeaders },
           content: json(ref('BillingPortal')),
         },
-        ...problems(400, 401, 403, 413, 415, 422, 429, 503),
+        ...problems(400, 401, 403, 409, 413, 415, 422, 429, 503),
       },
     },
   };
