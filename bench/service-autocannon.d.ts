@@ -35,7 +35,10 @@ declare module 'autocannon' {
   }
   /** A running load: resolves to the result; emits 'response' (client, status, bytes, milliseconds). */
   export interface AutocannonInstance extends PromiseLike<AutocannonResult> {
-    on(event: 'response', listener: (client: unknown, status: number, bytes: number, milliseconds: number) => void): this;
+    on(
+      event: 'response',
+      listener: (client: unknown, status: number, bytes: number, milliseconds: number) => void,
+    ): this;
   }
   export default function autocannon(options: AutocannonOptions): AutocannonInstance;
 }

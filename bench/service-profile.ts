@@ -31,7 +31,9 @@ for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n
 
 const selfTime = new Map<number, number>();
 profile.samples.forEach((id, i) => selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-const idle = [...selfTime].filter(([id]) => byId.get(id)!.callFrame.functionName === '(idle)').reduce((a, [, us]) => a + us, 0);
+const idle = [...selfTime]
+  .filter(([id]) => byId.get(id)!.callFrame.functionName === '(idle)')
+  .reduce((a, [, us]) => a + us, 0);
 /** Percentages are of busy time: what the process spent not idle. */
 const total = [...selfTime.values()].reduce((a, b) => a + b, 0) - idle;
 

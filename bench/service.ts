@@ -198,7 +198,11 @@ interface Stack {
 
 async function startStack(mode: Mode): Promise<Stack> {
   const dataDir = mode === 'dataDir' ? mkdtempSync(join(tmpdir(), 'bench-service-')) : undefined;
-  const database = startChild('db', join(DB_ROOT, 'packages/embedded-mongo/src/cli.ts'), {}, ['--port', '0', ...(dataDir ? ['--dbpath', dataDir] : [])]);
+  const database = startChild('db', join(DB_ROOT, 'packages/embedded-mongo/src/cli.ts'), {}, [
+    '--port',
+    '0',
+    ...(dataDir ? ['--dbpath', dataDir] : []),
+  ]);
   const [uri] = await firstLine(database, /^mongodb:\/\/\S+/);
   const client = new MongoClient(uri);
   await client.connect();
@@ -217,7 +221,12 @@ async function startStack(mode: Mode): Promise<Stack> {
     LOG_LEVEL: 'silent',
     NODE_ENV: 'production',
   });
-  const baseline = startChild('baseline', 'bench/baseline.ts', { MONGODB_URI: uri, MONGODB_DB: DB_NAME, API_KEYS: apiKeys, PORT: '0' });
+  const baseline = startChild('baseline', 'bench/baseline.ts', {
+    MONGODB_URI: uri,
+    MONGODB_DB: DB_NAME,
+    API_KEYS: apiKeys,
+    PORT: '0',
+  });
   const [, baselinePort] = await firstLine(baseline, /^listening (\d+)/);
   const serviceUrl = `http://127.0.0.1:${servicePort}`;
   await waitReady(serviceUrl);
@@ -252,7 +261,9 @@ async function seed(db: Db, total: number): Promise<void> {
     await collection.insertMany(documents, { ordered: false });
   }
   if (total > present) {
-    process.stderr.write(`  seeded ${total - present} portals (now ${total}) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(
+      `  seeded ${total - present} portals (now ${total}) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+    );
   }
 }
 
@@ -315,7 +326,11 @@ const restPut: RequestFactory = (workload) => {
     headers: JSON_HEADERS,
     setupRequest: (request) => {
       const id = nextId();
-      return { ...request, path: `/billing-portals/${id}`, body: JSON.stringify({ ...portalFields(id, randomWebsite()), status: 'active' }) };
+      return {
+        ...request,
+        path: `/billing-portals/${id}`,
+        body: JSON.stringify({ ...portalFields(id, randomWebsite()), status: 'active' }),
+      };
     },
   };
 };
@@ -358,7 +373,10 @@ const graphqlList: RequestFactory = () => ({
   method: 'POST',
   path: '/graphql',
   headers: JSON_HEADERS,
-  setupRequest: (request) => ({ ...request, body: JSON.stringify({ query: LIST_QUERY, variables: { websiteId: randomWebsite() } }) }),
+  setupRequest: (request) => ({
+    ...request,
+    body: JSON.stringify({ query: LIST_QUERY, variables: { websiteId: randomWebsite() } }),
+  }),
 });
 
 interface Operation {
@@ -448,7 +466,9 @@ function summarise(segments: Segment[]): Cell {
   const latencies = segments.flatMap((s) => s.latencies).sort((a, b) => a - b);
   const seconds = segments.reduce((sum, s) => sum + s.seconds, 0);
   const percentile = (p: number) =>
-    latencies.length === 0 ? Number.NaN : latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+    latencies.length === 0
+      ? Number.NaN
+      : latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
   const sum = (pick: (s: Segment) => number) => segments.reduce((total, s) => total + pick(s), 0);
   return {
     rps: latencies.length / seconds,
@@ -465,7 +485,12 @@ function summarise(segments: Segment[]): Cell {
  * baseline, service, …) that add up to DURATION_S each, so that whatever else the machine does
  * in the meantime falls on both alike.
  */
-async function measurePair(stack: Stack, operation: Operation, portals: number, connections: number): Promise<{ service: Cell; baseline: Cell }> {
+async function measurePair(
+  stack: Stack,
+  operation: Operation,
+  portals: number,
+  connections: number,
+): Promise<{ service: Cell; baseline: Cell }> {
   const workload = (): Workload => ({ portals, tag: String(++cellCounter) });
   const [service, baseline, database] = stack.processes;
   const targets = [
@@ -520,8 +545,21 @@ const ms = (n: number) => (!Number.isFinite(n) ? '–' : n < 10 ? n.toFixed(2) :
 
 function printTable(): void {
   const header = [
-    'storage', 'operation', 'portals', 'conns', 'req/s', 'p50 ms', 'p99 ms',
-    'base req/s', 'base p50', 'base p99', 'ratio', 'CPU µs/req', 'base CPU', 'db CPU', 'failed',
+    'storage',
+    'operation',
+    'portals',
+    'conns',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'base req/s',
+    'base p50',
+    'base p99',
+    'ratio',
+    'CPU µs/req',
+    'base CPU',
+    'db CPU',
+    'failed',
   ];
   const lines = rows.map((r) => [
     r.mode === 'memory' ? 'memory' : 'data dir',
@@ -541,7 +579,8 @@ function printTable(): void {
     String(r.service.failures + r.baseline.failures),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   console.log(line(header));
   console.log(`|${widths.map((w, i) => (i < 2 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
   for (const l of lines) console.log(line(l));
@@ -550,7 +589,9 @@ function printTable(): void {
 function printFloors(): void {
   console.log('\nFloors (32 connections, in memory):');
   const find = (key: string, portals: number, mode: Mode = 'memory', connections = 32) =>
-    rows.find((r) => r.operation.key === key && r.portals === portals && r.mode === mode && r.connections === connections);
+    rows.find(
+      (r) => r.operation.key === key && r.portals === portals && r.mode === mode && r.connections === connections,
+    );
   for (const operation of OPERATIONS.filter((o) => o.floor !== undefined)) {
     const row = find(operation.key, PORTALS);
     if (!row) continue;
@@ -618,7 +659,9 @@ async function main(): Promise<void> {
       `${DURATION_S} s per cell for each in ${ROUNDS} alternating rounds after ${WARMUP_S} s warm-up; ratio = service req/s ÷ baseline req/s.\n` +
       `CPU µs/req: CPU time of the service process per request (base CPU: of the baseline process; db CPU: of the database process while the service was loaded).`,
   );
-  console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, ${process.platform}\n`);
+  console.log(
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, ${process.platform}\n`,
+  );
   printTable();
   printFloors();
   console.log(`\nTotal ${((performance.now() - started) / 1000).toFixed(0)} s.`);

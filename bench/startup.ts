@@ -231,8 +231,10 @@ function printTree(tree: Proc[]): void {
   const lines: string[] = [];
   const visit = (proc: Proc, depth: number): void => {
     const cmd = shorten('  '.repeat(depth) + (proc.cmdline.join(' ').trimEnd() || `[${proc.comm}]`), 100);
-    lines.push(`${String(proc.pid).padStart(8)} ${String(proc.ppid).padStart(8)} ${mib(proc.rssKiB).padStart(8)}  `
-      + `${proc.comm.padEnd(15)} ${cmd}`);
+    lines.push(
+      `${String(proc.pid).padStart(8)} ${String(proc.ppid).padStart(8)} ${mib(proc.rssKiB).padStart(8)}  ` +
+        `${proc.comm.padEnd(15)} ${cmd}`,
+    );
     for (const child of tree.filter((p) => p.ppid === proc.pid)) visit(child, depth + 1);
   };
   for (const root of tree.filter((p) => !pids.has(p.ppid))) visit(root, 0);
@@ -248,8 +250,10 @@ async function main(): Promise<void> {
   for (let i = 1; i <= options.runs; i++) {
     const result = await run(options.command, options.idleMs);
     results.push(result);
-    console.log(`run ${i}: healthz 200 after ${result.readyMs.toFixed(1).padStart(7)} ms, `
-      + `RSS ${mib(result.rssKiB).padStart(6)} MiB in ${result.tree.length} process(es), stopped with ${result.exit}`);
+    console.log(
+      `run ${i}: healthz 200 after ${result.readyMs.toFixed(1).padStart(7)} ms, ` +
+        `RSS ${mib(result.rssKiB).padStart(6)} MiB in ${result.tree.length} process(es), stopped with ${result.exit}`,
+    );
   }
   console.log(`median time to healthz: ${median(results.map((r) => r.readyMs)).toFixed(1)} ms`);
   console.log(`median total RSS:       ${mib(median(results.map((r) => r.rssKiB)))} MiB`);

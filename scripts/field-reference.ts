@@ -28,7 +28,9 @@ function restType(field: Field): string {
     case 'flag':
       return 'boolean';
     case 'choice':
-      return Object.keys(field.choice!.values).map((value) => code(`"${value}"`)).join(' \\| ');
+      return Object.keys(field.choice!.values)
+        .map((value) => code(`"${value}"`))
+        .join(' \\| ');
     default:
       return field.default === null ? 'string or `null`' : 'string';
   }
@@ -43,7 +45,9 @@ function graphQLType(field: Field): string {
     case 'flag':
       return code('Boolean!');
     case 'choice': {
-      const values = Object.values(field.choice!.values).map((spelling) => spelling.graphql).join(' \\| ');
+      const values = Object.values(field.choice!.values)
+        .map((spelling) => spelling.graphql)
+        .join(' \\| ');
       return `${code(`${field.choice!.enumName}!`)} (${values})`;
     }
     default:
@@ -60,8 +64,10 @@ function access(field: Field): string {
 export function renderFieldReference(): string {
   const rows = [...eachField(PORTAL_FIELDS)].map(({ path, field }) => {
     const description = field.kind === 'readOnly' ? outputDescription(field, 'rest') : inputDescription(field, 'rest');
-    return `| ${code(path.join('.'))} | ${restType(field)} | ${graphQLType(field)} | ${access(field)} | ` +
-      `${field.public ? 'yes' : '**no**'} | ${escape(description)} |`;
+    return (
+      `| ${code(path.join('.'))} | ${restType(field)} | ${graphQLType(field)} | ${access(field)} | ` +
+      `${field.public ? 'yes' : '**no**'} | ${escape(description)} |`
+    );
   });
   return [
     START_MARKER,

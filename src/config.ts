@@ -5,33 +5,34 @@ const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().min(1).max(600_000);
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
-const apiKeys = z
-  .string()
-  .transform((value, ctx) => {
-    const keys = new Map<string, string>();
-    for (const pair of value.split(',').map((p) => p.trim()).filter(Boolean)) {
-      const separator = pair.indexOf(':');
-      const organizationId = pair.slice(0, separator).trim();
-      const key = pair.slice(separator + 1).trim();
-      if (separator <= 0 || !organizationId || key.length < 8 || /\s/.test(key)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'expected comma-separated organizationId:key pairs, each key at least 8 characters without spaces',
-        });
-        return z.NEVER;
-      }
-      if (keys.has(key)) {
-        ctx.addIssue({ code: 'custom', message: 'the same key is listed twice' });
-        return z.NEVER;
-      }
-      keys.set(key, organizationId);
-    }
-    if (keys.size === 0) {
-      ctx.addIssue({ code: 'custom', message: 'lists no organizationId:key pair' });
+const apiKeys = z.string().transform((value, ctx) => {
+  const keys = new Map<string, string>();
+  for (const pair of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const separator = pair.indexOf(':');
+    const organizationId = pair.slice(0, separator).trim();
+    const key = pair.slice(separator + 1).trim();
+    if (separator <= 0 || !organizationId || key.length < 8 || /\s/.test(key)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected comma-separated organizationId:key pairs, each key at least 8 characters without spaces',
+      });
       return z.NEVER;
     }
-    return keys;
-  });
+    if (keys.has(key)) {
+      ctx.addIssue({ code: 'custom', message: 'the same key is listed twice' });
+      return z.NEVER;
+    }
+    keys.set(key, organizationId);
+  }
+  if (keys.size === 0) {
+    ctx.addIssue({ code: 'custom', message: 'lists no organizationId:key pair' });
+    return z.NEVER;
+  }
+  return keys;
+});
 
 const environmentSchema = z.object({
   PORT: port.default(4000),

@@ -37,7 +37,9 @@ async function main(): Promise<void> {
         '(send it as REB-APIKEY; GraphiQL has it pre-filled)',
     );
   }
-  app.log.info(`billing-portal service on ${address}; database: ${database.description}; GraphiQL at ${address}${GRAPHQL_PATH}`);
+  app.log.info(
+    `billing-portal service on ${address}; database: ${database.description}; GraphiQL at ${address}${GRAPHQL_PATH}`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -11,7 +11,9 @@ describe('concurrent writes', () => {
   it('50 parallel PUTs of one new id end in exactly one 201 and 49 200s, and one document', async () => {
     const body = portalBody({ slug: 'raced-portal' });
     const responses = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => service.rest('PUT', '/billing-portals/raced', { body: { ...body, name: `writer ${i}` } })),
+      Array.from({ length: 50 }, (_, i) =>
+        service.rest('PUT', '/billing-portals/raced', { body: { ...body, name: `writer ${i}` } }),
+      ),
     );
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
@@ -33,7 +35,9 @@ describe('concurrent writes', () => {
       const statuses = [a.status, b.status].sort();
       expect(statuses).toEqual([201, 422]);
       const loser = a.status === 422 ? a : b;
-      expect(loser.body.invalidFields).toEqual([{ field: 'slug', message: 'is already used by another billing portal' }]);
+      expect(loser.body.invalidFields).toEqual([
+        { field: 'slug', message: 'is already used by another billing portal' },
+      ]);
       expect(await service.portals.countDocuments({ 'lookup.slug': slug })).toBe(1);
     }
   });

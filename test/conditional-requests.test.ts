@@ -23,7 +23,7 @@ async function created(id: string): Promise<string> {
 }
 
 describe('ETags', () => {
-  it('GET, PUT and POST carry a strong ETag that is the portal\'s revision, new on every write', async () => {
+  it("GET, PUT and POST carry a strong ETag that is the portal's revision, new on every write", async () => {
     const first = await put('etag-1');
     const etag = first.headers.get('etag')!;
     expect(etag).toBe(`"${first.body.revision}"`);
@@ -40,7 +40,9 @@ describe('ETags', () => {
   it('a GET with If-None-Match naming the current ETag (strong or weak) is 304 without a body', async () => {
     const etag = await created('etag-304');
     for (const ifNoneMatch of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
-      const response = await service.rest('GET', '/billing-portals/etag-304', { headers: { 'if-none-match': ifNoneMatch } });
+      const response = await service.rest('GET', '/billing-portals/etag-304', {
+        headers: { 'if-none-match': ifNoneMatch },
+      });
       expect(response.status, ifNoneMatch).toBe(304);
       expect(response.body).toBeUndefined();
       expect(response.headers.get('etag')).toBe(etag);
@@ -56,10 +58,16 @@ describe('ETags', () => {
     expect(view.headers.get('cache-control')).toBe('no-cache');
     const etag = view.headers.get('etag')!;
     const headers = { 'if-none-match': etag };
-    const again = await service.rest('GET', '/organizations/org-a/storefront/billing-portals/shop-front', { key: null, headers });
+    const again = await service.rest('GET', '/organizations/org-a/storefront/billing-portals/shop-front', {
+      key: null,
+      headers,
+    });
     expect(again.status).toBe(304);
     await put('shop', {}, portalBody({ slug: 'shop-front', name: 'renamed' }));
-    const changed = await service.rest('GET', '/organizations/org-a/storefront/billing-portals/shop-front', { key: null, headers });
+    const changed = await service.rest('GET', '/organizations/org-a/storefront/billing-portals/shop-front', {
+      key: null,
+      headers,
+    });
     expect(changed.status).toBe(200);
   });
 });
@@ -67,7 +75,11 @@ describe('ETags', () => {
 describe('conditional writes over REST', () => {
   it('PUT with the current If-Match replaces; with a stale one it is 412, names the current ETag, changes nothing', async () => {
     const etag = await created('cond-put');
-    const stale = await put('cond-put', { 'if-match': '"not-the-revision"' }, portalBody({ slug: 'cond-put', name: 'lost' }));
+    const stale = await put(
+      'cond-put',
+      { 'if-match': '"not-the-revision"' },
+      portalBody({ slug: 'cond-put', name: 'lost' }),
+    );
     expect(stale.status).toBe(412);
     expect(stale.body).toMatchObject({ status: 412, title: 'Precondition Failed' });
     expect(stale.body.detail).toContain(etag);
@@ -106,7 +118,9 @@ describe('conditional writes over REST', () => {
     expect(stale.status).toBe(412);
     expect(stale.headers.get('etag')).toBe(etag);
     expect((await service.rest('GET', '/billing-portals/cond-del')).status).toBe(200);
-    expect((await service.rest('DELETE', '/billing-portals/cond-del', { headers: { 'if-match': etag } })).status).toBe(204);
+    expect((await service.rest('DELETE', '/billing-portals/cond-del', { headers: { 'if-match': etag } })).status).toBe(
+      204,
+    );
     const gone = await service.rest('DELETE', '/billing-portals/cond-del', { headers: { 'if-match': etag } });
     expect(gone.status).toBe(412);
   });
@@ -156,9 +170,16 @@ describe('conditional writes over GraphQL', () => {
     const revision = etag.slice(1, -1);
     const input = { websiteId: 'web-1', slug: 'slug-gql-cond', name: 'by graphql' };
     const stale = await service.graphql(UpsertPortal, { id: 'gql-cond', input, ifRevision: 'stale' });
-    expect(stale.data!.upsertBillingPortal).toMatchObject({ __typename: 'ConflictError', id: 'gql-cond', currentRevision: revision });
+    expect(stale.data!.upsertBillingPortal).toMatchObject({
+      __typename: 'ConflictError',
+      id: 'gql-cond',
+      currentRevision: revision,
+    });
     const createOnly = await service.graphql(UpsertPortal, { id: 'gql-cond', input, ifExists: false });
-    expect(createOnly.data!.upsertBillingPortal).toMatchObject({ __typename: 'ConflictError', currentRevision: revision });
+    expect(createOnly.data!.upsertBillingPortal).toMatchObject({
+      __typename: 'ConflictError',
+      currentRevision: revision,
+    });
     const mustExist = await service.graphql(UpsertPortal, { id: 'gql-absent', input, ifExists: true });
     expect(mustExist.data!.upsertBillingPortal).toMatchObject({ __typename: 'ConflictError', currentRevision: null });
     expect((await service.rest('GET', '/billing-portals/gql-absent')).status).toBe(404);
@@ -170,7 +191,10 @@ describe('conditional writes over GraphQL', () => {
   it('deleteBillingPortal with a stale ifRevision answers ConflictError and deletes nothing', async () => {
     const etag = await created('gql-del');
     const stale = await service.graphql(DeletePortal, { id: 'gql-del', ifRevision: 'stale' });
-    expect(stale.data!.deleteBillingPortal).toMatchObject({ __typename: 'ConflictError', currentRevision: etag.slice(1, -1) });
+    expect(stale.data!.deleteBillingPortal).toMatchObject({
+      __typename: 'ConflictError',
+      currentRevision: etag.slice(1, -1),
+    });
     expect((await service.rest('GET', '/billing-portals/gql-del')).status).toBe(200);
     const ok = await service.graphql(DeletePortal, { id: 'gql-del', ifRevision: etag.slice(1, -1) });
     expect(ok.data!.deleteBillingPortal).toMatchObject({ __typename: 'DeleteBillingPortalSuccess' });

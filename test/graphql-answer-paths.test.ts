@@ -12,7 +12,10 @@ import { ORG_A, startService, type TestService } from './support/service.ts';
 let service: TestService;
 beforeAll(async () => {
   service = await startService({ settings: { writesPerMinute: 1000 } });
-  await send({ query: 'mutation { upsertBillingPortal(id: "paths-1", input: { websiteId: "web-paths", slug: "paths-1", name: "Paths" }) { __typename } }' });
+  await send({
+    query:
+      'mutation { upsertBillingPortal(id: "paths-1", input: { websiteId: "web-paths", slug: "paths-1", name: "Paths" }) { __typename } }',
+  });
 });
 afterAll(() => service.close());
 
@@ -43,18 +46,27 @@ async function send(body: unknown, options: { accept?: string; key?: string | nu
 const CASES: Array<[string, unknown, { key?: string | null; raw?: boolean }?]> = [
   ['a read with every field', { query: print(GetPortal), variables: { id: 'paths-1' } }],
   ['a read of nothing', { query: '{ billingPortal(id: "absent") { id } }' }],
-  ['a page', { query: '{ billingPortals(first: 2) { totalCount edges { cursor node { id } } pageInfo { hasNextPage } } }' }],
+  [
+    'a page',
+    { query: '{ billingPortals(first: 2) { totalCount edges { cursor node { id } } pageInfo { hasNextPage } } }' },
+  ],
   ['a read without a key', { query: '{ billingPortal(id: "paths-1") { id } }' }, { key: null }],
   ['a read with an unknown key', { query: '{ billingPortal(id: "paths-1") { id } }' }, { key: 'not-a-key-000' }],
   ['the schema without a key', { query: '{ __schema { queryType { name } } __typename }' }, { key: null }],
   ['a syntax error', { query: '{ billingPortal(id: ' }],
   ['an unknown field', { query: '{ billingPortal(id: "paths-1") { colour } }' }],
-  ['a variable of the wrong type', { query: 'query($id: ID!) { billingPortal(id: $id) { id } }', variables: { id: { nested: true } } }],
+  [
+    'a variable of the wrong type',
+    { query: 'query($id: ID!) { billingPortal(id: $id) { id } }', variables: { id: { nested: true } } },
+  ],
   ['a missing variable', { query: 'query($id: ID!) { billingPortal(id: $id) { id } }' }],
-  ['an impossible date', {
-    query: 'query($from: DateTime!) { billingPortals(filter: { updatedTime: { from: $from } }) { totalCount } }',
-    variables: { from: '2026-02-30T00:00:00Z' },
-  }],
+  [
+    'an impossible date',
+    {
+      query: 'query($from: DateTime!) { billingPortals(filter: { updatedTime: { from: $from } }) { totalCount } }',
+      variables: { from: '2026-02-30T00:00:00Z' },
+    },
+  ],
   ['no query', {}],
   ['a query that is not a string', { query: 5 }],
   ['variables that are not an object', { query: '{ __typename }', variables: 5 }],
@@ -62,14 +74,34 @@ const CASES: Array<[string, unknown, { key?: string | null; raw?: boolean }?]> =
   ['an unknown parameter', { query: '{ __typename }', colour: 'red' }],
   ['an unknown operation', { query: 'query A { __typename }', operationName: 'B' }],
   ['too many aliases', { query: `{ ${Array.from({ length: 11 }, (_, i) => `a${i}: __typename`).join(' ')} }` }],
-  ['too deep', { query: '{ billingPortals { edges { node { customization { colors { primary } } } } } }'.replace('primary', 'primary __typename') }],
-  ['a mutation refused by validation', {
-    query: 'mutation { upsertBillingPortal(id: "paths-2", input: { websiteId: "w", slug: "no spaces", name: "" }) { __typename ... on ValidationError { invalidFields { field message } } } }',
-  }],
-  ['a mutation that writes (same answer twice: no times, no created flag)', {
-    query: 'mutation { upsertBillingPortal(id: "paths-1", input: { websiteId: "web-paths", slug: "paths-1", name: "Paths" }) { __typename ... on UpsertBillingPortalSuccess { billingPortal { id name slug } } } }',
-  }],
-  ['a mutation without a key', { query: 'mutation { deleteBillingPortal(id: "paths-9") { __typename } }' }, { key: null }],
+  [
+    'too deep',
+    {
+      query: '{ billingPortals { edges { node { customization { colors { primary } } } } } }'.replace(
+        'primary',
+        'primary __typename',
+      ),
+    },
+  ],
+  [
+    'a mutation refused by validation',
+    {
+      query:
+        'mutation { upsertBillingPortal(id: "paths-2", input: { websiteId: "w", slug: "no spaces", name: "" }) { __typename ... on ValidationError { invalidFields { field message } } } }',
+    },
+  ],
+  [
+    'a mutation that writes (same answer twice: no times, no created flag)',
+    {
+      query:
+        'mutation { upsertBillingPortal(id: "paths-1", input: { websiteId: "web-paths", slug: "paths-1", name: "Paths" }) { __typename ... on UpsertBillingPortalSuccess { billingPortal { id name slug } } } }',
+    },
+  ],
+  [
+    'a mutation without a key',
+    { query: 'mutation { deleteBillingPortal(id: "paths-9") { __typename } }' },
+    { key: null },
+  ],
   ['JSON that is not an object', 'null', { raw: true }],
   ['a batch', '[]', { raw: true }],
   ['broken JSON', '{"query": ', { raw: true }],

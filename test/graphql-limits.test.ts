@@ -23,7 +23,11 @@ async function send(target: TestService, body: unknown, headers: Record<string, 
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: JSON.parse(text) as { data?: any; errors?: Array<{ message: string }> } };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: JSON.parse(text) as { data?: any; errors?: Array<{ message: string }> },
+  };
 }
 
 describe('query limits', () => {
@@ -41,9 +45,11 @@ describe('query limits', () => {
     }
   });
 
-  it('accepts GraphiQL\'s full introspection query', async () => {
+  it("accepts GraphiQL's full introspection query", async () => {
     const { getIntrospectionQuery } = await import('graphql');
-    const res = await send(service, { query: getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, oneOf: true }) });
+    const res = await send(service, {
+      query: getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, oneOf: true }),
+    });
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.__schema.queryType.name).toBe('Query');
   });
@@ -59,8 +65,16 @@ describe('query limits', () => {
       `{ ${Array.from({ length: 5 }, (_, i) => `p${i}: billingPortals(first: 100) { edges { node { ${NODE_FIELDS} } } }`).join(' ')} }`,
       /Cost limit of 50000 exceeded/,
     ],
-    ['too many aliases', `{ ${Array.from({ length: 11 }, (_, i) => `a${i}: billingPortal(id: "x") { id }`).join(' ')} }`, /Aliases limit of 10 exceeded/],
-    ['too many directives', `{ billingPortal(id: "x") { id ${'@include(if: true) '.repeat(11)} } }`, /Directives limit of 10 exceeded/],
+    [
+      'too many aliases',
+      `{ ${Array.from({ length: 11 }, (_, i) => `a${i}: billingPortal(id: "x") { id }`).join(' ')} }`,
+      /Aliases limit of 10 exceeded/,
+    ],
+    [
+      'too many directives',
+      `{ billingPortal(id: "x") { id ${'@include(if: true) '.repeat(11)} } }`,
+      /Directives limit of 10 exceeded/,
+    ],
     ['too many tokens', `{ ${'billingPortal(id: "x") { id } '.repeat(300)} }`, /Token limit of 2000 exceeded/],
   ])('refuses %s before it executes, with a clear error', async (_kind, query, message) => {
     const before = await service.portals.countDocuments();
@@ -69,15 +83,20 @@ describe('query limits', () => {
     expect(res.body.errors?.map((e) => e.message).join(' ')).toMatch(message);
     if (!/Token/.test(String(message))) {
       expect(res.body.errors?.[0].message).not.toMatch(/Syntax Error/);
-      expect((res.body.errors?.[0] as { extensions?: { code?: string } }).extensions?.code).toBe('QUERY_LIMIT_EXCEEDED');
+      expect((res.body.errors?.[0] as { extensions?: { code?: string } }).extensions?.code).toBe(
+        'QUERY_LIMIT_EXCEEDED',
+      );
     }
     expect(await service.portals.countDocuments()).toBe(before);
   });
 
   it('answers a GET whose variables are not JSON with 400, not a masked 500', async () => {
-    const response = await fetch(`${service.url}/graphql?query=${encodeURIComponent('{ __typename }')}&variables=%7Bnope`, {
-      headers: { accept: 'application/json', 'REB-APIKEY': ORG_A.key },
-    });
+    const response = await fetch(
+      `${service.url}/graphql?query=${encodeURIComponent('{ __typename }')}&variables=%7Bnope`,
+      {
+        headers: { accept: 'application/json', 'REB-APIKEY': ORG_A.key },
+      },
+    );
     expect(response.status).toBe(400);
     expect(((await response.json()) as { errors: Array<{ message: string }> }).errors[0].message).toBe(
       'A request parameter is not valid JSON.',

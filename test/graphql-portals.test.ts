@@ -22,7 +22,12 @@ describe('upsertBillingPortal', () => {
   it('creates, then replaces: created flag, defaults, createdTime kept', async () => {
     const first = await service.graphql(UpsertPortal, {
       id: 'gql-1',
-      input: { ...input({ slug: 'gql-one' }), status: 'INACTIVE', customDomain: 'Shop.Example.org', features: { orderCancel: false } },
+      input: {
+        ...input({ slug: 'gql-one' }),
+        status: 'INACTIVE',
+        customDomain: 'Shop.Example.org',
+        features: { orderCancel: false },
+      },
     });
     expect(first.errors).toBeUndefined();
     const created = first.data!.upsertBillingPortal;
@@ -94,7 +99,10 @@ describe('upsertBillingPortal', () => {
   });
 
   it('refuses a missing required input field as a GraphQL validation error, before anything runs', async () => {
-    const res = await service.graphql(UpsertPortal, { id: 'gql-missing', input: { slug: 'abcdef', name: 'n' } as never });
+    const res = await service.graphql(UpsertPortal, {
+      id: 'gql-missing',
+      input: { slug: 'abcdef', name: 'n' } as never,
+    });
     expect(res.data).toBeUndefined();
     expect(res.errors?.[0].message).toMatch(/websiteId/);
     expect(await service.portals.countDocuments({ id: 'gql-missing' })).toBe(0);
@@ -127,7 +135,7 @@ describe('createBillingPortal and deleteBillingPortal', () => {
     });
   });
 
-  it('cannot delete another organization\'s portal', async () => {
+  it("cannot delete another organization's portal", async () => {
     await service.graphql(UpsertPortal, { id: 'b-owned', input: input() }, { key: ORG_B.key });
     const res = await service.graphql(DeletePortal, { id: 'b-owned' });
     expect(res.data!.deleteBillingPortal.__typename).toBe('NotFoundError');
@@ -144,7 +152,9 @@ describe('billingPortal and billingPortalBySlug', () => {
     expect(bySlug.data!.billingPortalBySlug?.id).toBe('read-me');
     expect((await service.graphql(GetPortal, { id: 'nobody' })).data!.billingPortal).toBeNull();
     expect((await service.graphql(GetPortal, { id: 'read-me' }, { key: ORG_B.key })).data!.billingPortal).toBeNull();
-    expect((await service.graphql(GetPortalBySlug, { slug: 'read-me-slug' }, { key: ORG_B.key })).data!.billingPortalBySlug).toBeNull();
+    expect(
+      (await service.graphql(GetPortalBySlug, { slug: 'read-me-slug' }, { key: ORG_B.key })).data!.billingPortalBySlug,
+    ).toBeNull();
   });
 });
 
@@ -164,7 +174,7 @@ describe('credentials at the GraphQL door', () => {
     expect(unknown.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('lets anyone read the schema (GraphiQL\'s docs pane needs it)', async () => {
+  it("lets anyone read the schema (GraphiQL's docs pane needs it)", async () => {
     const response = await fetch(`${service.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -193,7 +203,10 @@ describe('billingPortals connection', () => {
     for (let i = 0; i < 7; i++) {
       await service.graphql(
         UpsertPortal,
-        { id: `page-${i}`, input: input({ slug: `page-${i}`, websiteId: 'paged-site', status: i === 3 ? 'INACTIVE' : 'ACTIVE' }) },
+        {
+          id: `page-${i}`,
+          input: input({ slug: `page-${i}`, websiteId: 'paged-site', status: i === 3 ? 'INACTIVE' : 'ACTIVE' }),
+        },
         { key: ORG_B.key },
       );
     }
@@ -222,7 +235,10 @@ describe('billingPortals connection', () => {
     expect(listIds(lastTwo)).toEqual(all.slice(-2));
     const middle = await list({ first: 7, filter: { websiteId: { in: ['paged-site'] } } }, ORG_B.key);
     const cursorOfFifth = middle.data!.billingPortals.edges[4].cursor;
-    const before = await list({ last: 2, before: cursorOfFifth, filter: { websiteId: { in: ['paged-site'] } } }, ORG_B.key);
+    const before = await list(
+      { last: 2, before: cursorOfFifth, filter: { websiteId: { in: ['paged-site'] } } },
+      ORG_B.key,
+    );
     expect(listIds(before)).toEqual(all.slice(2, 4));
     expect(before.data!.billingPortals.pageInfo.hasPreviousPage).toBe(true);
   });
@@ -231,9 +247,15 @@ describe('billingPortals connection', () => {
     const inactive = await list({ filter: { status: ['INACTIVE'] } }, ORG_B.key);
     expect(listIds(inactive)).toEqual(['page-3']);
     expect(inactive.data!.billingPortals.totalCount).toBe(1);
-    const oldestFirst = await list({ filter: { websiteId: { in: ['paged-site'] } }, orderBy: [{ field: 'CREATED_TIME', direction: 'ASC' }] }, ORG_B.key);
+    const oldestFirst = await list(
+      { filter: { websiteId: { in: ['paged-site'] } }, orderBy: [{ field: 'CREATED_TIME', direction: 'ASC' }] },
+      ORG_B.key,
+    );
     expect(listIds(oldestFirst)).toEqual(['page-0', 'page-1', 'page-2', 'page-3', 'page-4', 'page-5', 'page-6']);
-    const excluded = await list({ filter: { slug: { notIn: ['page-0', 'PAGE-1'] }, websiteId: { in: ['paged-site'] } } }, ORG_B.key);
+    const excluded = await list(
+      { filter: { slug: { notIn: ['page-0', 'PAGE-1'] }, websiteId: { in: ['paged-site'] } } },
+      ORG_B.key,
+    );
     expect(excluded.data!.billingPortals.totalCount).toBe(5);
     const searched = await list({ query: 'PAGE-5' }, ORG_B.key);
     expect(listIds(searched)).toEqual(['page-5']);
@@ -249,7 +271,10 @@ describe('billingPortals connection', () => {
     }
     const newestFirst = await list({ first: 1 }, ORG_B.key);
     const cursor = newestFirst.data!.billingPortals.pageInfo.endCursor!;
-    const res = await list({ first: 1, after: cursor, orderBy: [{ field: 'UPDATED_TIME', direction: 'ASC' }] }, ORG_B.key);
+    const res = await list(
+      { first: 1, after: cursor, orderBy: [{ field: 'UPDATED_TIME', direction: 'ASC' }] },
+      ORG_B.key,
+    );
     expect(res.errors?.[0].message).toMatch(/not a cursor of this connection in this order/);
   });
 
@@ -257,7 +282,10 @@ describe('billingPortals connection', () => {
     const cases: Array<[Record<string, unknown>, RegExp]> = [
       [{ first: 101 }, /Argument "first" must be between 0 and 100/],
       [{ last: -1 }, /Argument "last" must be between 0 and 100/],
-      [{ filter: { createdTime: { from: '2030-01-01T00:00:00Z', to: '2020-01-01T00:00:00Z' } } }, /Argument "filter" the createdTime range ends before it starts/],
+      [
+        { filter: { createdTime: { from: '2030-01-01T00:00:00Z', to: '2020-01-01T00:00:00Z' } } },
+        /Argument "filter" the createdTime range ends before it starts/,
+      ],
       [{ query: 'q'.repeat(256) }, /Argument "query" must be at most 255 characters long/],
       [{ filter: { updatedTime: { from: '2026-02-30T00:00:00Z' } } }, /DateTime must be an RFC 3339 date-time/],
     ];
@@ -267,7 +295,7 @@ describe('billingPortals connection', () => {
     }
   });
 
-  it('never lists another organization\'s portals', async () => {
+  it("never lists another organization's portals", async () => {
     const res = await list({ filter: { websiteId: { in: ['paged-site'] } } });
     expect(res.data!.billingPortals.totalCount).toBe(0);
   });
@@ -285,7 +313,8 @@ describe('documents as clients write them', () => {
 
   it('runs the operation operationName picks from a document that holds several, every time', async () => {
     await post({
-      query: 'mutation { upsertBillingPortal(id: "two-ops", input: { websiteId: "web-ops", slug: "two-ops", name: "Two ops" }) { __typename } }',
+      query:
+        'mutation { upsertBillingPortal(id: "two-ops", input: { websiteId: "web-ops", slug: "two-ops", name: "Two ops" }) { __typename } }',
     });
     const query = `
       query BySlug { billingPortalBySlug(slug: "two-ops") { id } }
@@ -321,7 +350,9 @@ describe('documents as clients write them', () => {
         body: {
           data: {
             first: { id: 'two-ops', name: 'Two ops', colors: { colors: { primary: '0044d4' } } },
-            second: withSlug ? { __typename: 'BillingPortal', slug: 'two-ops' } : { __typename: 'BillingPortal', id: 'two-ops' },
+            second: withSlug
+              ? { __typename: 'BillingPortal', slug: 'two-ops' }
+              : { __typename: 'BillingPortal', id: 'two-ops' },
             missing: null,
           },
         },
@@ -343,7 +374,7 @@ describe('documents as clients write them', () => {
     ]);
   });
 
-  it('answers a mutation\'s union result through inline fragments', async () => {
+  it("answers a mutation's union result through inline fragments", async () => {
     const answer = await post({
       query: `mutation {
         upsertBillingPortal(id: "two-ops", input: { websiteId: "web-ops", slug: "x", name: "" }) {
@@ -355,7 +386,11 @@ describe('documents as clients write them', () => {
     });
     expect(answer).toEqual({
       status: 200,
-      body: { data: { upsertBillingPortal: { __typename: 'ValidationError', invalidFields: [{ field: 'slug' }, { field: 'name' }] } } },
+      body: {
+        data: {
+          upsertBillingPortal: { __typename: 'ValidationError', invalidFields: [{ field: 'slug' }, { field: 'name' }] },
+        },
+      },
     });
   });
 });

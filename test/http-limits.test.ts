@@ -45,7 +45,12 @@ describe('body size', () => {
     });
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({
-      errors: [{ message: 'Request body too large (the limit is 1048576 bytes).', extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } }],
+      errors: [
+        {
+          message: 'Request body too large (the limit is 1048576 bytes).',
+          extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' },
+        },
+      ],
     });
   });
 });
@@ -96,7 +101,9 @@ describe('write rate limit per organization, shared by both doors', () => {
 
     // Reads are not writes, and another organization has its own budget.
     expect((await service.rest('GET', '/billing-portals/budget-1')).status).toBe(200);
-    expect((await service.rest('PUT', '/billing-portals/budget-b', { body: portalBody(), key: ORG_B.key })).status).toBe(201);
+    expect(
+      (await service.rest('PUT', '/billing-portals/budget-b', { body: portalBody(), key: ORG_B.key })).status,
+    ).toBe(201);
   });
 });
 

@@ -44,9 +44,13 @@ const graphqlNames = async (url: string) => {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'REB-APIKEY': ORG_A.key },
-    body: JSON.stringify({ query: '{ billingPortals(filter: { websiteId: { in: ["web-fresh"] } }) { edges { node { id name } } } }' }),
+    body: JSON.stringify({
+      query: '{ billingPortals(filter: { websiteId: { in: ["web-fresh"] } }) { edges { node { id name } } } }',
+    }),
   });
-  const body = (await response.json()) as { data: { billingPortals: { edges: Array<{ node: { id: string; name: string } }> } } };
+  const body = (await response.json()) as {
+    data: { billingPortals: { edges: Array<{ node: { id: string; name: string } }> } };
+  };
   return body.data.billingPortals.edges.map(({ node }) => `${node.id}:${node.name}`);
 };
 const put = (url: string, id: string, name: string) =>
@@ -69,7 +73,10 @@ describe('list pages across instances', () => {
     expect(await names(secondUrl)).toEqual(['fresh-2:Two', 'fresh-1:One, renamed']);
     expect(await graphqlNames(secondUrl)).toEqual(['fresh-2:Two', 'fresh-1:One, renamed']);
 
-    expect((await fetch(`${secondUrl}/billing-portals/fresh-2`, { method: 'DELETE', headers: { 'REB-APIKEY': ORG_A.key } })).status).toBe(204);
+    expect(
+      (await fetch(`${secondUrl}/billing-portals/fresh-2`, { method: 'DELETE', headers: { 'REB-APIKEY': ORG_A.key } }))
+        .status,
+    ).toBe(204);
     expect(await names(first.url)).toEqual(['fresh-1:One, renamed']);
 
     // Deleted and written again under the same id: a new portal, not the cached one.
@@ -79,7 +86,10 @@ describe('list pages across instances', () => {
 
   it('show what a writer that knows nothing of revisions changed (an older instance mid-deploy)', async () => {
     expect(await names(first.url)).toContain('fresh-1:One, renamed');
-    await first.portals.updateOne({ id: 'fresh-1' }, { $set: { name: 'Renamed the old way', updatedTime: new Date() } });
+    await first.portals.updateOne(
+      { id: 'fresh-1' },
+      { $set: { name: 'Renamed the old way', updatedTime: new Date() } },
+    );
     expect(await names(first.url)).toContain('fresh-1:Renamed the old way');
   });
 
@@ -116,7 +126,13 @@ describe('list pages across instances', () => {
 
   it('read portals stored before revisions existed whole, every time', async () => {
     const { revision: _revision, _id, ...legacy } = (await first.portals.findOne({ id: 'fresh-1' }))!;
-    await first.portals.insertOne({ ...legacy, id: 'fresh-legacy', slug: 'fresh-legacy', lookup: { ...legacy.lookup, slug: 'fresh-legacy' }, createdTime: new Date(0) });
+    await first.portals.insertOne({
+      ...legacy,
+      id: 'fresh-legacy',
+      slug: 'fresh-legacy',
+      lookup: { ...legacy.lookup, slug: 'fresh-legacy' },
+      createdTime: new Date(0),
+    });
     expect(await names(first.url)).toContain(`fresh-legacy:${legacy.name}`);
     // A change made without a new revision (as an old writer would) is still seen: such portals are never cached.
     await first.portals.updateOne({ id: 'fresh-legacy' }, { $set: { name: 'Legacy' } });

@@ -34,7 +34,9 @@ beforeAll(async () => {
   const env = {
     MONGODB_URI: uri,
     MONGODB_DB: `multi_${process.pid}`,
-    API_KEYS: Object.values(ORGS).map((o) => `${o.id}:${o.key}`).join(','),
+    API_KEYS: Object.values(ORGS)
+      .map((o) => `${o.id}:${o.key}`)
+      .join(','),
     RATE_LIMIT: String(RATE_LIMIT),
   };
   instances = await Promise.all([1, 2, 3].map(() => startServiceProcess(env)));
@@ -77,7 +79,10 @@ describe('three instances on one database', () => {
   it(`grant exactly RATE_LIMIT=${RATE_LIMIT} of 90 writes for one organization between them; another is unaffected`, async () => {
     const answers = await Promise.all(
       Array.from({ length: 90 }, (_, i) =>
-        send(nextInstance(), 'PUT', `/billing-portals/limited-${i % 10}`, { org: 'limited', body: body(`limited-${i % 10}`) }),
+        send(nextInstance(), 'PUT', `/billing-portals/limited-${i % 10}`, {
+          org: 'limited',
+          body: body(`limited-${i % 10}`),
+        }),
       ),
     );
     const accepted = answers.filter((a) => a.status === 200 || a.status === 201).length;

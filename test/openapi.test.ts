@@ -54,21 +54,53 @@ describe('GET /openapi.json', () => {
 
   it('accepts, as a request body, a portal read back with its read-only fields (GET, change, PUT back)', async () => {
     const created = await service.rest('PUT', '/billing-portals/round-trip', { body: portalBody() });
-    const validate = ajv.compile({ ...document.components.schemas.BillingPortalInput, components: document.components });
+    const validate = ajv.compile({
+      ...document.components.schemas.BillingPortalInput,
+      components: document.components,
+    });
     expect(validate({ ...created.body, name: 'changed' }), JSON.stringify(validate.errors)).toBe(true);
     expect(validate({ ...created.body, colour: 'red' })).toBe(false);
   });
 
   it('describes the real responses of every REST operation', async () => {
     const org = `/organizations/${ORG_A.organizationId}/billing-portals`;
-    const put = await service.rest('PUT', '/billing-portals/doc-1', { body: portalBody({ slug: 'doc-one', customDomain: 'doc.example.com' }) });
+    const put = await service.rest('PUT', '/billing-portals/doc-1', {
+      body: portalBody({ slug: 'doc-one', customDomain: 'doc.example.com' }),
+    });
     conforms('/billing-portals/{id}', 'put', put);
-    conforms('/billing-portals/{id}', 'put', await service.rest('PUT', '/billing-portals/doc-1', { body: portalBody({ slug: 'doc-one' }) }));
-    conforms('/billing-portals/{id}', 'put', await service.rest('PUT', '/billing-portals/doc-2', { body: { name: 1 } }));
-    conforms('/billing-portals/{id}', 'put', await service.rest('PUT', '/billing-portals/doc-2', { rawBody: '{', headers: { 'content-type': 'application/json' } }));
-    conforms('/billing-portals/{id}', 'put', await service.rest('PUT', '/billing-portals/doc-2', { rawBody: 'x', headers: { 'content-type': 'text/plain' } }));
-    conforms('/billing-portals/{id}', 'put', await service.rest('PUT', '/billing-portals/doc-2', { body: portalBody({ name: 'x'.repeat(1_100_000) }) }));
-    conforms('/billing-portals/{id}', 'put', await service.rest('PUT', '/billing-portals/doc-2', { body: portalBody(), key: null }));
+    conforms(
+      '/billing-portals/{id}',
+      'put',
+      await service.rest('PUT', '/billing-portals/doc-1', { body: portalBody({ slug: 'doc-one' }) }),
+    );
+    conforms(
+      '/billing-portals/{id}',
+      'put',
+      await service.rest('PUT', '/billing-portals/doc-2', { body: { name: 1 } }),
+    );
+    conforms(
+      '/billing-portals/{id}',
+      'put',
+      await service.rest('PUT', '/billing-portals/doc-2', {
+        rawBody: '{',
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
+    conforms(
+      '/billing-portals/{id}',
+      'put',
+      await service.rest('PUT', '/billing-portals/doc-2', { rawBody: 'x', headers: { 'content-type': 'text/plain' } }),
+    );
+    conforms(
+      '/billing-portals/{id}',
+      'put',
+      await service.rest('PUT', '/billing-portals/doc-2', { body: portalBody({ name: 'x'.repeat(1_100_000) }) }),
+    );
+    conforms(
+      '/billing-portals/{id}',
+      'put',
+      await service.rest('PUT', '/billing-portals/doc-2', { body: portalBody(), key: null }),
+    );
     conforms('/billing-portals', 'post', await service.rest('POST', '/billing-portals', { body: portalBody() }));
     conforms('/billing-portals', 'post', await service.rest('POST', '/billing-portals', { body: {} }));
     conforms('/billing-portals/{id}', 'get', await service.rest('GET', '/billing-portals/doc-1'));
@@ -77,7 +109,11 @@ describe('GET /openapi.json', () => {
     conforms('/billing-portals', 'get', await service.rest('GET', '/billing-portals?limit=5000'));
     conforms('/billing-portals/{id}', 'delete', await service.rest('DELETE', '/billing-portals/doc-1'));
     conforms('/billing-portals/{id}', 'delete', await service.rest('DELETE', '/billing-portals/doc-1'));
-    conforms('/organizations/{organizationId}/billing-portals/{id}', 'put', await service.rest('PUT', `${org}/doc-3`, { body: portalBody() }));
+    conforms(
+      '/organizations/{organizationId}/billing-portals/{id}',
+      'put',
+      await service.rest('PUT', `${org}/doc-3`, { body: portalBody() }),
+    );
     conforms('/organizations/{organizationId}/billing-portals', 'get', await service.rest('GET', org));
     conforms(
       '/organizations/{organizationId}/billing-portals',
@@ -85,11 +121,33 @@ describe('GET /openapi.json', () => {
       await service.rest('GET', `/organizations/${ORG_B.organizationId}/billing-portals`),
     );
     const storefrontPath = '/organizations/{organizationId}/storefront/billing-portals/{slug}';
-    conforms(storefrontPath, 'get', await service.rest('GET', `/organizations/${ORG_A.organizationId}/storefront/billing-portals/${put.body.slug}`, { key: null }));
+    conforms(
+      storefrontPath,
+      'get',
+      await service.rest('GET', `/organizations/${ORG_A.organizationId}/storefront/billing-portals/${put.body.slug}`, {
+        key: null,
+      }),
+    );
     await service.rest('PUT', '/billing-portals/doc-4', { body: portalBody({ slug: 'doc-four' }) });
-    conforms(storefrontPath, 'get', await service.rest('GET', `/organizations/${ORG_A.organizationId}/storefront/billing-portals/doc-four`, { key: null }));
-    conforms(storefrontPath, 'get', await service.rest('GET', `/organizations/${ORG_A.organizationId}/storefront/billing-portals/none`, { key: null }));
-    conforms('/storefront/billing-portals/{slug}', 'get', await service.rest('GET', '/storefront/billing-portals/none', { key: null }));
+    conforms(
+      storefrontPath,
+      'get',
+      await service.rest('GET', `/organizations/${ORG_A.organizationId}/storefront/billing-portals/doc-four`, {
+        key: null,
+      }),
+    );
+    conforms(
+      storefrontPath,
+      'get',
+      await service.rest('GET', `/organizations/${ORG_A.organizationId}/storefront/billing-portals/none`, {
+        key: null,
+      }),
+    );
+    conforms(
+      '/storefront/billing-portals/{slug}',
+      'get',
+      await service.rest('GET', '/storefront/billing-portals/none', { key: null }),
+    );
 
     expect([...checked].sort(), [...checked].join('\n')).toEqual(
       expect.arrayContaining([

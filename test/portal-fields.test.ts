@@ -31,8 +31,9 @@ function wrongTypeFor(field: Field): unknown {
 }
 
 type AnyPortal = Record<string, unknown>;
-const ReadAll = parse(`query ReadAll($id: ID!) { billingPortal(id: $id) { ${selectionOf(PORTAL_FIELDS)} } }`) as
-  TypedDocumentNode<{ billingPortal: AnyPortal | null }, { id: string }>;
+const ReadAll = parse(
+  `query ReadAll($id: ID!) { billingPortal(id: $id) { ${selectionOf(PORTAL_FIELDS)} } }`,
+) as TypedDocumentNode<{ billingPortal: AnyPortal | null }, { id: string }>;
 const UpsertAll = parse(`mutation UpsertAll($id: ID!, $input: BillingPortalInput!) {
   upsertBillingPortal(id: $id, input: $input) {
     ... on UpsertBillingPortalSuccess { billingPortal { ${selectionOf(PORTAL_FIELDS)} } }
@@ -85,8 +86,13 @@ describe('every declared portal field', () => {
   });
 
   const choices = writableLeaves.filter((leaf) => leaf.field.kind === 'choice');
-  it.each(choices.flatMap(({ path, field }) => Object.entries(field.choice!.values).map(([value, spelling]) =>
-    [path.join('.'), value, spelling.graphql, path] as const)))(
+  it.each(
+    choices.flatMap(({ path, field }) =>
+      Object.entries(field.choice!.values).map(
+        ([value, spelling]) => [path.join('.'), value, spelling.graphql, path] as const,
+      ),
+    ),
+  )(
     '%s: REST "%s" is GraphQL %s, each door keeps its own spelling, the other door\'s is refused',
     async (name, restValue, graphQLValue, path) => {
       const id = `choice-${restValue}`;

@@ -71,7 +71,12 @@ describe('ordered indexes serve the service queries', () => {
   it('list page: equality prefix + sort follows the compound index, walks only skip + limit entries', async () => {
     const filter = { organizationId: 'org-b', 'lookup.websiteId': 'site-3' };
     const sort: Sort = { createdTime: -1, id: -1 };
-    for (const [skip, limit] of [[0, 20], [20, 20], [60, 7], [0, 0]]) {
+    for (const [skip, limit] of [
+      [0, 20],
+      [20, 20],
+      [60, 7],
+      [0, 0],
+    ]) {
       const got = await same(filter, sort, skip, limit);
       expect(got.length).toBeGreaterThan(0);
     }
@@ -85,7 +90,10 @@ describe('ordered indexes serve the service queries', () => {
     if (!externalServer) expect(explain.executionStats.totalKeysExamined).toBe(60);
     // The reverse order walks the same index backwards.
     await same(filter, { createdTime: 1, id: 1 }, 10, 20);
-    const back = findPlanStage(winningPlan(await indexed.find(filter).sort({ createdTime: 1, id: 1 }).limit(5).explain()), 'IXSCAN');
+    const back = findPlanStage(
+      winningPlan(await indexed.find(filter).sort({ createdTime: 1, id: 1 }).limit(5).explain()),
+      'IXSCAN',
+    );
     expect(back?.indexName).toBe('organizationId_websiteId_createdTime_id');
     expect(back?.direction).toBe('backward');
   });
@@ -97,7 +105,9 @@ describe('ordered indexes serve the service queries', () => {
     expect(n).toBeGreaterThan(50);
     expect(await indexed.countDocuments(filter, { skip: 10, limit: 5 })).toBe(5);
     expect(await indexed.countDocuments({ organizationId: 'nobody' })).toBe(0);
-    const explain = await indexed.aggregate([{ $match: filter }, { $group: { _id: 1, n: { $sum: 1 } } }]).explain('executionStats');
+    const explain = await indexed
+      .aggregate([{ $match: filter }, { $group: { _id: 1, n: { $sum: 1 } } }])
+      .explain('executionStats');
     const plan = winningPlan(explain);
     if (!externalServer) {
       expect(findPlanStage(plan, 'COUNT_SCAN')?.indexName).toBe('organizationId_websiteId_createdTime_id');
@@ -115,13 +125,28 @@ describe('ordered indexes serve the service queries', () => {
     const e1 = await indexed.find({ organizationId: p.organizationId, id: p.id }).limit(1).explain();
     expect(findPlanStage(winningPlan(e1), 'IXSCAN')?.indexName).toBe('organizationId_id');
 
-    const active = await indexed.findOne({ organizationId: p.organizationId, 'lookup.slug': p.lookup.slug, status: 'active' });
+    const active = await indexed.findOne({
+      organizationId: p.organizationId,
+      'lookup.slug': p.lookup.slug,
+      status: 'active',
+    });
     expect(active?.id).toBe(p.id);
     const inactive = portal(300);
-    expect(await indexed.findOne({ organizationId: inactive.organizationId, 'lookup.slug': inactive.lookup.slug, status: 'active' })).toBeNull();
-    const e2 = await indexed.find({ organizationId: p.organizationId, 'lookup.slug': p.lookup.slug, status: 'active' }).limit(1).explain();
+    expect(
+      await indexed.findOne({
+        organizationId: inactive.organizationId,
+        'lookup.slug': inactive.lookup.slug,
+        status: 'active',
+      }),
+    ).toBeNull();
+    const e2 = await indexed
+      .find({ organizationId: p.organizationId, 'lookup.slug': p.lookup.slug, status: 'active' })
+      .limit(1)
+      .explain();
     expect(findPlanStage(winningPlan(e2), 'IXSCAN')?.indexName).toBe('organizationId_slug');
-    expect(await indexed.countDocuments({ organizationId: 'org-a', customDomain: 'd39.example.com' }, { limit: 1 })).toBe(1);
+    expect(
+      await indexed.countDocuments({ organizationId: 'org-a', customDomain: 'd39.example.com' }, { limit: 1 }),
+    ).toBe(1);
   });
 
   it('organization-wide pages, keyset pages, $in, $nin, date ranges and the regex search', async () => {
@@ -143,7 +168,9 @@ describe('ordered indexes serve the service queries', () => {
     };
     const next = await same(keyset, { createdTime: -1, id: -1 }, 0, 20);
     expect(next.map((d) => d.id)).toEqual(
-      (await indexed.find({ organizationId: org }).sort({ createdTime: -1, id: -1 }).skip(30).limit(20).toArray()).map((d) => d.id),
+      (await indexed.find({ organizationId: org }).sort({ createdTime: -1, id: -1 }).skip(30).limit(20).toArray()).map(
+        (d) => d.id,
+      ),
     );
     const ek = await indexed.find(keyset).sort({ createdTime: -1, id: -1 }).limit(20).explain('executionStats');
     expect(findPlanStage(winningPlan(ek), 'IXSCAN')?.indexName).toBe('organizationId_createdTime_id');
@@ -151,10 +178,23 @@ describe('ordered indexes serve the service queries', () => {
     // the top of the organization (at most the rows sharing last.createdTime are walked in vain).
     if (!externalServer) expect(ek.executionStats.totalKeysExamined).toBeLessThanOrEqual(20 + 4);
 
-    await same({ organizationId: org, 'lookup.websiteId': { $in: ['site-1', 'site-4'] } }, { createdTime: -1, id: -1 }, 5, 20);
-    await same({ organizationId: org, 'lookup.websiteId': { $nin: ['site-1', 'site-4'] }, status: { $in: ['inactive'] } }, { createdTime: -1, id: -1 }, 0, 20);
     await same(
-      { organizationId: org, $and: [{ createdTime: { $gte: new Date(T0 + 60 * 60_000), $lte: new Date(T0 + 120 * 60_000) } }] },
+      { organizationId: org, 'lookup.websiteId': { $in: ['site-1', 'site-4'] } },
+      { createdTime: -1, id: -1 },
+      5,
+      20,
+    );
+    await same(
+      { organizationId: org, 'lookup.websiteId': { $nin: ['site-1', 'site-4'] }, status: { $in: ['inactive'] } },
+      { createdTime: -1, id: -1 },
+      0,
+      20,
+    );
+    await same(
+      {
+        organizationId: org,
+        $and: [{ createdTime: { $gte: new Date(T0 + 60 * 60_000), $lte: new Date(T0 + 120 * 60_000) } }],
+      },
       { createdTime: -1, id: -1 },
     );
     await same(
@@ -163,9 +203,9 @@ describe('ordered indexes serve the service queries', () => {
       0,
       20,
     );
-    expect(await indexed.countDocuments({ organizationId: org, 'lookup.websiteId': { $in: ['site-1', 'site-4'] } })).toBe(
-      await plain.countDocuments({ organizationId: org, 'lookup.websiteId': { $in: ['site-1', 'site-4'] } }),
-    );
+    expect(
+      await indexed.countDocuments({ organizationId: org, 'lookup.websiteId': { $in: ['site-1', 'site-4'] } }),
+    ).toBe(await plain.countDocuments({ organizationId: org, 'lookup.websiteId': { $in: ['site-1', 'site-4'] } }));
   });
 
   it('keeps every index in step with upserts, updates and deletes', async () => {
@@ -217,18 +257,26 @@ describe.skipIf(externalServer)('indexes across a restart (embedded server only)
         await c.insertMany(Array.from({ length: 300 }, (_, i) => portal(i)));
         await c.deleteOne({ id: 'p00003' });
         await c.updateOne({ id: 'p00006' }, { $set: { 'lookup.websiteId': 'moved' } });
-        return c.find({ organizationId: 'org-a', 'lookup.websiteId': 'site-6' }).sort({ createdTime: -1, id: -1 }).toArray();
+        return c
+          .find({ organizationId: 'org-a', 'lookup.websiteId': 'site-6' })
+          .sort({ createdTime: -1, id: -1 })
+          .toArray();
       });
       await run(async (db) => {
         const c = db.collection('billingPortals');
         expect((await c.listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_', ...INDEXES.map((i) => i.name)]);
         const filter = { organizationId: 'org-a', 'lookup.websiteId': 'site-6' };
         expect(await c.find(filter).sort({ createdTime: -1, id: -1 }).toArray()).toEqual(before);
-        expect(findPlanStage(winningPlan(await c.find(filter).sort({ createdTime: -1, id: -1 }).explain()), 'IXSCAN')?.indexName).toBe('organizationId_websiteId_createdTime_id');
+        expect(
+          findPlanStage(winningPlan(await c.find(filter).sort({ createdTime: -1, id: -1 }).explain()), 'IXSCAN')
+            ?.indexName,
+        ).toBe('organizationId_websiteId_createdTime_id');
         expect(await c.countDocuments(filter)).toBe(before.length);
         expect(await c.countDocuments({ organizationId: 'org-a', 'lookup.websiteId': 'moved' })).toBe(1);
         const p = portal(9);
-        expect(((await c.insertOne({ ...p, id: 'other' }).catch((e: unknown) => e)) as MongoServerError).code).toBe(11000);
+        expect(((await c.insertOne({ ...p, id: 'other' }).catch((e: unknown) => e)) as MongoServerError).code).toBe(
+          11000,
+        );
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });

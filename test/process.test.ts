@@ -20,7 +20,9 @@ describe.skipIf(!!process.env.MONGODB_URI)('the service process on the embedded 
   it('makes a development key once, keeps portals and the key across a SIGTERM restart, exits 0', async () => {
     const dataDir = await freshDataDir();
     const first = await startServiceProcess({ DATA_DIR: dataDir });
-    expect(first.output()).toMatch(/database: embedded MongoDB-compatible server .* GraphiQL at http:\/\/127\.0\.0\.1:\d+\/graphql/);
+    expect(first.output()).toMatch(
+      /database: embedded MongoDB-compatible server .* GraphiQL at http:\/\/127\.0\.0\.1:\d+\/graphql/,
+    );
     const key = devKeyIn(first.output());
     expect(key).toBeDefined();
 
@@ -41,18 +43,28 @@ describe.skipIf(!!process.env.MONGODB_URI)('the service process on the embedded 
     expect(devKeyIn(second.output())).toBe(key);
     const read = await fetch(`${second.url}/billing-portals/survivor`, { headers: { authorization: `Bearer ${key}` } });
     expect(read.status).toBe(200);
-    expect(await read.json()).toEqual({ ...stored, _links: [{ rel: 'self', href: `${second.url}/billing-portals/survivor` }] });
+    expect(await read.json()).toEqual({
+      ...stored,
+      _links: [{ rel: 'self', href: `${second.url}/billing-portals/survivor` }],
+    });
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
   });
 
   it('uses API_KEYS when set, and makes no development key', async () => {
     const dataDir = await freshDataDir();
-    const service = await startServiceProcess({ DATA_DIR: dataDir, API_KEYS: 'org-x:secret-x-123, org-y:secret-y-456' });
+    const service = await startServiceProcess({
+      DATA_DIR: dataDir,
+      API_KEYS: 'org-x:secret-x-123, org-y:secret-y-456',
+    });
     expect(devKeyIn(service.output())).toBeUndefined();
-    const ok = await fetch(`${service.url}/organizations/org-y/billing-portals`, { headers: { 'REB-APIKEY': 'secret-y-456' } });
+    const ok = await fetch(`${service.url}/organizations/org-y/billing-portals`, {
+      headers: { 'REB-APIKEY': 'secret-y-456' },
+    });
     expect(ok.status).toBe(200);
-    const forbidden = await fetch(`${service.url}/organizations/org-x/billing-portals`, { headers: { 'REB-APIKEY': 'secret-y-456' } });
+    const forbidden = await fetch(`${service.url}/organizations/org-x/billing-portals`, {
+      headers: { 'REB-APIKEY': 'secret-y-456' },
+    });
     expect(forbidden.status).toBe(403);
     service.child.kill('SIGTERM');
     expect(await service.exited).toBe(0);

@@ -31,7 +31,7 @@ afterAll(() => service.close());
 const ids = (body: Array<{ id: string }>) => body.map((p) => p.id);
 
 describe('GET /billing-portals', () => {
-  it('lists newest first by default, with the pagination headers, only the caller\'s portals', async () => {
+  it("lists newest first by default, with the pagination headers, only the caller's portals", async () => {
     const res = await service.rest('GET', '/billing-portals');
     expect(res.status).toBe(200);
     expect(ids(res.body)).toEqual(SEED.map((s) => s.id).reverse());
@@ -78,11 +78,17 @@ describe('GET /billing-portals', () => {
     expect(ids(range.body)).toEqual(['list-5', 'list-6']);
     const open = await service.rest('GET', `/billing-portals?filter=createdTime:${from}..&sort=createdTime`);
     expect(ids(open.body)).toEqual(['list-5', 'list-6', 'list-7']);
-    const upTo = await service.rest('GET', `/billing-portals?filter=createdTime:..${created['list-1']}&sort=createdTime`);
+    const upTo = await service.rest(
+      'GET',
+      `/billing-portals?filter=createdTime:..${created['list-1']}&sort=createdTime`,
+    );
     expect(ids(upTo.body)).toEqual(['list-0', 'list-1']);
     const exact = await service.rest('GET', `/billing-portals?filter=createdTime:${created['list-3']}`);
     expect(ids(exact.body)).toEqual(['list-3']);
-    const outside = await service.rest('GET', `/billing-portals?filter=createdTime:!..${created['list-5']}&sort=createdTime`);
+    const outside = await service.rest(
+      'GET',
+      `/billing-portals?filter=createdTime:!..${created['list-5']}&sort=createdTime`,
+    );
     expect(ids(outside.body)).toEqual(['list-6', 'list-7']);
   });
 
@@ -101,7 +107,11 @@ describe('GET /billing-portals', () => {
 
   it('searches name, slug and customDomain with q, case-insensitively', async () => {
     expect(ids((await service.rest('GET', '/billing-portals?q=sale')).body)).toEqual(['list-5']);
-    expect(ids((await service.rest('GET', '/billing-portals?q=THREE&sort=createdTime')).body)).toEqual(['list-0', 'list-3', 'list-6']);
+    expect(ids((await service.rest('GET', '/billing-portals?q=THREE&sort=createdTime')).body)).toEqual([
+      'list-0',
+      'list-3',
+      'list-6',
+    ]);
     expect(ids((await service.rest('GET', '/billing-portals?q=example.com')).body)).toEqual(['list-2']);
     expect(ids((await service.rest('GET', '/billing-portals?q=.*')).body)).toEqual([]);
   });
@@ -136,16 +146,25 @@ describe('large pages', () => {
     const many = Array.from({ length: 130 }, (_, i) => `many-${String(i).padStart(3, '0')}`);
     for (let i = 0; i < many.length; i += 10) {
       await Promise.all(
-        many.slice(i, i + 10).map((id) =>
-          service.rest('PUT', `/billing-portals/${id}`, { key: ORG_B.key, body: { websiteId: 'web-many', slug: id, name: id } }),
-        ),
+        many
+          .slice(i, i + 10)
+          .map((id) =>
+            service.rest('PUT', `/billing-portals/${id}`, {
+              key: ORG_B.key,
+              body: { websiteId: 'web-many', slug: id, name: id },
+            }),
+          ),
       );
     }
-    const page = await service.rest('GET', '/billing-portals?filter=websiteId:web-many&sort=createdTime&limit=1000', { key: ORG_B.key });
+    const page = await service.rest('GET', '/billing-portals?filter=websiteId:web-many&sort=createdTime&limit=1000', {
+      key: ORG_B.key,
+    });
     expect(page.body).toHaveLength(130);
     expect(new Set(ids(page.body))).toEqual(new Set(many));
     expect(page.headers.get('pagination-total')).toBe('130');
-    const rest = await service.rest('GET', '/billing-portals?filter=websiteId:web-many&limit=200&offset=5', { key: ORG_B.key });
+    const rest = await service.rest('GET', '/billing-portals?filter=websiteId:web-many&limit=200&offset=5', {
+      key: ORG_B.key,
+    });
     expect(rest.body).toHaveLength(125);
   });
 });

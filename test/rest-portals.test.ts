@@ -74,7 +74,9 @@ describe('PUT /billing-portals/{id}', () => {
   });
 
   it('updates with 200: a full replacement where omitted fields return to defaults and createdTime survives', async () => {
-    const first = await service.rest('PUT', '/billing-portals/put-replace', { body: { ...FULL_BODY, slug: 'replace-me' } });
+    const first = await service.rest('PUT', '/billing-portals/put-replace', {
+      body: { ...FULL_BODY, slug: 'replace-me' },
+    });
     expect(first.status).toBe(201);
     const second = await service.rest('PUT', '/billing-portals/put-replace', {
       body: { websiteId: 'web-2', slug: 'replace-me', name: 'Replaced' },
@@ -110,36 +112,111 @@ describe('PUT /billing-portals/{id}', () => {
   it.each([
     ['a missing required field', { slug: 'valid-slug', name: 'x' }, [{ field: 'websiteId', message: 'is required' }]],
     ['a wrongly typed name', portalBody({ name: 5 }), [{ field: 'name', message: 'must be a string' }]],
-    ['a wrongly typed features', portalBody({ features: 'yes' }), [{ field: 'features', message: 'must be an object' }]],
-    ['a wrongly typed feature flag', portalBody({ features: { orderCancel: 'no' } }), [{ field: 'features.orderCancel', message: 'must be true or false' }]],
-    ['an unknown field', portalBody({ colour: 'red' }), [{ field: 'colour', message: 'is not a field of a billing portal' }]],
-    ['an unknown nested field', portalBody({ customization: { colors: { tertiary: '000000' } } }), [{ field: 'customization.colors.tertiary', message: 'is not a field of a billing portal' }]],
+    [
+      'a wrongly typed features',
+      portalBody({ features: 'yes' }),
+      [{ field: 'features', message: 'must be an object' }],
+    ],
+    [
+      'a wrongly typed feature flag',
+      portalBody({ features: { orderCancel: 'no' } }),
+      [{ field: 'features.orderCancel', message: 'must be true or false' }],
+    ],
+    [
+      'an unknown field',
+      portalBody({ colour: 'red' }),
+      [{ field: 'colour', message: 'is not a field of a billing portal' }],
+    ],
+    [
+      'an unknown nested field',
+      portalBody({ customization: { colors: { tertiary: '000000' } } }),
+      [{ field: 'customization.colors.tertiary', message: 'is not a field of a billing portal' }],
+    ],
     ['a short slug', portalBody({ slug: 'abc' }), [{ field: 'slug', message: 'must be at least 5 characters long' }]],
-    ['a slug with a slash', portalBody({ slug: 'a/b/c/d' }), [{ field: 'slug', message: 'may contain only ASCII letters, digits and @ ~ - . _' }]],
+    [
+      'a slug with a slash',
+      portalBody({ slug: 'a/b/c/d' }),
+      [{ field: 'slug', message: 'may contain only ASCII letters, digits and @ ~ - . _' }],
+    ],
     ['a blank name', portalBody({ name: '   ' }), [{ field: 'name', message: 'must not be blank' }]],
-    ['a long name', portalBody({ name: 'n'.repeat(256) }), [{ field: 'name', message: 'must be at most 255 characters long' }]],
-    ['a colour with #', portalBody({ customization: { colors: { primary: '#0044d4' } } }), [{ field: 'customization.colors.primary', message: expect.stringContaining('6 hexadecimal digits') }]],
-    ['a non-http link', portalBody({ customization: { links: { privacyPolicy: 'javascript:alert(1)' } } }), [{ field: 'customization.links.privacyPolicy', message: 'must be an absolute http or https URL' }]],
-    ['a bad host name', portalBody({ customDomain: 'not a host' }), [{ field: 'customDomain', message: expect.stringContaining('host name') }]],
-    ['the default host as custom domain', portalBody({ customDomain: 'Portal.Secure-Payments.app' }), [{ field: 'customDomain', message: expect.stringContaining('the default host') }]],
-    ['a blank website id', portalBody({ websiteId: '   ' }), [{ field: 'websiteId', message: 'must not be blank or start or end with white space' }]],
-    ...['https://example.com/terms of service', 'https:example.com', ' https://example.com/', 'https://例子.测试/', 'https://example.com/%zz'].map(
-      (link) => [`the link ${JSON.stringify(link)}`, portalBody({ customization: { links: { termsOfService: link } } }), [{ field: 'customization.links.termsOfService', message: 'must be an absolute http or https URL' }]],
-    ),
-    ['an unknown status', portalBody({ status: 'paused' }), [{ field: 'status', message: 'must be one of: active, inactive' }]],
-    ['a GraphQL-style status', portalBody({ status: 'ACTIVE' }), [{ field: 'status', message: 'must be one of: active, inactive' }]],
-    ['a status named like an object property', portalBody({ status: 'toString' }), [{ field: 'status', message: 'must be one of: active, inactive' }]],
-    ['a long logo id', portalBody({ customization: { logoId: 'f'.repeat(51) } }), [{ field: 'customization.logoId', message: 'must be at most 50 characters long' }]],
+    [
+      'a long name',
+      portalBody({ name: 'n'.repeat(256) }),
+      [{ field: 'name', message: 'must be at most 255 characters long' }],
+    ],
+    [
+      'a colour with #',
+      portalBody({ customization: { colors: { primary: '#0044d4' } } }),
+      [{ field: 'customization.colors.primary', message: expect.stringContaining('6 hexadecimal digits') }],
+    ],
+    [
+      'a non-http link',
+      portalBody({ customization: { links: { privacyPolicy: 'javascript:alert(1)' } } }),
+      [{ field: 'customization.links.privacyPolicy', message: 'must be an absolute http or https URL' }],
+    ],
+    [
+      'a bad host name',
+      portalBody({ customDomain: 'not a host' }),
+      [{ field: 'customDomain', message: expect.stringContaining('host name') }],
+    ],
+    [
+      'the default host as custom domain',
+      portalBody({ customDomain: 'Portal.Secure-Payments.app' }),
+      [{ field: 'customDomain', message: expect.stringContaining('the default host') }],
+    ],
+    [
+      'a blank website id',
+      portalBody({ websiteId: '   ' }),
+      [{ field: 'websiteId', message: 'must not be blank or start or end with white space' }],
+    ],
+    ...[
+      'https://example.com/terms of service',
+      'https:example.com',
+      ' https://example.com/',
+      'https://例子.测试/',
+      'https://example.com/%zz',
+    ].map((link) => [
+      `the link ${JSON.stringify(link)}`,
+      portalBody({ customization: { links: { termsOfService: link } } }),
+      [{ field: 'customization.links.termsOfService', message: 'must be an absolute http or https URL' }],
+    ]),
+    [
+      'an unknown status',
+      portalBody({ status: 'paused' }),
+      [{ field: 'status', message: 'must be one of: active, inactive' }],
+    ],
+    [
+      'a GraphQL-style status',
+      portalBody({ status: 'ACTIVE' }),
+      [{ field: 'status', message: 'must be one of: active, inactive' }],
+    ],
+    [
+      'a status named like an object property',
+      portalBody({ status: 'toString' }),
+      [{ field: 'status', message: 'must be one of: active, inactive' }],
+    ],
+    [
+      'a long logo id',
+      portalBody({ customization: { logoId: 'f'.repeat(51) } }),
+      [{ field: 'customization.logoId', message: 'must be at most 50 characters long' }],
+    ],
     ['an array body', [1, 2], [{ field: 'body', message: 'must be an object' }]],
-    ['an operator object', portalBody({ websiteId: { $gt: '' } }), [{ field: 'websiteId', message: 'must be a string' }]],
-  ] as Array<[string, unknown, unknown]>)('answers 422 naming the field for %s, and stores nothing', async (_case, body, invalidFields) => {
-    const res = await service.rest('PUT', '/billing-portals/rejected', { body });
-    expect(res.status).toBe(422);
-    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ type: 'about:blank', title: 'Unprocessable Content', status: 422 });
-    expect(res.body.invalidFields).toEqual(invalidFields);
-    expect(await service.portals.countDocuments({ id: 'rejected' })).toBe(0);
-  });
+    [
+      'an operator object',
+      portalBody({ websiteId: { $gt: '' } }),
+      [{ field: 'websiteId', message: 'must be a string' }],
+    ],
+  ] as Array<[string, unknown, unknown]>)(
+    'answers 422 naming the field for %s, and stores nothing',
+    async (_case, body, invalidFields) => {
+      const res = await service.rest('PUT', '/billing-portals/rejected', { body });
+      expect(res.status).toBe(422);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ type: 'about:blank', title: 'Unprocessable Content', status: 422 });
+      expect(res.body.invalidFields).toEqual(invalidFields);
+      expect(await service.portals.countDocuments({ id: 'rejected' })).toBe(0);
+    },
+  );
 
   it('reports every problem at once, the path id among them', async () => {
     const res = await service.rest('PUT', `/billing-portals/${'x'.repeat(51)}`, {
@@ -235,7 +312,7 @@ describe('both bases and tenancy', () => {
     expect((await service.rest('DELETE', `${base}/org-path`)).status).toBe(204);
   });
 
-  it('answers 403 under another organization\'s path, and changes nothing', async () => {
+  it("answers 403 under another organization's path, and changes nothing", async () => {
     const base = `/organizations/${ORG_B.organizationId}/billing-portals`;
     for (const [method, path, body] of [
       ['GET', base, undefined],
@@ -260,7 +337,10 @@ describe('both bases and tenancy', () => {
         ['PUT', '/billing-portals/x1'],
         ['DELETE', '/billing-portals/x1'],
       ]) {
-        const res = await service.rest(method, path, { key, body: method === 'PUT' || method === 'POST' ? portalBody() : undefined });
+        const res = await service.rest(method, path, {
+          key,
+          body: method === 'PUT' || method === 'POST' ? portalBody() : undefined,
+        });
         expect(res.status, `${method} ${path} with ${key}`).toBe(401);
         expect(res.body).toMatchObject({ status: 401, title: 'Unauthorized' });
       }
@@ -276,7 +356,7 @@ describe('both bases and tenancy', () => {
     expect(res.status).toBe(200);
   });
 
-  it('makes another organization\'s portal look absent: 404 on GET and DELETE, never listed, PUT creates its own', async () => {
+  it("makes another organization's portal look absent: 404 on GET and DELETE, never listed, PUT creates its own", async () => {
     await service.rest('PUT', '/billing-portals/b-private', { body: portalBody({ name: 'B secret' }), key: ORG_B.key });
     expect((await service.rest('GET', '/billing-portals/b-private')).status).toBe(404);
     expect((await service.rest('DELETE', '/billing-portals/b-private')).status).toBe(404);
@@ -303,7 +383,10 @@ describe('HTTP errors', () => {
   it.each([['application/x-www-form-urlencoded'], ['text/plain'], ['application/xml'], [undefined]])(
     'answers 415 for a body sent as %s, and stores nothing',
     async (contentType) => {
-      for (const [method, path] of [['PUT', '/billing-portals/not-json'], ['POST', '/billing-portals']]) {
+      for (const [method, path] of [
+        ['PUT', '/billing-portals/not-json'],
+        ['POST', '/billing-portals'],
+      ]) {
         const res = await service.rest(method, path, {
           rawBody: JSON.stringify(portalBody()),
           headers: contentType ? { 'content-type': contentType } : {},
@@ -322,13 +405,18 @@ describe('HTTP errors', () => {
     });
     expect(malformed.status).toBe(400);
     expect(malformed.body).toMatchObject({ status: 400, detail: 'The request body is not valid JSON.' });
-    const empty = await service.rest('PUT', '/billing-portals/bad-json', { rawBody: '', headers: { 'content-type': 'application/json' } });
+    const empty = await service.rest('PUT', '/billing-portals/bad-json', {
+      rawBody: '',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(empty.status).toBe(400);
     expect(await service.portals.countDocuments({ id: 'bad-json' })).toBe(0);
   });
 
   it('answers 413 for a body over 1 MiB', async () => {
-    const res = await service.rest('PUT', '/billing-portals/too-big', { body: portalBody({ name: 'x'.repeat(1024 * 1024) }) });
+    const res = await service.rest('PUT', '/billing-portals/too-big', {
+      body: portalBody({ name: 'x'.repeat(1024 * 1024) }),
+    });
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ status: 413 });
   });
@@ -366,12 +454,17 @@ describe('HTTP errors', () => {
   });
 
   it('refuses conflicting or malformed credentials with 401', async () => {
-    const conflicting = await service.rest('GET', '/billing-portals', { headers: { authorization: `Bearer ${ORG_B.key}` } });
+    const conflicting = await service.rest('GET', '/billing-portals', {
+      headers: { authorization: `Bearer ${ORG_B.key}` },
+    });
     expect(conflicting.status).toBe(401);
     expect(conflicting.body.detail).toBe('REB-APIKEY and Authorization name different keys.');
     const same = await service.rest('GET', '/billing-portals', { headers: { authorization: `bearer ${ORG_A.key}` } });
     expect(same.status).toBe(200);
-    const basic = await service.rest('GET', '/billing-portals', { key: null, headers: { authorization: 'Basic dXNlcjpwYXNz' } });
+    const basic = await service.rest('GET', '/billing-portals', {
+      key: null,
+      headers: { authorization: 'Basic dXNlcjpwYXNz' },
+    });
     expect(basic.status).toBe(401);
     expect(basic.headers.get('www-authenticate')).toBe('Bearer');
   });
@@ -386,10 +479,14 @@ describe('HTTP errors', () => {
     expect(await service.portals.countDocuments({ id: 'proto' })).toBe(0);
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${service.url}/billing-portals`, { headers: { host: 'ex ample', 'REB-APIKEY': ORG_A.key } }, (r) => {
-        r.resume();
-        resolve(r.statusCode!);
-      });
+      const req = request(
+        `${service.url}/billing-portals`,
+        { headers: { host: 'ex ample', 'REB-APIKEY': ORG_A.key } },
+        (r) => {
+          r.resume();
+          resolve(r.statusCode!);
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -403,7 +500,9 @@ describe('HTTP errors', () => {
       body: '{ __typename }',
     });
     expect(response.status).toBe(415);
-    expect(((await response.json()) as { errors: Array<{ message: string }> }).errors[0].message).toMatch(/application\/json/);
+    expect(((await response.json()) as { errors: Array<{ message: string }> }).errors[0].message).toMatch(
+      /application\/json/,
+    );
   });
 
   it('answers /graphql bodies that are empty or not an operation with a 400 naming the problem', async () => {
@@ -421,7 +520,9 @@ describe('HTTP errors', () => {
         body,
       });
       expect(response.status, body).toBe(400);
-      expect(((await response.json()) as { errors: Array<{ message: string }> }).errors[0].message, body).toMatch(message);
+      expect(((await response.json()) as { errors: Array<{ message: string }> }).errors[0].message, body).toMatch(
+        message,
+      );
     }
   });
 
@@ -432,7 +533,10 @@ describe('HTTP errors', () => {
   });
 
   it('answers /healthz and /readyz', async () => {
-    expect((await service.rest('GET', '/healthz', { key: null })).body).toEqual({ status: 'ok', node: process.versions.node });
+    expect((await service.rest('GET', '/healthz', { key: null })).body).toEqual({
+      status: 'ok',
+      node: process.versions.node,
+    });
     const ready = await service.rest('GET', '/readyz', { key: null });
     expect(ready.status).toBe(200);
   });

@@ -47,7 +47,7 @@ function processGroup(pgid: number): Array<{ pid: number; cmdline: string }> {
     });
 }
 
-describe.skipIf(process.platform !== 'linux' || process.arch !== 'x64')('the project\'s own Node', () => {
+describe.skipIf(process.platform !== 'linux' || process.arch !== 'x64')("the project's own Node", () => {
   it('runs this test suite, and is the Node 24 LTS that `engines` asks for', () => {
     expect(process.versions.node.split('.')[0]).toBe('24');
     expect(semver.satisfies(process.versions.node, ENGINES)).toBe(true);

@@ -17,13 +17,14 @@ describe('schema.graphql', () => {
     expect(committed).toBe(printSchemaSDL());
   });
 
-  it('documents every type, field, argument and enum value (GraphiQL\'s docs pane)', () => {
+  it("documents every type, field, argument and enum value (GraphiQL's docs pane)", () => {
     const undocumented: string[] = [];
     const check = (where: string, description: string | null | undefined) => {
       if (!description?.trim()) undocumented.push(where);
     };
     const ours = Object.values(schema.getTypeMap()).filter(
-      (t: GraphQLNamedType) => !t.name.startsWith('__') && !['String', 'Boolean', 'Int', 'Float', 'ID'].includes(t.name),
+      (t: GraphQLNamedType) =>
+        !t.name.startsWith('__') && !['String', 'Boolean', 'Int', 'Float', 'ID'].includes(t.name),
     );
     for (const type of ours) {
       check(type.name, type.description);

@@ -17,9 +17,7 @@ export interface Headers {
 
 /** What a request's credentials come to. */
 export type Credential =
-  | { kind: 'none' }
-  | { kind: 'valid'; organizationId: string }
-  | { kind: 'invalid'; reason: string };
+  { kind: 'none' } | { kind: 'valid'; organizationId: string } | { kind: 'invalid'; reason: string };
 
 export const CREDENTIAL_REQUIRED = 'A valid API key is required in REB-APIKEY or Authorization: Bearer.';
 

@@ -44,8 +44,11 @@ export function rateLimitHeaders(decision: BudgetDecision): Record<string, strin
     'X-RateLimit-Limit': String(decision.limit),
     'X-RateLimit-Remaining': String(decision.remaining),
     'X-RateLimit-Retry-After': String(decision.resetsAt),
-    ...(decision.allowed ? {} : { 'Retry-After': String(Math.max(1, decision.resetsAt - Math.floor(Date.now() / 1000))) }),
+    ...(decision.allowed
+      ? {}
+      : { 'Retry-After': String(Math.max(1, decision.resetsAt - Math.floor(Date.now() / 1000))) }),
   };
 }
 
-export const RATE_LIMITED_DETAIL = 'The organization has used its writes for this minute; retry after X-RateLimit-Retry-After.';
+export const RATE_LIMITED_DETAIL =
+  'The organization has used its writes for this minute; retry after X-RateLimit-Retry-After.';

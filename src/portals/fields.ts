@@ -69,7 +69,9 @@ export type ValueOf<F> =
     : F extends ReadOnlyField<infer T>
       ? T
       : F extends WritableField<infer T>
-        ? F extends { default: null } ? T | null : T
+        ? F extends { default: null }
+          ? T | null
+          : T
         : never;
 
 /** The writable part of a field map (read-only fields dropped, groups kept). */
@@ -249,12 +251,12 @@ export const PORTAL_FIELDS = {
     public: false,
   }),
   status: choice({
-    description: 'Whether the portal is served: an inactive portal\'s public URL answers 404.',
+    description: "Whether the portal is served: an inactive portal's public URL answers 404.",
     enumName: 'BillingPortalStatus',
-    enumDescription: 'Whether the portal is served. An inactive portal\'s public URL answers 404.',
+    enumDescription: "Whether the portal is served. An inactive portal's public URL answers 404.",
     values: {
       active: { graphql: 'ACTIVE', description: 'The portal is served at its URL.' },
-      inactive: { graphql: 'INACTIVE', description: 'The portal\'s URL answers 404.' },
+      inactive: { graphql: 'INACTIVE', description: "The portal's URL answers 404." },
     },
     default: 'active',
     public: false,
@@ -312,10 +314,7 @@ export const READ_ONLY_FIELD_NAMES = Object.entries(PORTAL_FIELDS)
   .map(([name]) => name);
 
 /** Walks a field map depth-first, in declaration order. */
-export function* eachField(
-  fields: FieldMap,
-  path: string[] = [],
-): Generator<{ path: string[]; field: Field }> {
+export function* eachField(fields: FieldMap, path: string[] = []): Generator<{ path: string[]; field: Field }> {
   for (const [name, field] of Object.entries(fields)) {
     yield { path: [...path, name], field };
     if (field.kind === 'group') yield* eachField(field.fields, [...path, name]);

@@ -61,8 +61,7 @@ function toInvalidFields(error: z.ZodError): InvalidField[] {
 }
 
 type Checked =
-  | { fields: PortalFields; invalidFields?: undefined }
-  | { fields?: undefined; invalidFields: InvalidField[] };
+  { fields: PortalFields; invalidFields?: undefined } | { fields?: undefined; invalidFields: InvalidField[] };
 
 /** Validates a full-replacement input and fills every default. */
 function checkPortalInput(input: unknown): Checked {

@@ -24,7 +24,10 @@ export function problemForError(error: unknown): Problem | undefined {
       error.currentRevision === null
         ? 'does not exist'
         : `is at ETag ${etagOf(error.currentRevision)}${error.expectedAbsent ? ' already' : ''}`;
-    return problem(412, `Billing portal "${error.resourceId}" ${state}: the precondition does not hold; nothing changed.`);
+    return problem(
+      412,
+      `Billing portal "${error.resourceId}" ${state}: the precondition does not hold; nothing changed.`,
+    );
   }
   if (error instanceof IdempotencyKeyReusedError) return problem(422, error.message);
   if (error instanceof IdempotencyKeyInUseError) return problem(409, error.message);
@@ -37,7 +40,8 @@ export function problemForError(error: unknown): Problem | undefined {
 export function sendDomainProblem(reply: FastifyReply, error: unknown): FastifyReply | undefined {
   const known = problemForError(error);
   if (!known) return undefined;
-  if (error instanceof ConflictError && error.currentRevision !== null) reply.header('ETag', etagOf(error.currentRevision));
+  if (error instanceof ConflictError && error.currentRevision !== null)
+    reply.header('ETag', etagOf(error.currentRevision));
   if (error instanceof IdempotencyKeyInUseError) reply.header('Retry-After', '1');
   return sendProblem(reply, known);
 }

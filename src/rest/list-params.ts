@@ -147,7 +147,10 @@ export function parseListParameters(parameters: Record<string, unknown>): ListPa
 
   for (const name of Object.keys(parameters)) {
     if (!(KNOWN_PARAMETERS as readonly string[]).includes(name)) {
-      invalidFields.push({ field: name, message: `is not a parameter of this list; use ${KNOWN_PARAMETERS.join(', ')}` });
+      invalidFields.push({
+        field: name,
+        message: `is not a parameter of this list; use ${KNOWN_PARAMETERS.join(', ')}`,
+      });
     }
   }
   const limit = parse('limit', single('limit'), zodParser(limitSchema), LIST_LIMIT.default);

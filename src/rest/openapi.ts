@@ -11,27 +11,25 @@ import { jsonSchemaOf, type JsonSchema } from './json-schema.ts';
 import { problemSchema } from '../http/problem.ts';
 import { portalResourceSchema, publicPortalSchema, READ_ONLY_RESOURCE_FIELDS } from './resource.ts';
 
-
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
 const problemJson = { 'application/problem+json': { schema: ref('Problem') } };
 
 const problems = (...statuses: number[]) =>
-  Object.fromEntries(
-    statuses.map((status) => [String(status), { $ref: `#/components/responses/Problem${status}` }]),
-  );
+  Object.fromEntries(statuses.map((status) => [String(status), { $ref: `#/components/responses/Problem${status}` }]));
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed JSON or a bad query parameter (invalidFields names it).',
   401: 'Missing or unknown API key.',
-  403: 'The organization in the path is not the API key\'s.',
-  404: 'No such billing portal (another organization\'s looks the same).',
+  403: "The organization in the path is not the API key's.",
+  404: "No such billing portal (another organization's looks the same).",
   405: 'The method is not allowed on this path (see Allow).',
   409: 'The first request with this Idempotency-Key is still running; retry after Retry-After seconds.',
   412: 'A precondition (If-Match, If-None-Match) does not hold; nothing changed. ETag is the current one, if any.',
   413: `The body is larger than ${MAX_BODY_BYTES} bytes.`,
   415: 'The body is not application/json.',
-  422: 'The body is not a valid billing portal (invalidFields names every problem), its slug is taken, or the ' +
+  422:
+    'The body is not a valid billing portal (invalidFields names every problem), its slug is taken, or the ' +
     'Idempotency-Key was used for a different request.',
   429: 'The organization has used its writes for this minute.',
   503: 'The database is unavailable.',
@@ -43,8 +41,12 @@ const rateLimitHeaders = {
   'X-RateLimit-Retry-After': { description: 'UTC epoch second when the window resets.', schema: { type: 'integer' } },
 };
 
-const location = { Location: { description: 'Absolute URL of the portal.', schema: { type: 'string', format: 'uri' } } };
-const etag = { ETag: { description: 'The portal\'s revision, quoted: a strong entity tag.', schema: { type: 'string' } } };
+const location = {
+  Location: { description: 'Absolute URL of the portal.', schema: { type: 'string', format: 'uri' } },
+};
+const etag = {
+  ETag: { description: "The portal's revision, quoted: a strong entity tag.", schema: { type: 'string' } },
+};
 
 const ifMatch = {
   name: 'If-Match',
@@ -81,7 +83,8 @@ const notModified = { description: 'Not modified: the ETag named in If-None-Matc
 function requestBodySchema(): JsonSchema {
   const input = jsonSchemaOf(portalInputSchema, 'input') as JsonSchema & { properties: Record<string, JsonSchema> };
   const resource = jsonSchemaOf(portalResourceSchema, 'output') as { properties: Record<string, JsonSchema> };
-  for (const field of READ_ONLY_RESOURCE_FIELDS) input.properties[field] = { ...resource.properties[field], readOnly: true };
+  for (const field of READ_ONLY_RESOURCE_FIELDS)
+    input.properties[field] = { ...resource.properties[field], readOnly: true };
   return input;
 }
 
@@ -112,7 +115,11 @@ export function buildOpenApiDocument(): JsonSchema {
       parameters: [...itemParameters, ifMatch, ifNoneMatchWrite],
       requestBody,
       responses: {
-        '200': { description: 'Replaced.', headers: { ...etag, ...rateLimitHeaders }, content: json(ref('BillingPortal')) },
+        '200': {
+          description: 'Replaced.',
+          headers: { ...etag, ...rateLimitHeaders },
+          content: json(ref('BillingPortal')),
+        },
         '201': {
           description: 'Created.',
           headers: { ...location, ...etag, ...rateLimitHeaders },
@@ -125,7 +132,10 @@ export function buildOpenApiDocument(): JsonSchema {
       operationId: 'deleteBillingPortal',
       summary: 'Delete a billing portal',
       parameters: [...itemParameters, ifMatch],
-      responses: { '204': { description: 'Deleted.', headers: rateLimitHeaders }, ...problems(400, 401, 403, 404, 412, 429, 503) },
+      responses: {
+        '204': { description: 'Deleted.', headers: rateLimitHeaders },
+        ...problems(400, 401, 403, 404, 412, 429, 503),
+      },
     },
   };
   const collectionOperations = {
@@ -133,7 +143,11 @@ export function buildOpenApiDocument(): JsonSchema {
       operationId: 'listBillingPortals',
       summary: 'List billing portals',
       parameters: [
-        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 0, maximum: LIST_LIMIT.max, default: LIST_LIMIT.default } },
+        {
+          name: 'limit',
+          in: 'query',
+          schema: { type: 'integer', minimum: 0, maximum: LIST_LIMIT.max, default: LIST_LIMIT.default },
+        },
         { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
         {
           name: 'sort',
@@ -149,7 +163,12 @@ export function buildOpenApiDocument(): JsonSchema {
             'case-insensitive), createdTime and updatedTime (an instant or a range a..b, a.., ..b).',
           schema: { type: 'string' },
         },
-        { name: 'q', in: 'query', description: 'Case-insensitive partial match on name, slug and customDomain.', schema: { type: 'string' } },
+        {
+          name: 'q',
+          in: 'query',
+          description: 'Case-insensitive partial match on name, slug and customDomain.',
+          schema: { type: 'string' },
+        },
       ],
       responses: {
         '200': {

@@ -108,16 +108,21 @@ export async function restRoutes(app: FastifyInstance, options: RestOptions): Pr
   async function post(request: CollectionRequest, reply: FastifyReply) {
     const idempotencyKey = request.headers['idempotency-key'];
     if (Array.isArray(idempotencyKey)) {
-      return sendProblem(reply, problem(400, 'Send one Idempotency-Key header.', [
-        { field: 'Idempotency-Key', message: 'must be sent once' },
-      ]));
+      return sendProblem(
+        reply,
+        problem(400, 'Send one Idempotency-Key header.', [{ field: 'Idempotency-Key', message: 'must be sent once' }]),
+      );
     }
     const keyProblem = idempotencyKey === undefined ? undefined : idempotencyKeyProblem(idempotencyKey);
     if (keyProblem) {
       const invalid = [{ field: 'Idempotency-Key', message: keyProblem }];
       return sendProblem(reply, problem(400, `The Idempotency-Key header ${keyProblem}.`, invalid));
     }
-    const { portal, replayed } = await portals.create(request.organizationId, writableFields(request.body), idempotencyKey);
+    const { portal, replayed } = await portals.create(
+      request.organizationId,
+      writableFields(request.body),
+      idempotencyKey,
+    );
     if (replayed) reply.header('Idempotent-Replayed', 'true');
     const href = selfHref(request, portal.id);
     reply.status(201).header('Location', href).header('ETag', etagOf(portal.revision));

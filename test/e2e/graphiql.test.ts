@@ -79,7 +79,9 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('GraphiQL in headless 
       expect(editor).toContain('id: "example-portal"');
 
       // The pre-filled credential, in the Headers editor.
-      const headersEditor = page.locator('.graphiql-editor-tool .monaco-editor .view-lines').filter({ hasText: devKey });
+      const headersEditor = page
+        .locator('.graphiql-editor-tool .monaco-editor .view-lines')
+        .filter({ hasText: devKey });
       await headersEditor.waitFor({ timeout: RENDER_TIMEOUT });
       expect(collapse(await headersEditor.textContent())).toContain(`"REB-APIKEY": "${devKey}"`);
 
@@ -90,7 +92,10 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('GraphiQL in headless 
       expect(await items.allTextContents()).toEqual(['UpsertExamplePortal', 'ReadExamplePortal', 'ListPortals']);
 
       const sent = page.waitForRequest(
-        (r) => r.method() === 'POST' && r.url() === `${url}/graphql` && (r.postData() ?? '').includes('"operationName":"UpsertExamplePortal"'),
+        (r) =>
+          r.method() === 'POST' &&
+          r.url() === `${url}/graphql` &&
+          (r.postData() ?? '').includes('"operationName":"UpsertExamplePortal"'),
         { timeout: RESULT_TIMEOUT },
       );
       await items.filter({ hasText: /^UpsertExamplePortal$/ }).click();

@@ -24,7 +24,11 @@ const headers = { 'content-type': 'application/json', 'REB-APIKEY': ORG_A.key };
 beforeAll(async () => {
   if (skip) return;
   const embedded = await startEmbeddedMongo({});
-  client = new MongoClient(embedded.uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500, waitQueueTimeoutMS: 500 });
+  client = new MongoClient(embedded.uri, {
+    serverSelectionTimeoutMS: 500,
+    connectTimeoutMS: 500,
+    waitQueueTimeoutMS: 500,
+  });
   await client.connect();
   const store = PortalStore.fromDb(client.db('closes'));
   await store.ensureIndexes();
@@ -39,7 +43,11 @@ beforeAll(async () => {
   // Warm several pooled connections, then stop the database under them.
   await Promise.all(
     Array.from({ length: 6 }, (_, i) =>
-      fetch(`${url}/billing-portals/closes-${i}`, { method: 'PUT', headers, body: JSON.stringify({ websiteId: 'w', slug: `closes-${i}`, name: 'n' }) }),
+      fetch(`${url}/billing-portals/closes-${i}`, {
+        method: 'PUT',
+        headers,
+        body: JSON.stringify({ websiteId: 'w', slug: `closes-${i}`, name: 'n' }),
+      }),
     ),
   );
   await embedded.close();
@@ -56,10 +64,19 @@ describe.skipIf(skip)('when the database closes its connections', () => {
       for (const request of [
         () => fetch(`${url}/billing-portals?limit=5`, { headers }),
         () => fetch(`${url}/billing-portals/closes-1`, { headers }),
-        () => fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query: '{ billingPortal(id: "closes-1") { id } }' }) }),
+        () =>
+          fetch(`${url}/graphql`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ query: '{ billingPortal(id: "closes-1") { id } }' }),
+          }),
       ]) {
         const response = await request();
-        answers.push({ status: response.status, type: response.headers.get('content-type'), body: await response.json() });
+        answers.push({
+          status: response.status,
+          type: response.headers.get('content-type'),
+          body: await response.json(),
+        });
       }
     }
     for (const answer of answers) {

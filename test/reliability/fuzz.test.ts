@@ -13,7 +13,14 @@ import fc from 'fast-check';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isProblem, SCALE, send, snapshot, type Answer } from '../support/reliability.ts';
-import { CreatePortal, DeletePortal, GetPortal, GetPortalBySlug, ListPortals, UpsertPortal } from '../support/operations.ts';
+import {
+  CreatePortal,
+  DeletePortal,
+  GetPortal,
+  GetPortalBySlug,
+  ListPortals,
+  UpsertPortal,
+} from '../support/operations.ts';
 import { ORG_A, ORG_B, startService, type TestService } from '../support/service.ts';
 
 const BATCH = 25;
@@ -59,7 +66,9 @@ afterAll(() => service?.close());
 
 /** encodeURIComponent that also takes lone surrogates (as U+FFFD, what a client's encoder sends). */
 function enc(text: string): string {
-  return encodeURIComponent(text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
+  return encodeURIComponent(
+    text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'),
+  );
 }
 
 const INJECTIONS: unknown[] = [
@@ -131,7 +140,10 @@ const garbage: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 3, arbitrary: hostileString },
   { weight: 3, arbitrary: fc.constantFrom(...INJECTIONS) },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-  { weight: 1, arbitrary: fc.constantFrom(null, true, false, 0, -1, 1.5, 1e308, [], {}, [[[]]], { a: { b: { c: {} } } }) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(null, true, false, 0, -1, 1.5, 1e308, [], {}, [[[]]], { a: { b: { c: {} } } }),
+  },
   { weight: 1, arbitrary: fc.integer() },
 );
 
@@ -192,7 +204,11 @@ function deletePath(target: Record<string, any>, path: string): void {
 
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('set' as const), path: fc.constantFrom(...FIELD_PATHS), value: garbage }),
-  fc.record({ kind: fc.constant('delete' as const), path: fc.constantFrom(...FIELD_PATHS.slice(0, 14)), value: fc.constant(undefined) }),
+  fc.record({
+    kind: fc.constant('delete' as const),
+    path: fc.constantFrom(...FIELD_PATHS.slice(0, 14)),
+    value: fc.constant(undefined),
+  }),
 );
 
 /** A valid body with one to three fields broken, removed or added. */
@@ -234,7 +250,12 @@ const RAW_BODIES = [
 ];
 
 const rawBody: fc.Arbitrary<string> = fc.oneof(
-  { weight: 5, arbitrary: fc.oneof(mutatedBody, fc.jsonValue({ maxDepth: 4 }), garbage).map((v) => JSON.stringify(v) ?? 'undefined') },
+  {
+    weight: 5,
+    arbitrary: fc
+      .oneof(mutatedBody, fc.jsonValue({ maxDepth: 4 }), garbage)
+      .map((v) => JSON.stringify(v) ?? 'undefined'),
+  },
   { weight: 2, arbitrary: fc.constantFrom(...RAW_BODIES) },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 200 }) },
   {
@@ -354,23 +375,86 @@ const restWrite: fc.Arbitrary<FuzzRequest> = fc
 
 const listValue = fc.oneof(
   hostileString,
-  fc.constantFrom('{"$gt":""}', '{"$ne":null}', '$where', '.*', '^', '\\', 'a,b', ';;', '!', '!!', ':', '..', '2026-01-01..', 'active', 'ACTIVE'),
+  fc.constantFrom(
+    '{"$gt":""}',
+    '{"$ne":null}',
+    '$where',
+    '.*',
+    '^',
+    '\\',
+    'a,b',
+    ';;',
+    '!',
+    '!!',
+    ':',
+    '..',
+    '2026-01-01..',
+    'active',
+    'ACTIVE',
+  ),
 );
-const listField = fc.constantFrom('websiteId', 'slug', 'status', 'customDomain', 'createdTime', 'updatedTime', 'name', '$where', 'lookup.slug', '_id', '');
+const listField = fc.constantFrom(
+  'websiteId',
+  'slug',
+  'status',
+  'customDomain',
+  'createdTime',
+  'updatedTime',
+  'name',
+  '$where',
+  'lookup.slug',
+  '_id',
+  '',
+);
 const filterText = fc
-  .array(fc.tuple(listField, fc.array(fc.tuple(fc.boolean(), listValue), { minLength: 1, maxLength: 3 })), { minLength: 1, maxLength: 3 })
-  .map((clauses) => clauses.map(([f, vs]) => `${f}:${vs.map(([neg, v]) => `${neg ? '!' : ''}${v}`).join(',')}`).join(';'));
+  .array(fc.tuple(listField, fc.array(fc.tuple(fc.boolean(), listValue), { minLength: 1, maxLength: 3 })), {
+    minLength: 1,
+    maxLength: 3,
+  })
+  .map((clauses) =>
+    clauses.map(([f, vs]) => `${f}:${vs.map(([neg, v]) => `${neg ? '!' : ''}${v}`).join(',')}`).join(';'),
+  );
 
 const queryParam = fc.oneof(
   fc.tuple(fc.constant('filter'), fc.oneof(filterText, hostileString)),
   fc.tuple(fc.constant('q'), hostileString),
-  fc.tuple(fc.constantFrom('limit', 'offset'), fc.oneof(
-    fc.constantFrom('-1', '1e3', '0x10', '１', '99999999999999999999', 'NaN', '', ' 5', '5 ', '1001', '2147483648', '+1', '1.0'),
-    hostileString,
-  )),
-  fc.tuple(fc.constant('sort'), fc.oneof(fc.constantFrom('createdTime,createdTime', '--createdTime', 'name', '-', ',', '$natural'), hostileString)),
   fc.tuple(
-    fc.constantFrom('filter[slug][$gt]', 'filter.slug', '$where', 'q[$regex]', '__proto__', 'constructor', 'filter[]', 'limit[]', 'unknown'),
+    fc.constantFrom('limit', 'offset'),
+    fc.oneof(
+      fc.constantFrom(
+        '-1',
+        '1e3',
+        '0x10',
+        '１',
+        '99999999999999999999',
+        'NaN',
+        '',
+        ' 5',
+        '5 ',
+        '1001',
+        '2147483648',
+        '+1',
+        '1.0',
+      ),
+      hostileString,
+    ),
+  ),
+  fc.tuple(
+    fc.constant('sort'),
+    fc.oneof(fc.constantFrom('createdTime,createdTime', '--createdTime', 'name', '-', ',', '$natural'), hostileString),
+  ),
+  fc.tuple(
+    fc.constantFrom(
+      'filter[slug][$gt]',
+      'filter.slug',
+      '$where',
+      'q[$regex]',
+      '__proto__',
+      'constructor',
+      'filter[]',
+      'limit[]',
+      'unknown',
+    ),
     hostileString,
   ),
 );
@@ -384,23 +468,40 @@ const restRead: fc.Arbitrary<FuzzRequest> = fc.oneof(
       headers: auth,
     })),
   fc
-    .record({ method: fc.constantFrom('GET', 'DELETE'), base, id: fc.oneof(hostileId, validFreshId), auth: credentials })
+    .record({
+      method: fc.constantFrom('GET', 'DELETE'),
+      base,
+      id: fc.oneof(hostileId, validFreshId),
+      auth: credentials,
+    })
     .map(({ method, base, id, auth }) => ({ method, path: `${base}/${id}`, headers: auth })),
   fc
     .record({
       method: fc.constantFrom('PATCH', 'OPTIONS', 'HEAD', 'DELETE', 'POST', 'PUT'),
-      path: fc.constantFrom('/billing-portals', '/billing-portals/seed-0', '/healthz', '/readyz', '/', '/billing-portals/seed-0/extra', '/../billing-portals'),
+      path: fc.constantFrom(
+        '/billing-portals',
+        '/billing-portals/seed-0',
+        '/healthz',
+        '/readyz',
+        '/',
+        '/billing-portals/seed-0/extra',
+        '/../billing-portals',
+      ),
       auth: credentials,
       body: fc.option(rawBody, { nil: undefined }),
     })
     .filter((r) => !(r.method === 'DELETE' && r.path === '/billing-portals/seed-0'))
     .filter((r) => !(['POST', 'PUT'].includes(r.method) && r.path.startsWith('/billing-portals')))
     .map(({ method, path, auth, body }) =>
-      body === undefined || method === 'HEAD' ? { method, path, headers: auth } : { method, path, headers: withType(auth, 'application/json'), body },
+      body === undefined || method === 'HEAD'
+        ? { method, path, headers: auth }
+        : { method, path, headers: withType(auth, 'application/json'), body },
     ),
 );
 
-const DOCUMENTS = [UpsertPortal, CreatePortal, DeletePortal, GetPortal, GetPortalBySlug, ListPortals].map((d) => print(d));
+const DOCUMENTS = [UpsertPortal, CreatePortal, DeletePortal, GetPortal, GetPortalBySlug, ListPortals].map((d) =>
+  print(d),
+);
 
 const graphqlVariables: fc.Arbitrary<unknown> = fc.oneof(
   fc.record(
@@ -415,7 +516,10 @@ const graphqlVariables: fc.Arbitrary<unknown> = fc.oneof(
       query: garbage,
       filter: fc.oneof(
         garbage,
-        fc.record({ slug: garbage, status: garbage, websiteId: fc.record({ in: garbage }), createdTime: garbage }, { requiredKeys: [] }),
+        fc.record(
+          { slug: garbage, status: garbage, websiteId: fc.record({ in: garbage }), createdTime: garbage },
+          { requiredKeys: [] },
+        ),
       ),
       orderBy: garbage,
       extra: garbage,
@@ -449,7 +553,11 @@ const graphqlRequest: fc.Arbitrary<FuzzRequest> = fc.oneof(
     weight: 6,
     arbitrary: fc
       .record({
-        query: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...DOCUMENTS) }, { weight: 1, arbitrary: fc.constantFrom(...GARBAGE_DOCUMENTS) }, { weight: 1, arbitrary: fc.string({ maxLength: 80 }) }),
+        query: fc.oneof(
+          { weight: 5, arbitrary: fc.constantFrom(...DOCUMENTS) },
+          { weight: 1, arbitrary: fc.constantFrom(...GARBAGE_DOCUMENTS) },
+          { weight: 1, arbitrary: fc.string({ maxLength: 80 }) },
+        ),
         variables: graphqlVariables,
         operationName: fc.option(fc.oneof(fc.constantFrom('UpsertPortal', 'Nope'), garbage), { nil: undefined }),
         type: contentType,
@@ -474,7 +582,14 @@ const graphqlRequest: fc.Arbitrary<FuzzRequest> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc
-      .record({ query: fc.constantFrom(...DOCUMENTS, ...GARBAGE_DOCUMENTS.slice(0, 9)), variables: fc.oneof(hostileString, graphqlVariables.map((v) => JSON.stringify(v) ?? '')), auth: credentials })
+      .record({
+        query: fc.constantFrom(...DOCUMENTS, ...GARBAGE_DOCUMENTS.slice(0, 9)),
+        variables: fc.oneof(
+          hostileString,
+          graphqlVariables.map((v) => JSON.stringify(v) ?? ''),
+        ),
+        auth: credentials,
+      })
       .map(({ query, variables, auth }) => ({
         method: 'GET',
         path: `/graphql?query=${enc(query)}&variables=${enc(variables)}`,
@@ -483,18 +598,28 @@ const graphqlRequest: fc.Arbitrary<FuzzRequest> = fc.oneof(
   },
   {
     weight: 1,
-    arbitrary: fc.record({ method: fc.constantFrom('PUT', 'DELETE', 'PATCH'), auth: credentials }).map(({ method, auth }) => ({
-      method,
-      path: '/graphql',
-      headers: auth,
-    })),
+    arbitrary: fc
+      .record({ method: fc.constantFrom('PUT', 'DELETE', 'PATCH'), auth: credentials })
+      .map(({ method, auth }) => ({
+        method,
+        path: '/graphql',
+        headers: auth,
+      })),
   },
 );
 
 // ---------------------------------------------------------------------------------------------
 // Running and checking
 
-const totals = { requests: 0, rejected: 0, accepted: 0, serverErrors: 0, verifiedUnchanged: 0, batches: 0, cleanBatches: 0 };
+const totals = {
+  requests: 0,
+  rejected: 0,
+  accepted: 0,
+  serverErrors: 0,
+  verifiedUnchanged: 0,
+  batches: 0,
+  cleanBatches: 0,
+};
 
 function describeRequest(r: FuzzRequest): string {
   const clip = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}…(${s.length} chars)` : s);
@@ -516,14 +641,20 @@ function checkAnswer(r: FuzzRequest, answer: Answer): string | undefined {
     // A GraphQL error; or, where no GraphQL request could be read at all, a problem body, or the
     // bare 415 (unsupported media type) that GraphQL over HTTP allows.
     const graphQLErrors = Array.isArray(answer.json?.errors) && answer.json.errors.length > 0;
-    if (answer.status >= 400 && !graphQLErrors && !isProblem(answer) && !(answer.status === 415 && answer.text === '')) {
+    if (
+      answer.status >= 400 &&
+      !graphQLErrors &&
+      !isProblem(answer) &&
+      !(answer.status === 415 && answer.text === '')
+    ) {
       return `${answer.status} without GraphQL errors: ${answer.text.slice(0, 300)}`;
     }
     if (answer.status === 200 && r.method !== 'GET' && answer.json === undefined) return `200 without a JSON body`;
   } else if (answer.status >= 400 && r.method !== 'HEAD' && !isProblem(answer)) {
     return `${answer.status} without a problem body: ${answer.text.slice(0, 300)}`;
   }
-  if (/MongoServerError|MongoError|at [\w.]+ \(|node_modules|\/work\//.test(answer.text)) return `leaks internals: ${answer.text.slice(0, 300)}`;
+  if (/MongoServerError|MongoError|at [\w.]+ \(|node_modules|\/work\//.test(answer.text))
+    return `leaks internals: ${answer.text.slice(0, 300)}`;
   return undefined;
 }
 
@@ -616,7 +747,9 @@ describe('fuzzing both doors', () => {
     // Error messages may echo what was sent; only data may not carry a stored portal.
     const leaks = (a: Answer) => {
       const data = JSON.stringify(Array.isArray(a.json) ? a.json : (a.json?.data ?? null));
-      return /seed-[0-7]|Seeded portal|seed-slug/.test(data) ? `leaks a stored portal: ${data.slice(0, 200)}` : undefined;
+      return /seed-[0-7]|Seeded portal|seed-slug/.test(data)
+        ? `leaks a stored portal: ${data.slice(0, 200)}`
+        : undefined;
     };
 
     // In every field of a PUT body, at the top level and nested, and as keys.
@@ -633,43 +766,86 @@ describe('fuzzing both doors', () => {
     // In list filters and searches: rejected, or taken as literal text that matches nothing.
     for (const field of ['websiteId', 'slug', 'status', 'customDomain', 'createdTime']) {
       for (const value of ['{"$gt":""}', '{"$ne":null}', '$where', '{"$regex":".*"}', '.*']) {
-        add({ method: 'GET', path: `/billing-portals?filter=${enc(`${field}:${value}`)}`, headers: { 'REB-APIKEY': ORG_A.key } }, (a) =>
-          a.status === 400 || (a.status === 200 && a.headers?.get('pagination-total') === '0') ? leaks(a) : `expected 400 or nothing found, got ${a.status} ${a.text.slice(0, 200)}`,
+        add(
+          {
+            method: 'GET',
+            path: `/billing-portals?filter=${enc(`${field}:${value}`)}`,
+            headers: { 'REB-APIKEY': ORG_A.key },
+          },
+          (a) =>
+            a.status === 400 || (a.status === 200 && a.headers?.get('pagination-total') === '0')
+              ? leaks(a)
+              : `expected 400 or nothing found, got ${a.status} ${a.text.slice(0, 200)}`,
         );
       }
     }
     for (const q of ['{"$gt":""}', '.*', '$where', '^seed', '[', '(']) {
       add({ method: 'GET', path: `/billing-portals?q=${enc(q)}`, headers: { 'REB-APIKEY': ORG_A.key } }, (a) =>
-        a.status === 400 || (a.status === 200 && a.headers?.get('pagination-total') === '0') ? leaks(a) : `expected 400 or nothing found, got ${a.status}`,
+        a.status === 400 || (a.status === 200 && a.headers?.get('pagination-total') === '0')
+          ? leaks(a)
+          : `expected 400 or nothing found, got ${a.status}`,
       );
     }
-    for (const param of ['filter[slug][$gt]=', 'filter[slug]=seed-slug-0', 'q[$regex]=.*', '$where=1', 'filter.slug=x']) {
+    for (const param of [
+      'filter[slug][$gt]=',
+      'filter[slug]=seed-slug-0',
+      'q[$regex]=.*',
+      '$where=1',
+      'filter.slug=x',
+    ]) {
       add({ method: 'GET', path: `/billing-portals?${param}`, headers: { 'REB-APIKEY': ORG_A.key } }, (a) =>
         a.status === 400 ? undefined : `expected 400, got ${a.status}`,
       );
     }
     // In GraphQL variables.
-    const gql = (query: string, variables: unknown): FuzzRequest => ({ method: 'POST', path: '/graphql', headers: json, body: JSON.stringify({ query, variables }) });
+    const gql = (query: string, variables: unknown): FuzzRequest => ({
+      method: 'POST',
+      path: '/graphql',
+      headers: json,
+      body: JSON.stringify({ query, variables }),
+    });
     for (const injection of INJECTIONS) {
-      add(gql(DOCUMENTS[3], { id: injection }), (a) => (a.json?.data?.billingPortal ? `found a portal: ${a.text.slice(0, 200)}` : leaks(a)));
-      add(gql(DOCUMENTS[4], { slug: injection }), (a) => (a.json?.data?.billingPortalBySlug ? `found a portal: ${a.text.slice(0, 200)}` : leaks(a)));
-      add({ method: 'GET', path: `/billing-portals/${enc(JSON.stringify(injection))}`, headers: { 'REB-APIKEY': ORG_A.key } }, (a) =>
-        a.status === 404 ? undefined : `expected 404, got ${a.status}`,
+      add(gql(DOCUMENTS[3], { id: injection }), (a) =>
+        a.json?.data?.billingPortal ? `found a portal: ${a.text.slice(0, 200)}` : leaks(a),
       );
-      add(gql(DOCUMENTS[2], { id: injection }), (a) => (/Success/.test(a.text) ? `deleted something: ${a.text}` : undefined));
+      add(gql(DOCUMENTS[4], { slug: injection }), (a) =>
+        a.json?.data?.billingPortalBySlug ? `found a portal: ${a.text.slice(0, 200)}` : leaks(a),
+      );
+      add(
+        {
+          method: 'GET',
+          path: `/billing-portals/${enc(JSON.stringify(injection))}`,
+          headers: { 'REB-APIKEY': ORG_A.key },
+        },
+        (a) => (a.status === 404 ? undefined : `expected 404, got ${a.status}`),
+      );
+      add(gql(DOCUMENTS[2], { id: injection }), (a) =>
+        /Success/.test(a.text) ? `deleted something: ${a.text}` : undefined,
+      );
       add(gql(DOCUMENTS[0], { id: 'seed-0', input: { websiteId: injection, slug: 'inject-slug', name: 'n' } }), (a) =>
         /Success/.test(a.text) ? `wrote: ${a.text.slice(0, 200)}` : undefined,
       );
-      add(gql(DOCUMENTS[0], { id: 'seed-0', input: { websiteId: 'w', slug: 'inject-slug', name: 'n', $set: injection } }), (a) =>
-        /Success/.test(a.text) ? `wrote: ${a.text.slice(0, 200)}` : undefined,
+      add(
+        gql(DOCUMENTS[0], { id: 'seed-0', input: { websiteId: 'w', slug: 'inject-slug', name: 'n', $set: injection } }),
+        (a) => (/Success/.test(a.text) ? `wrote: ${a.text.slice(0, 200)}` : undefined),
       );
-      for (const filter of [{ slug: injection }, { slug: { in: injection } }, { slug: { in: [injection] } }, { websiteId: { notIn: injection } }, { createdTime: { from: injection } }]) {
+      for (const filter of [
+        { slug: injection },
+        { slug: { in: injection } },
+        { slug: { in: [injection] } },
+        { websiteId: { notIn: injection } },
+        { createdTime: { from: injection } },
+      ]) {
         add(gql(DOCUMENTS[5], { filter }), (a) =>
-          a.json?.data?.billingPortals && a.json.data.billingPortals.totalCount !== 0 ? `matched ${a.json.data.billingPortals.totalCount}` : undefined,
+          a.json?.data?.billingPortals && a.json.data.billingPortals.totalCount !== 0
+            ? `matched ${a.json.data.billingPortals.totalCount}`
+            : undefined,
         );
       }
       add(gql(DOCUMENTS[5], { query: injection }), (a) =>
-        a.json?.data?.billingPortals && a.json.data.billingPortals.totalCount !== 0 ? `matched ${a.json.data.billingPortals.totalCount}` : undefined,
+        a.json?.data?.billingPortals && a.json.data.billingPortals.totalCount !== 0
+          ? `matched ${a.json.data.billingPortals.totalCount}`
+          : undefined,
       );
     }
     for (let i = 0; i < batch.length; i += BATCH) {
@@ -704,21 +880,27 @@ describe('fuzzing both doors', () => {
     for (const text of ['seed-0\u0000', '\u0000', 'a\u0001b', '\u001f', '\u007f']) {
       for (const path of [`/billing-portals?q=${enc(text)}`, `/billing-portals?filter=${enc(`slug:${text}`)}`]) {
         const answer = await send(`${service.url}${path}`, { headers: { 'REB-APIKEY': ORG_A.key } });
-        if (!(answer.status === 400 || answer.status === 200)) failures.push(`${answer.status} for GET ${path}: ${answer.text.slice(0, 200)}`);
+        if (!(answer.status === 400 || answer.status === 200))
+          failures.push(`${answer.status} for GET ${path}: ${answer.text.slice(0, 200)}`);
       }
       const answer = await send(`${service.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'REB-APIKEY': ORG_A.key },
         body: JSON.stringify({ query: DOCUMENTS[5], variables: { query: text } }),
       });
-      if (answer.status !== 200 || answer.json?.errors) failures.push(`GraphQL billingPortals(query: ${JSON.stringify(text)}): ${answer.status} ${answer.text.slice(0, 200)}`);
+      if (answer.status !== 200 || answer.json?.errors)
+        failures.push(
+          `GraphQL billingPortals(query: ${JSON.stringify(text)}): ${answer.status} ${answer.text.slice(0, 200)}`,
+        );
     }
     expect(failures).toEqual([]);
   });
 
   it('the service is still healthy and serves a PUT and a GET', async () => {
     expect((await send(`${service.url}/healthz`)).status).toBe(200);
-    const put = await service.rest('PUT', '/billing-portals/after-fuzz', { body: { websiteId: 'w', slug: 'after-fuzz', name: 'after' } });
+    const put = await service.rest('PUT', '/billing-portals/after-fuzz', {
+      body: { websiteId: 'w', slug: 'after-fuzz', name: 'after' },
+    });
     expect(put.status).toBe(201);
     expect((await service.rest('GET', '/billing-portals/after-fuzz')).body).toEqual(put.body);
     expect(totals.requests).toBeGreaterThanOrEqual(5_000 * SCALE);

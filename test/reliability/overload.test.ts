@@ -34,11 +34,16 @@ function oneShot(base: string, method: string, path: string, body?: string): Pro
       headers['content-type'] = 'application/json';
       headers['content-length'] = Buffer.byteLength(body);
     }
-    const req = httpRequest({ host: hostname, port: Number(port), method, path, headers, agent: false }, (res: IncomingMessage) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
-      res.on('error', (error) => resolve({ status: 0, error: (error as NodeJS.ErrnoException).code ?? error.message }));
-    });
+    const req = httpRequest(
+      { host: hostname, port: Number(port), method, path, headers, agent: false },
+      (res: IncomingMessage) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+        res.on('error', (error) =>
+          resolve({ status: 0, error: (error as NodeJS.ErrnoException).code ?? error.message }),
+        );
+      },
+    );
     req.setTimeout(ANSWER_BOUND_MS, () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
     req.on('error', (error) => resolve({ status: 0, error: (error as NodeJS.ErrnoException).code ?? error.message }));
     req.end(body);
@@ -53,7 +58,12 @@ async function requestFor(base: string, wave: number, i: number): Promise<Outcom
   switch (i % 5) {
     case 0:
     case 1: {
-      const outcome = await oneShot(base, 'PUT', `/billing-portals/${id}`, JSON.stringify({ websiteId: 'web-load', slug: `slug-${id}`, name: id }));
+      const outcome = await oneShot(
+        base,
+        'PUT',
+        `/billing-portals/${id}`,
+        JSON.stringify({ websiteId: 'web-load', slug: `slug-${id}`, name: id }),
+      );
       if (outcome.status >= 200 && outcome.status < 300) written.add(id);
       return { ...outcome, kind: 'PUT' };
     }
@@ -67,84 +77,107 @@ async function requestFor(base: string, wave: number, i: number): Promise<Outcom
       return { ...(await oneShot(base, 'GET', '/billing-portals?limit=20&filter=websiteId:web-load')), kind: 'LIST' };
     default:
       return {
-        ...(await oneShot(base, 'POST', '/graphql', JSON.stringify({ query: '{ billingPortals(first: 10) { totalCount edges { node { id } } } }' }))),
+        ...(await oneShot(
+          base,
+          'POST',
+          '/graphql',
+          JSON.stringify({ query: '{ billingPortals(first: 10) { totalCount edges { node { id } } } }' }),
+        )),
         kind: 'GraphQL',
       };
   }
 }
 
 describe.skipIf(!!process.env.MONGODB_URI)('overload', () => {
-  it(`${WAVES} waves of ${CONNECTIONS} concurrent connections: all answered, memory bounded, healthy after`, async () => {
-    const data = await tempDir('billing-overload-');
-    onCleanup(data.remove);
-    const service: ServiceProcess = await startServiceProcess({ API_KEYS: `org-load:${KEY},org-check:${CHECK_KEY}`, DATA_DIR: data.dir });
-    onCleanup(() => killIfRunning(service));
-    const seed = await send(`${service.url}/billing-portals/load-seed`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', 'REB-APIKEY': KEY },
-      body: JSON.stringify({ websiteId: 'web-load', slug: 'slug-load-seed', name: 'seed' }),
-    });
-    expect(seed.status).toBe(201);
-    written.add('load-seed');
-    const pid = service.child.pid!;
-    const baseline = await rssOf(pid);
-    let peak = baseline;
-    const sampler = setInterval(() => {
-      rssOf(pid).then((rss) => (peak = Math.max(peak, rss)), () => undefined);
-    }, 50);
+  it(
+    `${WAVES} waves of ${CONNECTIONS} concurrent connections: all answered, memory bounded, healthy after`,
+    async () => {
+      const data = await tempDir('billing-overload-');
+      onCleanup(data.remove);
+      const service: ServiceProcess = await startServiceProcess({
+        API_KEYS: `org-load:${KEY},org-check:${CHECK_KEY}`,
+        DATA_DIR: data.dir,
+      });
+      onCleanup(() => killIfRunning(service));
+      const seed = await send(`${service.url}/billing-portals/load-seed`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'REB-APIKEY': KEY },
+        body: JSON.stringify({ websiteId: 'web-load', slug: 'slug-load-seed', name: 'seed' }),
+      });
+      expect(seed.status).toBe(201);
+      written.add('load-seed');
+      const pid = service.child.pid!;
+      const baseline = await rssOf(pid);
+      let peak = baseline;
+      const sampler = setInterval(() => {
+        rssOf(pid).then(
+          (rss) => (peak = Math.max(peak, rss)),
+          () => undefined,
+        );
+      }, 50);
 
-    const statuses = new Map<string | number, number>();
-    const started = Date.now();
-    const wavePeaks: number[] = [];
-    try {
-      for (let wave = 0; wave < WAVES; wave++) {
-        const outcomes = await Promise.all(Array.from({ length: CONNECTIONS }, (_, i) => requestFor(service.url, wave, i)));
-        for (const o of outcomes) {
-          if (o.kind === 'GET of a refused PUT') continue;
-          const key = o.status || o.error!;
-          statuses.set(key, (statuses.get(key) ?? 0) + 1);
+      const statuses = new Map<string | number, number>();
+      const started = Date.now();
+      const wavePeaks: number[] = [];
+      try {
+        for (let wave = 0; wave < WAVES; wave++) {
+          const outcomes = await Promise.all(
+            Array.from({ length: CONNECTIONS }, (_, i) => requestFor(service.url, wave, i)),
+          );
+          for (const o of outcomes) {
+            if (o.kind === 'GET of a refused PUT') continue;
+            const key = o.status || o.error!;
+            statuses.set(key, (statuses.get(key) ?? 0) + 1);
+          }
+          wavePeaks.push(peak);
         }
-        wavePeaks.push(peak);
+      } finally {
+        clearInterval(sampler);
       }
-    } finally {
-      clearInterval(sampler);
-    }
-    const seconds = (Date.now() - started) / 1000;
-    const mib = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MiB`;
-    console.log(
-      `overload: ${WAVES}×${CONNECTIONS} connections in ${seconds.toFixed(1)} s, answers ${tally(statuses)}, ` +
-        `RSS ${mib(baseline)} → peak ${mib(peak)} (after each wave: ${wavePeaks.map(mib).join(', ')})`,
-    );
+      const seconds = (Date.now() - started) / 1000;
+      const mib = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MiB`;
+      console.log(
+        `overload: ${WAVES}×${CONNECTIONS} connections in ${seconds.toFixed(1)} s, answers ${tally(statuses)}, ` +
+          `RSS ${mib(baseline)} → peak ${mib(peak)} (after each wave: ${wavePeaks.map(mib).join(', ')})`,
+      );
 
-    // Every request was answered, with success or a load-shedding status.
-    const unanswered = [...statuses.entries()].filter(([k]) => typeof k === 'string');
-    expect(unanswered, tally(statuses)).toEqual([]);
-    const others = [...statuses.keys()].filter((s) => !((Number(s) >= 200 && Number(s) < 300) || s === 429 || s === 503));
-    expect(others, tally(statuses)).toEqual([]);
-    expect(peak).toBeLessThan(RSS_BOUND_BYTES);
-    if (WAVES >= 6) {
-      // A longer run levels off: the last quarter of the waves adds little to the peak. (How soon V8
-      // stops growing its heap varies from run to run — by wave 6 or by wave 11 of 12 — while the level
-      // it settles at does not, so the end of the run is what is compared, not its middle.)
-      const beforeLastQuarter = wavePeaks[WAVES - 1 - Math.floor(WAVES / 4)];
-      expect(peak - beforeLastQuarter, `peaks ${wavePeaks.map(mib).join(', ')}`).toBeLessThan(64 * 1024 * 1024);
-    }
+      // Every request was answered, with success or a load-shedding status.
+      const unanswered = [...statuses.entries()].filter(([k]) => typeof k === 'string');
+      expect(unanswered, tally(statuses)).toEqual([]);
+      const others = [...statuses.keys()].filter(
+        (s) => !((Number(s) >= 200 && Number(s) < 300) || s === 429 || s === 503),
+      );
+      expect(others, tally(statuses)).toEqual([]);
+      expect(peak).toBeLessThan(RSS_BOUND_BYTES);
+      if (WAVES >= 6) {
+        // A longer run levels off: the last quarter of the waves adds little to the peak. (How soon V8
+        // stops growing its heap varies from run to run — by wave 6 or by wave 11 of 12 — while the level
+        // it settles at does not, so the end of the run is what is compared, not its middle.)
+        const beforeLastQuarter = wavePeaks[WAVES - 1 - Math.floor(WAVES / 4)];
+        expect(peak - beforeLastQuarter, `peaks ${wavePeaks.map(mib).join(', ')}`).toBeLessThan(64 * 1024 * 1024);
+      }
 
-    // Healthy afterwards, still the same process.
-    expect(service.child.exitCode).toBeNull();
-    expect((await send(`${service.url}/healthz`)).status).toBe(200);
-    expect((await send(`${service.url}/readyz`)).status).toBe(200);
-    const put = await send(`${service.url}/billing-portals/after-overload`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', 'REB-APIKEY': CHECK_KEY },
-      body: JSON.stringify({ websiteId: 'w', slug: 'after-overload', name: 'after' }),
-    });
-    expect(put.status, put.text).toBe(201);
-    expect((await send(`${service.url}/billing-portals/after-overload`, { headers: { 'REB-APIKEY': CHECK_KEY } })).json).toEqual(put.json);
-    // The loaded organization can read (its write budget may be spent for this minute: 429 is fine).
-    expect((await send(`${service.url}/billing-portals/load-seed`, { headers: { 'REB-APIKEY': KEY } })).status).toBe(200);
+      // Healthy afterwards, still the same process.
+      expect(service.child.exitCode).toBeNull();
+      expect((await send(`${service.url}/healthz`)).status).toBe(200);
+      expect((await send(`${service.url}/readyz`)).status).toBe(200);
+      const put = await send(`${service.url}/billing-portals/after-overload`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'REB-APIKEY': CHECK_KEY },
+        body: JSON.stringify({ websiteId: 'w', slug: 'after-overload', name: 'after' }),
+      });
+      expect(put.status, put.text).toBe(201);
+      expect(
+        (await send(`${service.url}/billing-portals/after-overload`, { headers: { 'REB-APIKEY': CHECK_KEY } })).json,
+      ).toEqual(put.json);
+      // The loaded organization can read (its write budget may be spent for this minute: 429 is fine).
+      expect((await send(`${service.url}/billing-portals/load-seed`, { headers: { 'REB-APIKEY': KEY } })).status).toBe(
+        200,
+      );
 
-    service.child.kill('SIGTERM');
-    expect(await service.exited).toBe(0);
-  }, 120_000 * SCALE);
+      service.child.kill('SIGTERM');
+      expect(await service.exited).toBe(0);
+    },
+    120_000 * SCALE,
+  );
 });

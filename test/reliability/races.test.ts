@@ -27,14 +27,19 @@ describe('races', () => {
         ),
       );
       const statuses = responses.map((r) => r.status);
-      expect(statuses.every((s) => s === 200 || s === 201), `statuses ${statuses}`).toBe(true);
+      expect(
+        statuses.every((s) => s === 200 || s === 201),
+        `statuses ${statuses}`,
+      ).toBe(true);
       expect(statuses.filter((s) => s === 201)).toHaveLength(1);
       expect(await service.portals.countDocuments({ id })).toBe(1);
       // createdTime is set once, by the one request that created it.
       expect(new Set(responses.map((r) => r.body.createdTime)).size).toBe(1);
       // The stored portal is what one acknowledged write answered (the last one in a serial order).
       const stored = await service.rest('GET', `/billing-portals/${id}`);
-      expect(responses.map((r) => JSON.stringify(withoutLinks(r.body)))).toContain(JSON.stringify(withoutLinks(stored.body)));
+      expect(responses.map((r) => JSON.stringify(withoutLinks(r.body)))).toContain(
+        JSON.stringify(withoutLinks(stored.body)),
+      );
     }
   });
 
@@ -46,7 +51,10 @@ describe('races', () => {
         ids.map((id) => service.rest('PUT', `/billing-portals/${id}`, { body: portalBody({ slug }) })),
       );
       const statuses = responses.map((r) => r.status);
-      expect(statuses.every((s) => s === 201 || s === 422), `statuses ${statuses}`).toBe(true);
+      expect(
+        statuses.every((s) => s === 201 || s === 422),
+        `statuses ${statuses}`,
+      ).toBe(true);
       expect(statuses.filter((s) => s === 201)).toHaveLength(1);
       for (const loser of responses.filter((r) => r.status === 422)) {
         expect(loser.body).toMatchObject({ status: 422, invalidFields: [{ field: 'slug' }] });
@@ -61,7 +69,10 @@ describe('races', () => {
 
   it('PUTs racing the owner of a slug: the owner keeps it, everyone else gets 422', async () => {
     const slug = 'owned-slug';
-    expect((await service.rest('PUT', '/billing-portals/slug-owner', { body: portalBody({ slug, name: 'owner v0' }) })).status).toBe(201);
+    expect(
+      (await service.rest('PUT', '/billing-portals/slug-owner', { body: portalBody({ slug, name: 'owner v0' }) }))
+        .status,
+    ).toBe(201);
     const responses = await Promise.all([
       ...Array.from({ length: 8 }, (_, i) =>
         service.rest('PUT', `/billing-portals/slug-thief-${i}`, { body: portalBody({ slug: slug.toUpperCase() }) }),
@@ -90,7 +101,10 @@ describe('races', () => {
         const id = `put-delete-${initiallyPresent}-${round}`;
         const slug = `put-delete-slug-${initiallyPresent}-${round}`;
         if (initiallyPresent) {
-          expect((await service.rest('PUT', `/billing-portals/${id}`, { body: portalBody({ slug, name: 'initial' }) })).status).toBe(201);
+          expect(
+            (await service.rest('PUT', `/billing-portals/${id}`, { body: portalBody({ slug, name: 'initial' }) }))
+              .status,
+          ).toBe(201);
         }
         // Shuffled (deterministically per round) so that either kind can be the last to arrive.
         const operations = Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? 'PUT' : 'DELETE') as 'PUT' | 'DELETE');
@@ -105,7 +119,9 @@ describe('races', () => {
         const responses = await Promise.all(
           operations.map(async (method, i) => {
             if (method === 'PUT') {
-              const r = await service.rest('PUT', `/billing-portals/${id}`, { body: portalBody({ slug, name: `put ${i}` }) });
+              const r = await service.rest('PUT', `/billing-portals/${id}`, {
+                body: portalBody({ slug, name: `put ${i}` }),
+              });
               firstPutAnswered();
               return r;
             }
@@ -115,8 +131,14 @@ describe('races', () => {
         );
         const puts = responses.filter((_, i) => operations[i] === 'PUT');
         const deletes = responses.filter((_, i) => operations[i] === 'DELETE');
-        expect(puts.every((r) => r.status === 200 || r.status === 201), `PUT statuses ${puts.map((r) => r.status)}`).toBe(true);
-        expect(deletes.every((r) => r.status === 204 || r.status === 404), `DELETE statuses ${deletes.map((r) => r.status)}`).toBe(true);
+        expect(
+          puts.every((r) => r.status === 200 || r.status === 201),
+          `PUT statuses ${puts.map((r) => r.status)}`,
+        ).toBe(true);
+        expect(
+          deletes.every((r) => r.status === 204 || r.status === 404),
+          `DELETE statuses ${deletes.map((r) => r.status)}`,
+        ).toBe(true);
         const created = puts.filter((r) => r.status === 201).length;
         const deleted = deletes.filter((r) => r.status === 204).length;
         const stored = await service.rest('GET', `/billing-portals/${id}`);
@@ -136,7 +158,9 @@ describe('races', () => {
           outcomes.absent++;
         }
       }
-      console.log(`PUT vs DELETE (initially ${initiallyPresent ? 'present' : 'absent'}): ${JSON.stringify(outcomes)} rounds ended present/absent`);
+      console.log(
+        `PUT vs DELETE (initially ${initiallyPresent ? 'present' : 'absent'}): ${JSON.stringify(outcomes)} rounds ended present/absent`,
+      );
     });
   }
 });

@@ -56,7 +56,9 @@ async function startSlowPut(baseUrl: string, id: string, body: string) {
       const text = received.slice(from).replace(/^HTTP\/1\.1 100 Continue\r\n\r\n/, '');
       const split = text.indexOf('\r\n\r\n');
       const length = /content-length: (\d+)/i.exec(text.slice(0, split))?.[1];
-      return split >= 0 && length !== undefined && Buffer.byteLength(text.slice(split + 4)) >= Number(length) ? text : undefined;
+      return split >= 0 && length !== undefined && Buffer.byteLength(text.slice(split + 4)) >= Number(length)
+        ? text
+        : undefined;
     };
     await waitFor(async () => closed || complete() !== undefined, 10_000, 5);
     return complete();
@@ -120,7 +122,11 @@ describe.skipIf(!!process.env.MONGODB_URI)('shutdown', () => {
     expect(response).toMatch(/^HTTP\/1\.1 201 /);
     // A new request on that kept-alive connection is refused: the connection is closed, or it is
     // answered 503 with a problem body, like every error (API.md).
-    const late = await slow.again('PUT', '/billing-portals/late', JSON.stringify({ websiteId: 'w', slug: 'late-one', name: 'late' }));
+    const late = await slow.again(
+      'PUT',
+      '/billing-portals/late',
+      JSON.stringify({ websiteId: 'w', slug: 'late-one', name: 'late' }),
+    );
     slow.close();
     if (late !== undefined) {
       expect(late).toMatch(/^HTTP\/1\.1 503 /);
@@ -137,7 +143,10 @@ describe.skipIf(!!process.env.MONGODB_URI)('shutdown', () => {
 
     // The load saw successes, then refusals: never an error status other than Fastify's "closing" 503.
     const statuses = [...log.statuses.keys()];
-    expect(statuses.every((s) => s === 200 || s === 201 || s === 503), tally(log.statuses)).toBe(true);
+    expect(
+      statuses.every((s) => s === 200 || s === 201 || s === 503),
+      tally(log.statuses),
+    ).toBe(true);
     // Like every error body, a 503 while closing must be a problem. Soft: durability is checked below.
     for (const answer of errorAnswers) expect.soft(isProblem(answer), `${answer.status} ${answer.text}`).toBe(true);
 

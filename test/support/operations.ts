@@ -20,8 +20,15 @@ export const PortalFields = graphql(`
     }
     customization {
       logoId
-      colors { primary secondary }
-      links { termsOfService privacyPolicy refundPolicy }
+      colors {
+        primary
+        secondary
+      }
+      links {
+        termsOfService
+        privacyPolicy
+        refundPolicy
+      }
     }
     createdTime
     updatedTime
@@ -35,14 +42,24 @@ export const UpsertPortal = graphql(`
       __typename
       ... on UpsertBillingPortalSuccess {
         created
-        billingPortal { ...PortalFields }
+        billingPortal {
+          ...PortalFields
+        }
       }
       ... on ValidationError {
         message
-        invalidFields { field message }
+        invalidFields {
+          field
+          message
+        }
       }
-      ... on ConflictError { id currentRevision }
-      ... on Error { message }
+      ... on ConflictError {
+        id
+        currentRevision
+      }
+      ... on Error {
+        message
+      }
     }
   }
 `);
@@ -51,8 +68,18 @@ export const CreatePortal = graphql(`
   mutation CreatePortal($input: BillingPortalInput!) {
     createBillingPortal(input: $input) {
       __typename
-      ... on CreateBillingPortalSuccess { billingPortal { ...PortalFields } }
-      ... on ValidationError { message invalidFields { field message } }
+      ... on CreateBillingPortalSuccess {
+        billingPortal {
+          ...PortalFields
+        }
+      }
+      ... on ValidationError {
+        message
+        invalidFields {
+          field
+          message
+        }
+      }
     }
   }
 `);
@@ -61,22 +88,35 @@ export const DeletePortal = graphql(`
   mutation DeletePortal($id: ID!, $ifRevision: String) {
     deleteBillingPortal(id: $id, ifRevision: $ifRevision) {
       __typename
-      ... on DeleteBillingPortalSuccess { deletedId }
-      ... on NotFoundError { message id }
-      ... on ConflictError { message id currentRevision }
+      ... on DeleteBillingPortalSuccess {
+        deletedId
+      }
+      ... on NotFoundError {
+        message
+        id
+      }
+      ... on ConflictError {
+        message
+        id
+        currentRevision
+      }
     }
   }
 `);
 
 export const GetPortal = graphql(`
   query GetPortal($id: ID!) {
-    billingPortal(id: $id) { ...PortalFields }
+    billingPortal(id: $id) {
+      ...PortalFields
+    }
   }
 `);
 
 export const GetPortalBySlug = graphql(`
   query GetPortalBySlug($slug: String!) {
-    billingPortalBySlug(slug: $slug) { ...PortalFields }
+    billingPortalBySlug(slug: $slug) {
+      ...PortalFields
+    }
   }
 `);
 
@@ -90,10 +130,33 @@ export const ListPortals = graphql(`
     $orderBy: [BillingPortalOrder!]
     $query: String
   ) {
-    billingPortals(first: $first, after: $after, last: $last, before: $before, filter: $filter, orderBy: $orderBy, query: $query) {
+    billingPortals(
+      first: $first
+      after: $after
+      last: $last
+      before: $before
+      filter: $filter
+      orderBy: $orderBy
+      query: $query
+    ) {
       totalCount
-      edges { cursor node { id slug websiteId status createdTime updatedTime } }
-      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges {
+        cursor
+        node {
+          id
+          slug
+          websiteId
+          status
+          createdTime
+          updatedTime
+        }
+      }
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        startCursor
+        endCursor
+      }
     }
   }
 `);

@@ -43,7 +43,9 @@ export async function startServiceProcess(env: Record<string, string>, timeoutMs
 }
 
 /** Runs the service with a configuration it should refuse; resolves with its exit code and output. */
-export async function runRefusedConfiguration(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+export async function runRefusedConfiguration(
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ['src/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },

@@ -38,7 +38,10 @@ type Op = (coll: Collection<BenchDoc>, worker: number, i: number) => Promise<unk
 const ops: Array<[string, Op]> = [
   ['ping', (coll) => coll.db.command({ ping: 1 })],
   ['insertOne', (coll, w, i) => coll.insertOne({ _id: `ins-${w}-${i}`, n: i, name: 'benchmark document' })],
-  ['replaceOne upsert by _id', (coll, w, i) => coll.replaceOne({ _id: `up-${w}-${i % 100}` }, { n: i }, { upsert: true })],
+  [
+    'replaceOne upsert by _id',
+    (coll, w, i) => coll.replaceOne({ _id: `up-${w}-${i % 100}` }, { n: i }, { upsert: true }),
+  ],
   ['findOne by _id', (coll, w, i) => coll.findOne({ _id: `up-${w}-${i % 100}` })],
 ];
 
@@ -61,7 +64,10 @@ const pick = (size: number, w: number, i: number): number => ((i + 1) * 26544357
 
 const indexedOps: Array<[string, IndexedOp]> = [
   ['findOne by _id', (coll, size, w, i) => coll.findOne({ _id: `p-${pick(size, w, i)}` })],
-  ['findOne by unique secondary', (coll, size, w, i) => coll.findOne({ organizationId: 'org-1', id: `id-${pick(size, w, i)}` })],
+  [
+    'findOne by unique secondary',
+    (coll, size, w, i) => coll.findOne({ organizationId: 'org-1', id: `id-${pick(size, w, i)}` }),
+  ],
   [
     'page of 20 (website, -createdTime)',
     (coll, _size, w, i) =>
@@ -72,14 +78,19 @@ const indexedOps: Array<[string, IndexedOp]> = [
         .limit(20)
         .toArray(),
   ],
-  ['countDocuments of that page', (coll, _size, w, i) => coll.countDocuments({ organizationId: 'org-1', 'lookup.websiteId': `site-${(w + i) % WEBSITES}` })],
+  [
+    'countDocuments of that page',
+    (coll, _size, w, i) =>
+      coll.countDocuments({ organizationId: 'org-1', 'lookup.websiteId': `site-${(w + i) % WEBSITES}` }),
+  ],
 ];
 
 /**
  * The indexed cells measure the billing-portal service's own workload, so they use its index list
  * (one list, kept by the service; BENCH_INDEXES_MODULE names another module exporting PORTAL_INDEXES).
  */
-const INDEXES_MODULE = process.env.BENCH_INDEXES_MODULE ?? join(import.meta.dirname, '../../../src/portals/mongo/indexes.ts');
+const INDEXES_MODULE =
+  process.env.BENCH_INDEXES_MODULE ?? join(import.meta.dirname, '../../../src/portals/mongo/indexes.ts');
 const { PORTAL_INDEXES } = (await import(INDEXES_MODULE)) as { PORTAL_INDEXES: IndexDescription[] };
 
 /** `size` portals inserted in random createdTime order (so index inserts land anywhere, not appended). */
@@ -142,7 +153,9 @@ async function benchIndexed(targets: Target[]): Promise<{ rates: Map<string, Map
     for (const t of targets) {
       const coll = t.client.db('bench_indexed').collection<PortalDoc>(`portals_${size}`);
       const ms = await loadPortals(coll, size);
-      loads.push(`${t.label}: ${size} documents with 6 indexes inserted (insertMany of 1,000) in ${(ms / 1000).toFixed(1)} s`);
+      loads.push(
+        `${t.label}: ${size} documents with 6 indexes inserted (insertMany of 1,000) in ${(ms / 1000).toFixed(1)} s`,
+      );
       process.stderr.write(`${loads[loads.length - 1]}\n`);
     }
   }
@@ -159,7 +172,9 @@ async function benchIndexed(targets: Target[]): Promise<{ rates: Map<string, Map
             const col = `${t.label} x${concurrency}`;
             row.set(col, Math.max(rate, row.get(col) ?? 0));
             rates.set(key, row);
-            process.stderr.write(`${t.label} ${size} ${name} x${concurrency} round ${round + 1}: ${Math.round(rate)} op/s\n`);
+            process.stderr.write(
+              `${t.label} ${size} ${name} x${concurrency} round ${round + 1}: ${Math.round(rate)} op/s\n`,
+            );
           }
         }
       }
@@ -167,7 +182,6 @@ async function benchIndexed(targets: Target[]): Promise<{ rates: Map<string, Map
   }
   return { rates, loads };
 }
-
 
 interface Target {
   label: string;
@@ -212,9 +226,14 @@ try {
   const memory = targets[0].results;
   const disk = targets[1].results;
   const header = ['operation', ...CONCURRENCY.map((c) => `memory x${c}`), ...CONCURRENCY.map((c) => `dataDir x${c}`)];
-  const rows = ops.map(([name]) => [name, ...(memory.get(name) ?? []), ...(disk.get(name) ?? [])].map((v) => (typeof v === 'number' ? String(Math.round(v)) : v)));
+  const rows = ops.map(([name]) =>
+    [name, ...(memory.get(name) ?? []), ...(disk.get(name) ?? [])].map((v) =>
+      typeof v === 'number' ? String(Math.round(v)) : v,
+    ),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]): string => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
+  const line = (cells: string[]): string =>
+    '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
   console.log(`\nembedded-mongo, ops/s, ${DURATION_MS} ms per cell, node ${process.version}`);
   console.log(line(header));
   console.log('|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|');
@@ -222,15 +241,23 @@ try {
   const upMem = memory.get('replaceOne upsert by _id')?.[1] ?? 0;
   const upDisk = disk.get('replaceOne upsert by _id')?.[1] ?? 0;
   const ratio = upMem > 0 ? upDisk / upMem : 0;
-  console.log(`\nupsert x32 with dataDir / in memory = ${ratio.toFixed(2)} (floor 0.50: ${ratio >= 0.5 ? 'met' : 'NOT met'})`);
+  console.log(
+    `\nupsert x32 with dataDir / in memory = ${ratio.toFixed(2)} (floor 0.50: ${ratio >= 0.5 ? 'met' : 'NOT met'})`,
+  );
 
   const { rates, loads } = await benchIndexed(targets);
   const cols = targets.flatMap((t) => CONCURRENCY.map((c) => `${t.label} x${c}`));
   const iHeader = ['documents', 'operation', ...cols];
-  const iRows = [...rates.entries()].map(([key, row]) => [...key.split('|'), ...cols.map((c) => String(Math.round(row.get(c) ?? 0)))]);
+  const iRows = [...rates.entries()].map(([key, row]) => [
+    ...key.split('|'),
+    ...cols.map((c) => String(Math.round(row.get(c) ?? 0))),
+  ]);
   const iWidths = iHeader.map((h, i) => Math.max(h.length, ...iRows.map((r) => r[i].length)));
-  const iLine = (cells: string[]): string => '| ' + cells.map((c, i) => (i < 2 ? c.padEnd(iWidths[i]) : c.padStart(iWidths[i]))).join(' | ') + ' |';
-  console.log(`\nindexed reads (service indexes, ${WEBSITES} websites), ops/s, best of ${INDEXED_ROUNDS} interleaved rounds of ${INDEXED_CELL_MS} ms`);
+  const iLine = (cells: string[]): string =>
+    '| ' + cells.map((c, i) => (i < 2 ? c.padEnd(iWidths[i]) : c.padStart(iWidths[i]))).join(' | ') + ' |';
+  console.log(
+    `\nindexed reads (service indexes, ${WEBSITES} websites), ops/s, best of ${INDEXED_ROUNDS} interleaved rounds of ${INDEXED_CELL_MS} ms`,
+  );
   console.log(iLine(iHeader));
   console.log('|' + iWidths.map((w, i) => (i < 2 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|');
   for (const r of iRows) console.log(iLine(r));
@@ -241,11 +268,21 @@ try {
   console.log('');
   for (const col of cols) {
     const checks: Array<[string, number]> = [
-      [`findOne unique secondary / by _id at ${large}`, rate(large, 'findOne by unique secondary', col) / rate(large, 'findOne by _id', col)],
-      [`page at ${large} / at ${small}`, rate(large, 'page of 20 (website, -createdTime)', col) / rate(small, 'page of 20 (website, -createdTime)', col)],
-      [`count at ${large} / at ${small}`, rate(large, 'countDocuments of that page', col) / rate(small, 'countDocuments of that page', col)],
+      [
+        `findOne unique secondary / by _id at ${large}`,
+        rate(large, 'findOne by unique secondary', col) / rate(large, 'findOne by _id', col),
+      ],
+      [
+        `page at ${large} / at ${small}`,
+        rate(large, 'page of 20 (website, -createdTime)', col) / rate(small, 'page of 20 (website, -createdTime)', col),
+      ],
+      [
+        `count at ${large} / at ${small}`,
+        rate(large, 'countDocuments of that page', col) / rate(small, 'countDocuments of that page', col),
+      ],
     ];
-    for (const [what, r] of checks) console.log(`${col}: ${what} = ${r.toFixed(2)} (floor 0.50: ${r >= 0.5 ? 'met' : 'NOT met'})`);
+    for (const [what, r] of checks)
+      console.log(`${col}: ${what} = ${r.toFixed(2)} (floor 0.50: ${r >= 0.5 ? 'met' : 'NOT met'})`);
   }
 
   // Start-up with the largest indexed collection in the data directory.
@@ -257,12 +294,18 @@ try {
   const restartMs = performance.now() - restartStarted;
   diskTarget.client = new MongoClient(diskTarget.server.uri, { maxPoolSize: 64 });
   await diskTarget.client.connect();
-  const check = await diskTarget.client.db('bench_indexed').collection<PortalDoc>(`portals_${large}`).countDocuments({ organizationId: 'org-1', 'lookup.websiteId': 'site-1' });
+  const check = await diskTarget.client
+    .db('bench_indexed')
+    .collection<PortalDoc>(`portals_${large}`)
+    .countDocuments({ organizationId: 'org-1', 'lookup.websiteId': 'site-1' });
   let total = 0;
   for (const { name } of (await diskTarget.client.db().admin().listDatabases()).databases) {
-    for (const c of await diskTarget.client.db(name).listCollections().toArray()) total += await diskTarget.client.db(name).collection(c.name).estimatedDocumentCount();
+    for (const c of await diskTarget.client.db(name).listCollections().toArray())
+      total += await diskTarget.client.db(name).collection(c.name).estimatedDocumentCount();
   }
-  console.log(`\nstart-up with a data directory holding ~${total} documents (${large} in one collection with 6 indexes): ${(restartMs / 1000).toFixed(2)} s (count after restart: ${check})`);
+  console.log(
+    `\nstart-up with a data directory holding ~${total} documents (${large} in one collection with 6 indexes): ${(restartMs / 1000).toFixed(2)} s (count after restart: ${check})`,
+  );
 } finally {
   for (const t of targets) {
     await t.client.close();

@@ -27,7 +27,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 const server = await startEmbeddedMongo({ port, host: values.host, dataDir: values.dbpath });
 console.log(server.uri);
-console.error(`[embedded-mongo] listening on ${server.uri} (${values.dbpath ? `data in ${values.dbpath}` : 'memory only'})`);
+console.error(
+  `[embedded-mongo] listening on ${server.uri} (${values.dbpath ? `data in ${values.dbpath}` : 'memory only'})`,
+);
 
 let stopping = false;
 const stop = (signal: string): void => {

@@ -93,15 +93,24 @@ function typeRank(v: unknown): number {
   if (v instanceof RegExp) return 12;
   if (Array.isArray(v)) return 6;
   switch (bsonTypeOf(v)) {
-    case 'MinKey': return 1;
-    case 'BSONSymbol': return 4;
-    case 'Binary': return 7;
-    case 'ObjectId': return 8;
-    case 'Timestamp': return 11;
-    case 'BSONRegExp': return 12;
-    case 'MaxKey': return 100;
-    case undefined: return 5;
-    default: return 13;
+    case 'MinKey':
+      return 1;
+    case 'BSONSymbol':
+      return 4;
+    case 'Binary':
+      return 7;
+    case 'ObjectId':
+      return 8;
+    case 'Timestamp':
+      return 11;
+    case 'BSONRegExp':
+      return 12;
+    case 'MaxKey':
+      return 100;
+    case undefined:
+      return 5;
+    default:
+      return 13;
   }
 }
 
@@ -123,19 +132,25 @@ export function compareValues(a: unknown, b: unknown): number {
   const rb = typeRank(b);
   if (ra !== rb) return ra < rb ? -1 : 1;
   switch (ra) {
-    case 3: return compareNumbers(a, b);
+    case 3:
+      return compareNumbers(a, b);
     case 4: {
-      const x = String(a), y = String(b);
+      const x = String(a),
+        y = String(b);
       return x < y ? -1 : x > y ? 1 : 0;
     }
-    case 9: return a === b ? 0 : a ? 1 : -1;
-    case 10: return Math.sign((a as Date).getTime() - (b as Date).getTime());
+    case 9:
+      return a === b ? 0 : a ? 1 : -1;
+    case 10:
+      return Math.sign((a as Date).getTime() - (b as Date).getTime());
     case 8: {
-      const x = (a as ObjectId).toHexString(), y = (b as ObjectId).toHexString();
+      const x = (a as ObjectId).toHexString(),
+        y = (b as ObjectId).toHexString();
       return x < y ? -1 : x > y ? 1 : 0;
     }
     case 6: {
-      const x = a as unknown[], y = b as unknown[];
+      const x = a as unknown[],
+        y = b as unknown[];
       for (let i = 0; i < Math.min(x.length, y.length); i++) {
         const c = compareValues(x[i], y[i]);
         if (c !== 0) return c;
@@ -143,7 +158,8 @@ export function compareValues(a: unknown, b: unknown): number {
       return Math.sign(x.length - y.length);
     }
     case 5: {
-      const x = Object.entries(a as Doc), y = Object.entries(b as Doc);
+      const x = Object.entries(a as Doc),
+        y = Object.entries(b as Doc);
       for (let i = 0; i < Math.min(x.length, y.length); i++) {
         const c = compareValues(x[i][1], y[i][1]);
         if (c !== 0) return c;
@@ -152,7 +168,8 @@ export function compareValues(a: unknown, b: unknown): number {
       return Math.sign(x.length - y.length);
     }
     default: {
-      const x = canonicalKey(a), y = canonicalKey(b);
+      const x = canonicalKey(a),
+        y = canonicalKey(b);
       return x < y ? -1 : x > y ? 1 : 0;
     }
   }

@@ -47,7 +47,10 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   const engine = new Engine();
   let journal: Journal | undefined;
   if (options.dataDir) {
-    journal = await Journal.open(options.dataDir, engine, { compactThresholdBytes: options.compactThresholdBytes, log });
+    journal = await Journal.open(options.dataDir, engine, {
+      compactThresholdBytes: options.compactThresholdBytes,
+      log,
+    });
     engine.attachJournal(journal);
   }
   const server = new WireServer(engine, { log });

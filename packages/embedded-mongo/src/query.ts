@@ -84,13 +84,16 @@ const isFlag = (v: unknown) => v === 0 || v === 1 || v === true || v === false;
  */
 function topLevelProjection(projection: Doc): ((doc: Doc) => Doc) | undefined {
   const entries = Object.entries(projection);
-  if (!entries.every(([field, flag]) => isFlag(flag) && !field.includes('.') && !field.startsWith('$'))) return undefined;
+  if (!entries.every(([field, flag]) => isFlag(flag) && !field.includes('.') && !field.startsWith('$')))
+    return undefined;
   const others = entries.filter(([field]) => field !== '_id');
   const idKept = !('_id' in projection) || Boolean(projection._id);
   const including = others.length === 0 ? idKept && '_id' in projection : others.every(([, flag]) => Boolean(flag));
   if (!including && others.some(([, flag]) => Boolean(flag))) return undefined;
   const listed = new Set(others.map(([field]) => field));
-  const keep = including ? (field: string) => listed.has(field) || (field === '_id' && idKept) : (field: string) => !listed.has(field) && (field !== '_id' || idKept);
+  const keep = including
+    ? (field: string) => listed.has(field) || (field === '_id' && idKept)
+    : (field: string) => !listed.has(field) && (field !== '_id' || idKept);
   return (doc) => {
     const out: Doc = {};
     for (const field of Object.keys(doc)) if (keep(field)) out[field] = doc[field];

@@ -94,12 +94,21 @@ export class WireServer {
       (reply: Doc) => {
         if (moreToCome || socket.destroyed) return;
         try {
-          socket.write(opCode === OP_QUERY ? encodeOpReply(header.requestID, reply) : encodeOpMsg(header.requestID, reply));
+          socket.write(
+            opCode === OP_QUERY ? encodeOpReply(header.requestID, reply) : encodeOpMsg(header.requestID, reply),
+          );
         } catch (err) {
           // A reply that cannot be encoded (e.g. over 16 MiB) is answered with an error instead.
           const message = err instanceof Error ? err.message : String(err);
-          const fallback = { ok: 0, errmsg: `cannot encode reply: ${message}`, code: 10334, codeName: 'BSONObjectTooLarge' };
-          socket.write(opCode === OP_QUERY ? encodeOpReply(header.requestID, fallback) : encodeOpMsg(header.requestID, fallback));
+          const fallback = {
+            ok: 0,
+            errmsg: `cannot encode reply: ${message}`,
+            code: 10334,
+            codeName: 'BSONObjectTooLarge',
+          };
+          socket.write(
+            opCode === OP_QUERY ? encodeOpReply(header.requestID, fallback) : encodeOpMsg(header.requestID, fallback),
+          );
         }
       },
       (err: unknown) => {
@@ -111,7 +120,9 @@ export class WireServer {
   }
 
   private reject(socket: Socket, connectionId: number, err: unknown): void {
-    this.log(`connection ${connectionId}: closing after a malformed message: ${err instanceof Error ? err.message : String(err)}`);
+    this.log(
+      `connection ${connectionId}: closing after a malformed message: ${err instanceof Error ? err.message : String(err)}`,
+    );
     socket.destroy();
   }
 }

@@ -30,7 +30,11 @@ export function isOperatorUpdate(u: UpdateSpec): boolean {
 
 function checkReplacement(u: Doc): void {
   for (const k of Object.keys(u)) {
-    if (k.startsWith('$')) throw new MongoCommandError('BadValue', `The dollar ($) prefixed field '${k}' in '${k}' is not allowed in the context of an update's replacement document.`);
+    if (k.startsWith('$'))
+      throw new MongoCommandError(
+        'BadValue',
+        `The dollar ($) prefixed field '${k}' in '${k}' is not allowed in the context of an update's replacement document.`,
+      );
   }
 }
 
@@ -43,11 +47,17 @@ function applyOperators(doc: Doc, u: Doc, arrayFilters: Doc[] | undefined, filte
     rest.$set = others;
   }
   for (const k of Object.keys(rest)) {
-    if (!k.startsWith('$')) throw new MongoCommandError('FailedToParse', `Unknown modifier: ${k}. Expected a valid update modifier or pipeline-style update specified as an array`);
+    if (!k.startsWith('$'))
+      throw new MongoCommandError(
+        'FailedToParse',
+        `Unknown modifier: ${k}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
   }
   try {
-    if (Object.keys(rest).length) mingoUpdate(doc, rest, arrayFilters, filter, { cloneMode: 'deep', queryOptions: BASE_OPTIONS });
-    if (insert && isPlainObject($setOnInsert)) mingoUpdate(doc, { $set: $setOnInsert }, arrayFilters, filter, { cloneMode: 'deep', queryOptions: BASE_OPTIONS });
+    if (Object.keys(rest).length)
+      mingoUpdate(doc, rest, arrayFilters, filter, { cloneMode: 'deep', queryOptions: BASE_OPTIONS });
+    if (insert && isPlainObject($setOnInsert))
+      mingoUpdate(doc, { $set: $setOnInsert }, arrayFilters, filter, { cloneMode: 'deep', queryOptions: BASE_OPTIONS });
   } catch (e) {
     if (e instanceof MongoCommandError) throw e;
     const message = e instanceof Error ? e.message : String(e);
@@ -77,11 +87,15 @@ export function applyUpdate(original: Doc, u: UpdateSpec, arrayFilters: Doc[] | 
     checkReplacement(u);
     const { _id, ...fields } = u;
     if (_id !== undefined && canonicalKey(_id) !== canonicalKey(original._id)) {
-      throw new MongoCommandError('ImmutableField', `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${String(_id)}`);
+      throw new MongoCommandError(
+        'ImmutableField',
+        `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${String(_id)}`,
+      );
     }
     next = { _id: original._id, ...cloneDoc(fields) };
   }
-  if (canonicalKey(next._id) !== canonicalKey(original._id)) throw new MongoCommandError('ImmutableField', IMMUTABLE_ID);
+  if (canonicalKey(next._id) !== canonicalKey(original._id))
+    throw new MongoCommandError('ImmutableField', IMMUTABLE_ID);
   if (!Object.prototype.hasOwnProperty.call(next, '_id')) next = { _id: original._id, ...next };
   return next;
 }

@@ -120,7 +120,10 @@ describe('insert and find', () => {
     expect((await coll.find({ 'address.city': 'Oslo' }).toArray()).map((d) => d._id)).toEqual([1, 3]);
     expect((await coll.find({ tags: 'b' }).toArray()).map((d) => d._id)).toEqual([1, 2]);
     expect((await coll.find({ name: { $in: ['ann', 'dan'] } }).toArray()).map((d) => d._id)).toEqual([1, 4]);
-    const byIds = await coll.find({ _id: { $in: [4, 2, 99, 2] } } as Document).sort({ _id: 1 }).toArray();
+    const byIds = await coll
+      .find({ _id: { $in: [4, 2, 99, 2] } } as Document)
+      .sort({ _id: 1 })
+      .toArray();
     expect(byIds.map((d) => d._id)).toEqual([2, 4]);
     expect((await coll.find({ $or: [{ age: 40 }, { name: 'bob' }] }).toArray()).map((d) => d._id)).toEqual([2, 3]);
   });
@@ -154,10 +157,21 @@ describe('insert and find', () => {
 
   it('compares numbers by value across int32, int64 and double', async () => {
     const nums = db.collection('nums');
-    await nums.insertMany([{ _id: 'i', v: 5 }, { _id: 'l', v: Long.fromNumber(6) }, { _id: 'd', v: 5.5 }] as Document[]);
+    await nums.insertMany([
+      { _id: 'i', v: 5 },
+      { _id: 'l', v: Long.fromNumber(6) },
+      { _id: 'd', v: 5.5 },
+    ] as Document[]);
     expect((await nums.find({ v: Long.fromNumber(5) }).toArray()).map((d) => d._id)).toEqual(['i']);
     expect((await nums.find({ v: 6 }).toArray()).map((d) => d._id)).toEqual(['l']);
-    expect((await nums.find({ v: { $gt: 5.2 } }).sort({ v: 1 }).toArray()).map((d) => d._id)).toEqual(['d', 'l']);
+    expect(
+      (
+        await nums
+          .find({ v: { $gt: 5.2 } })
+          .sort({ v: 1 })
+          .toArray()
+      ).map((d) => d._id),
+    ).toEqual(['d', 'l']);
     expect(await nums.findOne({ _id: 'x', v: 1 } as Document)).toBeNull();
     await nums.insertOne({ _id: 42, kind: 'int id' } as Document);
     expect(await nums.findOne({ _id: Long.fromNumber(42) } as Document)).toMatchObject({ kind: 'int id' });
@@ -205,11 +219,17 @@ describe('insert and find', () => {
     expect(killed.cursorsKilled).toHaveLength(1);
     await expect(db.command({ getMore: raw.cursor.id, collection: 'many' })).rejects.toMatchObject({ code: 43 });
 
-    const single = await db.command({ find: 'many', filter: {}, batchSize: 10, singleBatch: true }, { promoteLongs: false });
+    const single = await db.command(
+      { find: 'many', filter: {}, batchSize: 10, singleBatch: true },
+      { promoteLongs: false },
+    );
     expect(single.cursor.firstBatch).toHaveLength(10);
     expect(single.cursor.id.isZero()).toBe(true);
     // As MongoDB: a limit does not widen the first batch; singleBatch ends the answer there.
-    const limited = await db.command({ find: 'many', filter: {}, limit: 150, singleBatch: true }, { promoteLongs: false });
+    const limited = await db.command(
+      { find: 'many', filter: {}, limit: 150, singleBatch: true },
+      { promoteLongs: false },
+    );
     expect(limited.cursor.firstBatch).toHaveLength(101);
     expect(limited.cursor.id.isZero()).toBe(true);
     const sized = await db.command({ find: 'many', filter: {}, limit: 150, batchSize: 150, singleBatch: true });
@@ -239,22 +259,41 @@ describe('insert and find', () => {
     const groups = await coll
       .aggregate([{ $match: { age: { $lt: 35 } } }, { $group: { _id: '$age', n: { $sum: 1 } } }, { $sort: { _id: 1 } }])
       .toArray();
-    expect(groups).toEqual([{ _id: 25, n: 2 }, { _id: 31, n: 1 }]);
+    expect(groups).toEqual([
+      { _id: 25, n: 2 },
+      { _id: 31, n: 1 },
+    ]);
     const unwound = await coll.aggregate([{ $unwind: '$tags' }, { $count: 'n' }]).toArray();
     expect(unwound).toEqual([{ n: 3 }]);
     const many = await db.collection('aggmany').insertMany(Array.from({ length: 150 }, (_, i) => ({ i })));
     expect(many.insertedCount).toBe(150);
-    expect(await db.collection('aggmany').aggregate([{ $project: { _id: 0, i: 1 } }]).toArray()).toHaveLength(150);
+    expect(
+      await db
+        .collection('aggmany')
+        .aggregate([{ $project: { _id: 0, i: 1 } }])
+        .toArray(),
+    ).toHaveLength(150);
     const stored = await coll.findOne({ _id: 1 } as Document);
     expect(stored?.tags).toEqual(['a', 'b']);
   });
 
   it('aggregates with $lookup across collections of the same database', async () => {
-    await db.collection('cities').insertMany([{ _id: 'Oslo', country: 'NO' }, { _id: 'Rome', country: 'IT' }] as Document[]);
+    await db.collection('cities').insertMany([
+      { _id: 'Oslo', country: 'NO' },
+      { _id: 'Rome', country: 'IT' },
+    ] as Document[]);
     const joined = await coll
-      .aggregate([{ $match: { _id: { $in: [1, 2] } } }, { $lookup: { from: 'cities', localField: 'address.city', foreignField: '_id', as: 'city' } }, { $sort: { _id: 1 } }, { $project: { _id: 1, country: { $first: '$city.country' } } }])
+      .aggregate([
+        { $match: { _id: { $in: [1, 2] } } },
+        { $lookup: { from: 'cities', localField: 'address.city', foreignField: '_id', as: 'city' } },
+        { $sort: { _id: 1 } },
+        { $project: { _id: 1, country: { $first: '$city.country' } } },
+      ])
       .toArray();
-    expect(joined).toEqual([{ _id: 1, country: 'NO' }, { _id: 2, country: 'IT' }]);
+    expect(joined).toEqual([
+      { _id: 1, country: 'NO' },
+      { _id: 2, country: 'IT' },
+    ]);
     expect(await coll.findOne({ _id: 1 } as Document)).not.toHaveProperty('city');
   });
 
@@ -295,7 +334,11 @@ describe('update, delete, findAndModify', () => {
   });
 
   it('applies arrayFilters and the positional operator', async () => {
-    await coll.updateOne({ _id: 1 } as Document, { $set: { 'grades.$[hi].top': true } }, { arrayFilters: [{ 'hi.g': { $gte: 90 } }] });
+    await coll.updateOne(
+      { _id: 1 } as Document,
+      { $set: { 'grades.$[hi].top': true } },
+      { arrayFilters: [{ 'hi.g': { $gte: 90 } }] },
+    );
     await coll.updateOne({ _id: 1, 'grades.g': 80 } as Document, { $inc: { 'grades.$.g': 1 } });
     expect((await coll.findOne({ _id: 1 } as Document))?.grades).toEqual([{ g: 81 }, { g: 95, top: true }]);
   });
@@ -310,13 +353,29 @@ describe('update, delete, findAndModify', () => {
   it('findAndModify: update returning before/after, sort, fields, remove', async () => {
     const before = await coll.findOneAndUpdate({ _id: 2 } as Document, { $inc: { n: 1 } });
     expect(before).toEqual({ _id: 2, n: 2 });
-    const after = await coll.findOneAndUpdate({ _id: 2 } as Document, { $inc: { n: 1 } }, { returnDocument: 'after', projection: { _id: 0 } });
+    const after = await coll.findOneAndUpdate(
+      { _id: 2 } as Document,
+      { $inc: { n: 1 } },
+      { returnDocument: 'after', projection: { _id: 0 } },
+    );
     expect(after).toEqual({ n: 4 });
-    const top = await coll.findOneAndUpdate({}, { $set: { picked: true } }, { sort: { n: -1 }, returnDocument: 'after' });
+    const top = await coll.findOneAndUpdate(
+      {},
+      { $set: { picked: true } },
+      { sort: { n: -1 }, returnDocument: 'after' },
+    );
     expect(top?._id).toBe(2);
-    const meta = await coll.findOneAndUpdate({ _id: 3 } as Document, { $set: { m: 1 } }, { includeResultMetadata: true });
+    const meta = await coll.findOneAndUpdate(
+      { _id: 3 } as Document,
+      { $set: { m: 1 } },
+      { includeResultMetadata: true },
+    );
     expect(meta.lastErrorObject).toMatchObject({ n: 1, updatedExisting: true });
-    const missing = await coll.findOneAndUpdate({ _id: 42 } as Document, { $set: { m: 1 } }, { includeResultMetadata: true });
+    const missing = await coll.findOneAndUpdate(
+      { _id: 42 } as Document,
+      { $set: { m: 1 } },
+      { includeResultMetadata: true },
+    );
     expect(missing.value).toBeNull();
     expect(missing.lastErrorObject).toMatchObject({ n: 0, updatedExisting: false });
     const removed = await coll.findOneAndDelete({ _id: 3 } as Document);
@@ -349,7 +408,9 @@ describe('indexes', () => {
     const coll = db.collection('idx');
     expect(await coll.createIndex({ slug: 1 }, { unique: true })).toBe('slug_1');
     expect(await coll.createIndex({ org: 1, createdAt: -1 })).toBe('org_1_createdAt_-1');
-    expect(await coll.createIndex({ email: 1 }, { unique: true, sparse: true, name: 'email_sparse' })).toBe('email_sparse');
+    expect(await coll.createIndex({ email: 1 }, { unique: true, sparse: true, name: 'email_sparse' })).toBe(
+      'email_sparse',
+    );
     expect(await coll.createIndex({ slug: 1 }, { unique: true })).toBe('slug_1');
     const list = await coll.listIndexes().toArray();
     expect(list.map((i) => i.name)).toEqual(['_id_', 'slug_1', 'org_1_createdAt_-1', 'email_sparse']);
@@ -372,7 +433,7 @@ describe('indexes', () => {
       { org: 'b', slug: 'x', v: 3 },
     ]);
     expect((await coll.find({ org: 'a', slug: 'x' }).toArray()).map((d) => d.v)).toEqual([1]);
-    expect((await coll.find({ org: 'a', slug: 'x', v: 2 }).toArray())).toEqual([]);
+    expect(await coll.find({ org: 'a', slug: 'x', v: 2 }).toArray()).toEqual([]);
     expect((await coll.find({ org: 'a' }).sort({ v: -1 }).toArray()).map((d) => d.v)).toEqual([2, 1]);
     await coll.updateOne({ org: 'a', slug: 'x' }, { $set: { slug: 'z' } });
     expect(await coll.findOne({ org: 'a', slug: 'x' })).toBeNull();

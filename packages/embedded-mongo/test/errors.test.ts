@@ -28,13 +28,23 @@ describe('error codes', () => {
     const session = server.client.startSession();
     try {
       session.startTransaction();
-      const err = await db.collection('tx').insertOne({ a: 1 }, { session }).catch((e: unknown) => e);
+      const err = await db
+        .collection('tx')
+        .insertOne({ a: 1 }, { session })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(MongoServerError);
       // The driver wraps code 20 ("Transaction numbers are only allowed…") in a retryable-writes hint.
       const e = err as { code?: number; originalError?: { code?: number } };
       expect(e.code === 20 || e.originalError?.code === 20).toBe(true);
       const raw = await db
-        .command({ insert: 'tx', documents: [{ a: 1 }], startTransaction: true, autocommit: false, txnNumber: 1, lsid: { id: new UUID() } })
+        .command({
+          insert: 'tx',
+          documents: [{ a: 1 }],
+          startTransaction: true,
+          autocommit: false,
+          txnNumber: 1,
+          lsid: { id: new UUID() },
+        })
         .catch((x: unknown) => x);
       expect(raw).toMatchObject({ code: 20, codeName: 'IllegalOperation' });
     } finally {
@@ -45,7 +55,10 @@ describe('error codes', () => {
   });
 
   it('listIndexes on a missing collection → 26 NamespaceNotFound', async () => {
-    await expect(db.collection('nope').listIndexes().toArray()).rejects.toMatchObject({ code: 26, codeName: 'NamespaceNotFound' });
+    await expect(db.collection('nope').listIndexes().toArray()).rejects.toMatchObject({
+      code: 26,
+      codeName: 'NamespaceNotFound',
+    });
     await expect(db.collection('nope').indexExists('x_1')).rejects.toMatchObject({ code: 26 });
   });
 
@@ -57,7 +70,9 @@ describe('error codes', () => {
     await expect(c.findOneAndUpdate({ _id: 1 } as Document, { $set: { _id: 4 } })).rejects.toMatchObject({ code: 66 });
     expect(await c.findOne({ _id: 1 } as Document)).toEqual({ _id: 1, v: 1 });
     // setting _id to the value it already has is fine
-    await expect(c.updateOne({ _id: 1 } as Document, { $set: { _id: 1, v: 5 } })).resolves.toMatchObject({ modifiedCount: 1 });
+    await expect(c.updateOne({ _id: 1 } as Document, { $set: { _id: 1, v: 5 } })).resolves.toMatchObject({
+      modifiedCount: 1,
+    });
   });
 
   it('getMore on an unknown cursor → 43 CursorNotFound', async () => {
@@ -71,38 +86,58 @@ describe('error codes', () => {
 
   it('malformed command arguments become ok:0 replies, not crashes', async () => {
     await expect(db.command({ insert: 'posts', documents: 'not an array' })).rejects.toBeInstanceOf(MongoServerError);
-    const badUpdate: unknown = await db.command({ update: 'posts', updates: [{ q: {}, u: 5 }] }).catch((e: unknown) => e);
-    const refused = badUpdate instanceof MongoServerError || Array.isArray((badUpdate as { writeErrors?: unknown }).writeErrors);
+    const badUpdate: unknown = await db
+      .command({ update: 'posts', updates: [{ q: {}, u: 5 }] })
+      .catch((e: unknown) => e);
+    const refused =
+      badUpdate instanceof MongoServerError || Array.isArray((badUpdate as { writeErrors?: unknown }).writeErrors);
     expect(refused).toBe(true);
     await expect(db.command({ find: 42 })).rejects.toBeInstanceOf(MongoServerError);
-    await expect(db.command({ aggregate: 'posts', pipeline: [{ $bogusStage: {} }], cursor: {} })).rejects.toBeInstanceOf(MongoServerError);
+    await expect(
+      db.command({ aggregate: 'posts', pipeline: [{ $bogusStage: {} }], cursor: {} }),
+    ).rejects.toBeInstanceOf(MongoServerError);
     expect((await db.command({ ping: 1 })).ok).toBe(1);
   });
 
   it('a malformed query becomes an ok:0 reply, and the server keeps serving', async () => {
-    await expect(db.collection('posts').find({ a: { $notAnOperator: 1 } }).toArray()).rejects.toBeInstanceOf(MongoServerError);
+    await expect(
+      db
+        .collection('posts')
+        .find({ a: { $notAnOperator: 1 } })
+        .toArray(),
+    ).rejects.toBeInstanceOf(MongoServerError);
     expect((await db.command({ ping: 1 })).ok).toBe(1);
   });
 });
 
 describe('duplicate keys (E11000)', () => {
   it('from insertOne', async () => {
-    const err = await db.collection('posts').insertOne({ slug: 'taken' }).catch((e: unknown) => e);
+    const err = await db
+      .collection('posts')
+      .insertOne({ slug: 'taken' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MongoServerError);
     expect(err).toMatchObject({ code: 11000, keyPattern: { slug: 1 }, keyValue: { slug: 'taken' } });
     expect((err as Error).message).toMatch(DUP_MSG);
   });
 
   it('on _id', async () => {
-    const err = await db.collection('posts').insertOne({ _id: 1, slug: 'other' } as Document).catch((e: unknown) => e);
+    const err = await db
+      .collection('posts')
+      .insertOne({ _id: 1, slug: 'other' } as Document)
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 11000, keyPattern: { _id: 1 }, keyValue: { _id: 1 } });
     expect((err as Error).message).toContain('index: _id_ dup key: { _id: 1 }');
   });
 
   it('from updateOne and replaceOne upserts', async () => {
     const posts = db.collection('posts');
-    await expect(posts.updateOne({ _id: 50 } as Document, { $set: { slug: 'taken' } }, { upsert: true })).rejects.toMatchObject({ code: 11000 });
-    await expect(posts.replaceOne({ _id: 51 } as Document, { slug: 'taken' }, { upsert: true })).rejects.toMatchObject({ code: 11000 });
+    await expect(
+      posts.updateOne({ _id: 50 } as Document, { $set: { slug: 'taken' } }, { upsert: true }),
+    ).rejects.toMatchObject({ code: 11000 });
+    await expect(posts.replaceOne({ _id: 51 } as Document, { slug: 'taken' }, { upsert: true })).rejects.toMatchObject({
+      code: 11000,
+    });
     expect(await posts.countDocuments({ _id: { $in: [50, 51] } } as Document)).toBe(0);
   });
 
@@ -127,7 +162,9 @@ describe('duplicate keys (E11000)', () => {
 
   it('from insertMany (ordered stops, unordered continues)', async () => {
     const posts = db.collection('posts');
-    const ordered = await posts.insertMany([{ slug: 'm1' }, { slug: 'taken' }, { slug: 'm2' }]).catch((e: unknown) => e);
+    const ordered = await posts
+      .insertMany([{ slug: 'm1' }, { slug: 'taken' }, { slug: 'm2' }])
+      .catch((e: unknown) => e);
     expect(ordered).toBeInstanceOf(MongoBulkWriteError);
     expect(ordered).toMatchObject({ code: 11000 });
     expect((ordered as MongoBulkWriteError).writeErrors).toMatchObject([{ index: 1, code: 11000 }]);
@@ -154,7 +191,11 @@ describe('duplicate keys (E11000)', () => {
   it('partial and sparse unique indexes only constrain the documents they cover', async () => {
     const c = db.collection('partial');
     await c.createIndex({ email: 1 }, { unique: true, partialFilterExpression: { active: true } });
-    await c.insertMany([{ email: 'a', active: false }, { email: 'a', active: false }, { email: 'a', active: true }]);
+    await c.insertMany([
+      { email: 'a', active: false },
+      { email: 'a', active: false },
+      { email: 'a', active: true },
+    ]);
     await expect(c.insertOne({ email: 'a', active: true })).rejects.toMatchObject({ code: 11000 });
 
     const s = db.collection('sparse');

@@ -44,7 +44,8 @@ const scalar: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 const MISSING = Symbol('missing');
-const maybe = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | typeof MISSING> => fc.oneof({ weight: 1, arbitrary: fc.constant(MISSING) }, { weight: 5, arbitrary: arb });
+const maybe = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | typeof MISSING> =>
+  fc.oneof({ weight: 1, arbitrary: fc.constant(MISSING) }, { weight: 5, arbitrary: arb });
 
 const docShape = fc.record({
   a: maybe(fc.oneof(scalar, fc.array(scalar, { maxLength: 3 }))),
@@ -67,8 +68,16 @@ const condition: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: scalar.filter((v) => v !== null) },
   { weight: 1, arbitrary: scalar.map((v) => ({ $eq: v })) },
   { weight: 3, arbitrary: fc.array(scalar, { minLength: 1, maxLength: 4 }).map((vs) => ({ $in: vs })) },
-  { weight: 3, arbitrary: fc.tuple(fc.constantFrom('$gt', '$gte', '$lt', '$lte'), scalar).map(([op, v]) => ({ [op]: v })) },
-  { weight: 2, arbitrary: fc.tuple(fc.constantFrom('$gt', '$gte'), scalar, fc.constantFrom('$lt', '$lte'), scalar).map(([o1, v1, o2, v2]) => ({ [o1]: v1, [o2]: v2 })) },
+  {
+    weight: 3,
+    arbitrary: fc.tuple(fc.constantFrom('$gt', '$gte', '$lt', '$lte'), scalar).map(([op, v]) => ({ [op]: v })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.constantFrom('$gt', '$gte'), scalar, fc.constantFrom('$lt', '$lte'), scalar)
+      .map(([o1, v1, o2, v2]) => ({ [o1]: v1, [o2]: v2 })),
+  },
   { weight: 1, arbitrary: scalar.map((v) => ({ $ne: v })) },
   { weight: 1, arbitrary: fc.array(scalar, { maxLength: 3 }).map((vs) => ({ $nin: vs })) },
   { weight: 1, arbitrary: fc.boolean().map((b) => ({ $exists: b })) },
@@ -81,7 +90,9 @@ const prefixFilterArb: fc.Arbitrary<Doc> = fc.oneof(
   fc.constantFrom(...STRINGS).map((s) => ({ s })),
   fc.tuple(fc.constantFrom(...STRINGS), fc.constantFrom(...DATES)).map(([s, d]) => ({ s, d })),
   fc.array(fc.constantFrom(...STRINGS), { minLength: 1, maxLength: 3 }).map((ss) => ({ s: { $in: ss } })),
-  fc.tuple(fc.constantFrom(...STRINGS), fc.constantFrom(...DATES)).map(([s, d]) => ({ $and: [{ s }, { d: { $gte: d } }] })),
+  fc
+    .tuple(fc.constantFrom(...STRINGS), fc.constantFrom(...DATES))
+    .map(([s, d]) => ({ $and: [{ s }, { d: { $gte: d } }] })),
 );
 
 const randomFilterArb: fc.Arbitrary<Doc> = fc
@@ -99,11 +110,18 @@ const randomFilterArb: fc.Arbitrary<Doc> = fc
     return f;
   });
 
-const filterArb: fc.Arbitrary<Doc> = fc.oneof({ weight: 4, arbitrary: randomFilterArb }, { weight: 1, arbitrary: prefixFilterArb });
+const filterArb: fc.Arbitrary<Doc> = fc.oneof(
+  { weight: 4, arbitrary: randomFilterArb },
+  { weight: 1, arbitrary: prefixFilterArb },
+);
 
 const sortArb: fc.Arbitrary<Doc | undefined> = fc.option(
   fc
-    .tuple(fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 's', 'd', 'u'), { minLength: 1, maxLength: 3 }), fc.array(fc.constantFrom(1, -1), { minLength: 3, maxLength: 3 }), fc.boolean())
+    .tuple(
+      fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 's', 'd', 'u'), { minLength: 1, maxLength: 3 }),
+      fc.array(fc.constantFrom(1, -1), { minLength: 3, maxLength: 3 }),
+      fc.boolean(),
+    )
     .map(([fields, dirs, tieBreak]) => {
       const sort: Doc = {};
       fields.forEach((f, i) => {
@@ -130,10 +148,18 @@ function pair(): { indexed: Collection; plain: Collection } {
 }
 
 const ids = (docs: Doc[]): unknown[] => docs.map((d) => d._id);
-const sortKeys = (docs: Doc[], sort: Doc): string[] => docs.map((d) => canonicalKey(Object.entries(sort).map(([p, dir]) => sortKey(d, p, Number(dir)))));
-const idSet = (docs: Doc[]): unknown[] => ids(docs).map((x) => Number(x)).sort((x, y) => x - y);
+const sortKeys = (docs: Doc[], sort: Doc): string[] =>
+  docs.map((d) => canonicalKey(Object.entries(sort).map(([p, dir]) => sortKey(d, p, Number(dir)))));
+const idSet = (docs: Doc[]): unknown[] =>
+  ids(docs)
+    .map((x) => Number(x))
+    .sort((x, y) => x - y);
 
-function compare(indexed: Collection, plain: Collection, q: { filter: Doc; sort: Doc | undefined; skip: number; limit: number }): void {
+function compare(
+  indexed: Collection,
+  plain: Collection,
+  q: { filter: Doc; sort: Doc | undefined; skip: number; limit: number },
+): void {
   const got = findDocs(indexed, q);
   const want = findDocs(plain, q);
   const ctx = JSON.stringify({ q, plan: planFind(indexed, q).stage });
@@ -208,7 +234,14 @@ describe('ordered indexes: randomized differential against a plain scan', () => 
   it('index-served plans agree with a scan on larger data (string/date keys, sorted pages)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ s: fc.constantFrom(...STRINGS), d: fc.constantFrom(...DATES), c: fc.integer({ min: 0, max: 9 }) }), { minLength: 300, maxLength: 600 }),
+        fc.array(
+          fc.record({
+            s: fc.constantFrom(...STRINGS),
+            d: fc.constantFrom(...DATES),
+            c: fc.integer({ min: 0, max: 9 }),
+          }),
+          { minLength: 300, maxLength: 600 },
+        ),
         fc.array(
           fc.record({
             s: fc.constantFrom(...STRINGS),
@@ -228,12 +261,22 @@ describe('ordered indexes: randomized differential against a plain scan', () => 
           for (const q of queries) {
             const filter: Doc = q.range ? { s: q.s, d: { $lt: q.range } } : { s: q.s };
             compare(indexed, plain, { filter, sort: q.sort, skip: q.skip, limit: q.limit });
-            compare(indexed, plain, { filter: { $and: [{ s: q.s }, { $or: [{ c: { $lt: 3 } }, { c: 5, u: { $lt: 100 } }] }] }, sort: q.sort, skip: q.skip, limit: q.limit });
+            compare(indexed, plain, {
+              filter: { $and: [{ s: q.s }, { $or: [{ c: { $lt: 3 } }, { c: 5, u: { $lt: 100 } }] }] },
+              sort: q.sort,
+              skip: q.skip,
+              limit: q.limit,
+            });
             // Keyset pages: strictly after a (d, u) position in {d: -1, u: 1} order (an $or the planner seeks with).
             const at = q.range ?? DATES[1];
             const keyset = { $and: [{ s: q.s }, { $or: [{ d: { $lt: at } }, { d: at, u: { $gt: q.skip * 7 } }] }] };
             compare(indexed, plain, { filter: keyset, sort: { d: -1, u: 1 }, skip: 0, limit: q.limit });
-            compare(indexed, plain, { filter: { $or: [{ d: { $gt: at } }, { d: at, c: { $in: [1, 2] } }] }, sort: q.sort, skip: 0, limit: q.limit });
+            compare(indexed, plain, {
+              filter: { $or: [{ d: { $gt: at } }, { d: at, c: { $in: [1, 2] } }] },
+              sort: q.sort,
+              skip: 0,
+              limit: q.limit,
+            });
           }
         },
       ),

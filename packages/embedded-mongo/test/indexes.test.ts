@@ -53,7 +53,10 @@ describe('unique constraints on compound, partial and sparse indexes', () => {
 
   it('partial unique: only documents matching the filter are constrained', async () => {
     const c = db.collection<AnyDoc>('partial');
-    await c.createIndex({ email: 1 }, { unique: true, partialFilterExpression: { active: true }, name: 'active_email' });
+    await c.createIndex(
+      { email: 1 },
+      { unique: true, partialFilterExpression: { active: true }, name: 'active_email' },
+    );
     await c.insertMany([
       { _id: 1, email: 'a@x', active: false },
       { _id: 2, email: 'a@x', active: false },
@@ -77,7 +80,9 @@ describe('unique constraints on compound, partial and sparse indexes', () => {
     const c = db.collection<AnyDoc>('partial_compound');
     await c.createIndex({ org: 1, code: 1 }, { unique: true, partialFilterExpression: { code: { $exists: true } } });
     await c.insertMany([{ org: 'a' }, { org: 'a' }, { org: 'a', code: 1 }, { org: 'b', code: 1 }]);
-    expect(((await c.insertOne({ org: 'a', code: 1.0 }).catch((e: unknown) => e)) as MongoServerError).code).toBe(11000);
+    expect(((await c.insertOne({ org: 'a', code: 1.0 }).catch((e: unknown) => e)) as MongoServerError).code).toBe(
+      11000,
+    );
     const s = db.collection<AnyDoc>('sparse');
     await s.createIndex({ email: 1 }, { unique: true, sparse: true });
     await s.insertMany([{ n: 1 }, { n: 2 }, { email: 'e' }]);
@@ -113,9 +118,21 @@ describe('randomized differential through the driver', () => {
 
   const STR = ['', 'a', 'ab', 'b', 'B'];
   const DAYS = [1, 2, 3].map((d) => new Date(Date.UTC(2025, 0, d)));
-  const value = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constantFrom(0.5, -1.5), fc.constantFrom(...STR), fc.constantFrom(...DAYS), fc.constant(null));
+  const value = fc.oneof(
+    fc.integer({ min: -3, max: 3 }),
+    fc.constantFrom(0.5, -1.5),
+    fc.constantFrom(...STR),
+    fc.constantFrom(...DAYS),
+    fc.constant(null),
+  );
   const docArb = fc.record(
-    { s: fc.constantFrom(...STR), d: fc.constantFrom(...DAYS), c: fc.integer({ min: 0, max: 5 }), a: fc.oneof(value, fc.array(value, { maxLength: 3 })), v: value },
+    {
+      s: fc.constantFrom(...STR),
+      d: fc.constantFrom(...DAYS),
+      c: fc.integer({ min: 0, max: 5 }),
+      a: fc.oneof(value, fc.array(value, { maxLength: 3 })),
+      v: value,
+    },
     { requiredKeys: ['s', 'c'] },
   );
   const cond = fc.oneof(
@@ -124,30 +141,59 @@ describe('randomized differential through the driver', () => {
     fc.tuple(fc.constantFrom('$gt', '$gte', '$lt', '$lte'), value).map(([op, v]) => ({ [op]: v })),
   );
   const filterArb = fc
-    .tuple(fc.option(fc.constantFrom(...STR), { freq: 3 }), fc.array(fc.tuple(fc.constantFrom('d', 'c', 'a', 'v'), cond), { maxLength: 2 }))
+    .tuple(
+      fc.option(fc.constantFrom(...STR), { freq: 3 }),
+      fc.array(fc.tuple(fc.constantFrom('d', 'c', 'a', 'v'), cond), { maxLength: 2 }),
+    )
     .map(([s, rest]) => {
       const f: Document = s === null ? {} : { s };
       for (const [k, v] of rest) f[k] = v;
       return f;
     });
-  const sortArb = fc.constantFrom<Sort>({ d: -1, u: -1 }, { d: 1, u: 1 }, { c: 1, u: 1 }, { u: -1 }, { s: 1, d: -1, u: -1 });
+  const sortArb = fc.constantFrom<Sort>(
+    { d: -1, u: -1 },
+    { d: 1, u: 1 },
+    { c: 1, u: 1 },
+    { u: -1 },
+    { s: 1, d: -1, u: -1 },
+  );
 
   it('find pages and countDocuments agree with an unindexed copy', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(docArb, { minLength: 1, maxLength: 80 }),
-        fc.array(fc.record({ filter: filterArb, sort: sortArb, skip: fc.integer({ min: 0, max: 5 }), limit: fc.integer({ min: 0, max: 10 }) }), { minLength: 1, maxLength: 6 }),
+        fc.array(
+          fc.record({
+            filter: filterArb,
+            sort: sortArb,
+            skip: fc.integer({ min: 0, max: 5 }),
+            limit: fc.integer({ min: 0, max: 10 }),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
         async (docs, queries) => {
           const indexed = db.collection('rand_indexed');
           const plain = db.collection('rand_plain');
           await indexed.drop().catch(() => undefined);
           await plain.drop().catch(() => undefined);
-          await indexed.createIndexes([{ key: { s: 1, d: -1, u: -1 } }, { key: { c: 1, u: 1 } }, { key: { a: 1 } }, { key: { v: 1 } }, { key: { u: 1 }, unique: true }]);
+          await indexed.createIndexes([
+            { key: { s: 1, d: -1, u: -1 } },
+            { key: { c: 1, u: 1 } },
+            { key: { a: 1 } },
+            { key: { v: 1 } },
+            { key: { u: 1 }, unique: true },
+          ]);
           const rows = docs.map((d, u) => ({ ...d, u }));
           await indexed.insertMany(rows.map((r) => ({ ...r })));
           await plain.insertMany(rows.map((r) => ({ ...r })));
           for (const q of queries) {
-            const run = (c: Collection) => c.find(q.filter, { projection: { _id: 0 } }).sort(q.sort).skip(q.skip).limit(q.limit).toArray();
+            const run = (c: Collection) =>
+              c
+                .find(q.filter, { projection: { _id: 0 } })
+                .sort(q.sort)
+                .skip(q.skip)
+                .limit(q.limit)
+                .toArray();
             expect(await run(indexed), JSON.stringify(q)).toEqual(await run(plain));
             expect(await indexed.countDocuments(q.filter)).toBe(await plain.countDocuments(q.filter));
           }

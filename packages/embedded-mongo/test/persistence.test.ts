@@ -22,8 +22,16 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function withServer<T>(dataDir: string, fn: (client: MongoClient, s: EmbeddedMongo) => Promise<T>, opts: { compactThresholdBytes?: number; log?: (m: string) => void } = {}): Promise<T> {
-  const s = await startEmbeddedMongo({ dataDir, log: opts.log ?? (() => undefined), compactThresholdBytes: opts.compactThresholdBytes });
+async function withServer<T>(
+  dataDir: string,
+  fn: (client: MongoClient, s: EmbeddedMongo) => Promise<T>,
+  opts: { compactThresholdBytes?: number; log?: (m: string) => void } = {},
+): Promise<T> {
+  const s = await startEmbeddedMongo({
+    dataDir,
+    log: opts.log ?? (() => undefined),
+    compactThresholdBytes: opts.compactThresholdBytes,
+  });
   const client = new MongoClient(s.uri);
   try {
     return await fn(client, s);
@@ -40,7 +48,11 @@ describe.skipIf(externalServer)('durability (embedded server only)', () => {
       const db = client.db('emb_persist');
       const c = db.collection('docs');
       await c.createIndex({ slug: 1 }, { unique: true });
-      await c.insertMany([{ _id: 1, slug: 'a', n: 1 }, { _id: 2, slug: 'b', n: 2 }, { _id: 3, slug: 'c', n: 3 }] as Document[]);
+      await c.insertMany([
+        { _id: 1, slug: 'a', n: 1 },
+        { _id: 2, slug: 'b', n: 2 },
+        { _id: 3, slug: 'c', n: 3 },
+      ] as Document[]);
       await c.updateOne({ _id: 1 } as Document, { $inc: { n: 10 } });
       await c.replaceOne({ _id: 2 } as Document, { slug: 'b2' });
       await c.deleteOne({ _id: 3 } as Document);
@@ -103,9 +115,13 @@ describe.skipIf(externalServer)('durability (embedded server only)', () => {
       dir,
       async (client) => {
         const c = client.db('emb_compact').collection('counters');
-        await c.insertMany(Array.from({ length: 20 }, (_, i) => ({ _id: i, n: 0, pad: 'p'.repeat(100) })) as Document[]);
+        await c.insertMany(
+          Array.from({ length: 20 }, (_, i) => ({ _id: i, n: 0, pad: 'p'.repeat(100) })) as Document[],
+        );
         for (let round = 0; round < 60; round++) {
-          await Promise.all(Array.from({ length: 20 }, (_, i) => c.updateOne({ _id: i } as Document, { $inc: { n: 1 } })));
+          await Promise.all(
+            Array.from({ length: 20 }, (_, i) => c.updateOne({ _id: i } as Document, { $inc: { n: 1 } })),
+          );
         }
       },
       { compactThresholdBytes: 16 * 1024, log: (m) => logs.push(m) },
@@ -126,7 +142,10 @@ describe.skipIf(externalServer)('durability (embedded server only)', () => {
   it('drops a torn last record with a log line and keeps accepting writes', async () => {
     const dir = tempDir();
     await withServer(dir, async (client) => {
-      await client.db('emb_torn').collection('t').insertMany([{ _id: 1 }, { _id: 2 }] as Document[]);
+      await client
+        .db('emb_torn')
+        .collection('t')
+        .insertMany([{ _id: 1 }, { _id: 2 }] as Document[]);
     });
     const journal = readdirSync(dir).find((f) => f.startsWith('journal-'));
     expect(journal).toBeDefined();
@@ -154,7 +173,10 @@ describe.skipIf(externalServer)('durability (embedded server only)', () => {
   it('a corrupt record (bad checksum) ends replay at the last good record', async () => {
     const dir = tempDir();
     await withServer(dir, async (client) => {
-      await client.db('emb_crc').collection('t').insertOne({ _id: 1 } as Document);
+      await client
+        .db('emb_crc')
+        .collection('t')
+        .insertOne({ _id: 1 } as Document);
     });
     const journal = readdirSync(dir).find((f) => f.startsWith('journal-')) ?? '';
     const bogus = Buffer.alloc(8 + 5);
@@ -172,7 +194,9 @@ describe.skipIf(externalServer)('durability (embedded server only)', () => {
     const fixture = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
     const child = spawn(process.execPath, [fixture, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
     const acked: string[] = [];
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
     await new Promise<void>((resolve, reject) => {
       const lines = createInterface({ input: child.stdout });
       lines.on('line', (line) => {
@@ -182,7 +206,9 @@ describe.skipIf(externalServer)('durability (embedded server only)', () => {
           resolve();
         }
       });
-      child.on('exit', () => (acked.length < 1500 ? reject(new Error(`child exited early after ${acked.length} acks`)) : resolve()));
+      child.on('exit', () =>
+        acked.length < 1500 ? reject(new Error(`child exited early after ${acked.length} acks`)) : resolve(),
+      );
     });
     expect(await exited).toBe('SIGKILL');
     await withServer(dir, async (client) => {

@@ -79,22 +79,95 @@ describe('each planner case gives the same documents, in the same order, as a sc
   for (let i = 0; i < 400; i++) {
     // Inserted out of key order; t repeats so that the id tie-breaker matters.
     const j = (i * 37) % 400;
-    const doc = { _id: j, org: `o${j % 3}`, site: `s${j % 4}`, t: new Date(Date.UTC(2025, 0, 1 + (j % 25))), id: `i${String(j).padStart(3, '0')}`, n: (j % 17) - 8 };
+    const doc = {
+      _id: j,
+      org: `o${j % 3}`,
+      site: `s${j % 4}`,
+      t: new Date(Date.UTC(2025, 0, 1 + (j % 25))),
+      id: `i${String(j).padStart(3, '0')}`,
+      n: (j % 17) - 8,
+    };
     indexed.insert({ ...doc });
     plain.insert({ ...doc });
   }
   const cases: Array<{ name: string; q: FindOptions; index: string; sortServed?: boolean; exact?: boolean }> = [
     { name: 'equality on an indexed field', q: { filter: { n: 3 } }, index: 'n', exact: false },
-    { name: 'equality on a unique compound index', q: { filter: { org: 'o1', id: 'i040' } }, index: 'org_id', exact: true },
-    { name: 'equality prefix + range on the next key', q: { filter: { org: 'o2', site: 's1', t: { $gte: new Date(Date.UTC(2025, 0, 5)), $lt: new Date(Date.UTC(2025, 0, 9)) } }, sort: { t: -1, id: -1 } }, index: 'org_site_t_id', sortServed: true },
-    { name: 'range on a single-field index', q: { filter: { n: { $gt: -2, $lte: 4 } }, sort: { n: 1 } }, index: 'n', sortServed: true },
-    { name: 'sort following the index after the prefix', q: { filter: { org: 'o0', site: 's2' }, sort: { t: -1, id: -1 }, skip: 5, limit: 7 }, index: 'org_site_t_id', sortServed: true, exact: true },
-    { name: 'the same sort reversed (backward walk)', q: { filter: { org: 'o0', site: 's2' }, sort: { t: 1, id: 1 }, skip: 3, limit: 10 }, index: 'org_site_t_id', sortServed: true },
-    { name: 'sort on the prefix only (org) with the rest of the index', q: { filter: { org: 'o1' }, sort: { site: 1, t: -1, id: -1 }, limit: 30 }, index: 'org_site_t_id', sortServed: true },
-    { name: '$in on an indexed field', q: { filter: { n: { $in: [-8, 0, 5, 99] } }, sort: { id: 1 } }, index: 'n', sortServed: false },
-    { name: '$in on a prefix field, then the sort', q: { filter: { org: 'o1', site: { $in: ['s0', 's3'] } }, sort: { t: -1, id: -1 }, limit: 15 }, index: 'org_site_t_id', sortServed: false },
-    { name: 'equality prefix + residual filter', q: { filter: { org: 'o2', site: 's3', n: { $ne: 0 }, id: /5/ }, sort: { t: -1, id: -1 } }, index: 'org_site_t_id', sortServed: true, exact: false },
-    { name: 'keyset page ($or hull seek)', q: { filter: { org: 'o0', $or: [{ site: { $lt: 's2' } }, { site: 's2', t: { $gt: new Date(Date.UTC(2025, 0, 10)) } }] }, sort: { site: 1, t: -1, id: -1 }, limit: 12 }, index: 'org_site_t_id', sortServed: true },
+    {
+      name: 'equality on a unique compound index',
+      q: { filter: { org: 'o1', id: 'i040' } },
+      index: 'org_id',
+      exact: true,
+    },
+    {
+      name: 'equality prefix + range on the next key',
+      q: {
+        filter: {
+          org: 'o2',
+          site: 's1',
+          t: { $gte: new Date(Date.UTC(2025, 0, 5)), $lt: new Date(Date.UTC(2025, 0, 9)) },
+        },
+        sort: { t: -1, id: -1 },
+      },
+      index: 'org_site_t_id',
+      sortServed: true,
+    },
+    {
+      name: 'range on a single-field index',
+      q: { filter: { n: { $gt: -2, $lte: 4 } }, sort: { n: 1 } },
+      index: 'n',
+      sortServed: true,
+    },
+    {
+      name: 'sort following the index after the prefix',
+      q: { filter: { org: 'o0', site: 's2' }, sort: { t: -1, id: -1 }, skip: 5, limit: 7 },
+      index: 'org_site_t_id',
+      sortServed: true,
+      exact: true,
+    },
+    {
+      name: 'the same sort reversed (backward walk)',
+      q: { filter: { org: 'o0', site: 's2' }, sort: { t: 1, id: 1 }, skip: 3, limit: 10 },
+      index: 'org_site_t_id',
+      sortServed: true,
+    },
+    {
+      name: 'sort on the prefix only (org) with the rest of the index',
+      q: { filter: { org: 'o1' }, sort: { site: 1, t: -1, id: -1 }, limit: 30 },
+      index: 'org_site_t_id',
+      sortServed: true,
+    },
+    {
+      name: '$in on an indexed field',
+      q: { filter: { n: { $in: [-8, 0, 5, 99] } }, sort: { id: 1 } },
+      index: 'n',
+      sortServed: false,
+    },
+    {
+      name: '$in on a prefix field, then the sort',
+      q: { filter: { org: 'o1', site: { $in: ['s0', 's3'] } }, sort: { t: -1, id: -1 }, limit: 15 },
+      index: 'org_site_t_id',
+      sortServed: false,
+    },
+    {
+      name: 'equality prefix + residual filter',
+      q: { filter: { org: 'o2', site: 's3', n: { $ne: 0 }, id: /5/ }, sort: { t: -1, id: -1 } },
+      index: 'org_site_t_id',
+      sortServed: true,
+      exact: false,
+    },
+    {
+      name: 'keyset page ($or hull seek)',
+      q: {
+        filter: {
+          org: 'o0',
+          $or: [{ site: { $lt: 's2' } }, { site: 's2', t: { $gt: new Date(Date.UTC(2025, 0, 10)) } }],
+        },
+        sort: { site: 1, t: -1, id: -1 },
+        limit: 12,
+      },
+      index: 'org_site_t_id',
+      sortServed: true,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {

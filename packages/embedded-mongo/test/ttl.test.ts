@@ -52,12 +52,14 @@ describe.skipIf(externalServer)('TTL indexes (embedded server)', () => {
       { _id: 'seen-recently', seenAt: ago(60) },
     ] as never[]);
     await eventually(async () => (await c.countDocuments()) === 4);
-    expect((await c.find({}, { projection: { _id: 1 } }).sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual([
-      'future',
-      'no-field',
-      'not-a-date',
-      'seen-recently',
-    ]);
+    expect(
+      (
+        await c
+          .find({}, { projection: { _id: 1 } })
+          .sort({ _id: 1 })
+          .toArray()
+      ).map((d) => d._id),
+    ).toEqual(['future', 'no-field', 'not-a-date', 'seen-recently']);
     expect((await c.listIndexes().toArray()).find((i) => i.name === 'expiresAt_1')?.expireAfterSeconds).toBe(0);
   });
 
@@ -77,7 +79,10 @@ describe.skipIf(externalServer)('TTL indexes (embedded server)', () => {
     ['a fractional expireAfterSeconds', { a: 1 }, { expireAfterSeconds: 1.5 }, 72],
     ['a compound TTL index', { a: 1, b: 1 }, { expireAfterSeconds: 10 }, 67],
   ])('refuses %s with the code mongod uses', async (_name, key, options, code) => {
-    const error = await db.collection('bad').createIndex(key, options).catch((e: unknown) => e);
+    const error = await db
+      .collection('bad')
+      .createIndex(key, options)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MongoServerError);
     expect((error as MongoServerError).code).toBe(code);
   });
@@ -85,7 +90,9 @@ describe.skipIf(externalServer)('TTL indexes (embedded server)', () => {
   it('refuses the same key again with another expireAfterSeconds (IndexOptionsConflict)', async () => {
     const c = db.collection('conflict');
     await c.createIndex({ at: 1 }, { expireAfterSeconds: 10 });
-    const error = (await c.createIndex({ at: 1 }, { expireAfterSeconds: 20 }).catch((e: unknown) => e)) as MongoServerError;
+    const error = (await c
+      .createIndex({ at: 1 }, { expireAfterSeconds: 20 })
+      .catch((e: unknown) => e)) as MongoServerError;
     expect(error.code).toBe(85);
   });
 });
@@ -104,7 +111,10 @@ describe.skipIf(externalServer)('TTL indexes across a restart (embedded server)'
       const client = new MongoClient(second.uri);
       try {
         const keys = client.db('ttl').collection('keys');
-        await keys.insertMany([{ _id: 'old', expiresAt: ago(1) }, { _id: 'new', expiresAt: ago(-60) }] as never[]);
+        await keys.insertMany([
+          { _id: 'old', expiresAt: ago(1) },
+          { _id: 'new', expiresAt: ago(-60) },
+        ] as never[]);
         await eventually(async () => (await keys.countDocuments()) === 1);
         expect(await keys.findOne({})).toMatchObject({ _id: 'new' });
       } finally {

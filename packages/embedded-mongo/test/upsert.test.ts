@@ -25,17 +25,33 @@ describe('upserts', () => {
     );
     expect(r).toMatchObject({ matchedCount: 0, modifiedCount: 0, upsertedCount: 1, upsertedId: 'doc-1' });
     const doc = await c.findOne({ _id: 'doc-1' } as Document);
-    expect(doc).toEqual({ _id: 'doc-1', org: 'o1', meta: { kind: 'k' }, level: 3, name: 'n', createdAt: 'now', hits: 1 });
+    expect(doc).toEqual({
+      _id: 'doc-1',
+      org: 'o1',
+      meta: { kind: 'k' },
+      level: 3,
+      name: 'n',
+      createdAt: 'now',
+      hits: 1,
+    });
     expect(Object.keys(doc ?? {})[0]).toBe('_id');
   });
 
   it('$setOnInsert does nothing on an update', async () => {
     const c = db.collection('u2');
     await c.insertOne({ _id: 'a', createdAt: 'first' } as Document);
-    const r = await c.updateOne({ _id: 'a' } as Document, { $setOnInsert: { createdAt: 'second' }, $set: { seen: true } }, { upsert: true });
+    const r = await c.updateOne(
+      { _id: 'a' } as Document,
+      { $setOnInsert: { createdAt: 'second' }, $set: { seen: true } },
+      { upsert: true },
+    );
     expect(r).toMatchObject({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0 });
     expect(await c.findOne({ _id: 'a' } as Document)).toEqual({ _id: 'a', createdAt: 'first', seen: true });
-    const noop = await c.updateOne({ _id: 'a' } as Document, { $setOnInsert: { createdAt: 'third' } }, { upsert: true });
+    const noop = await c.updateOne(
+      { _id: 'a' } as Document,
+      { $setOnInsert: { createdAt: 'third' } },
+      { upsert: true },
+    );
     expect(noop).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
   });
 
@@ -72,7 +88,11 @@ describe('upserts', () => {
     expect(second.lastErrorObject).toMatchObject({ n: 1, updatedExisting: true });
     expect(second.lastErrorObject?.upserted).toBeUndefined();
     expect(second.value).toEqual({ _id: 'k', v: 2, created: true });
-    const before = await c.findOneAndUpdate({ _id: 'new' } as Document, { $set: { v: 1 } }, { upsert: true, returnDocument: 'before' });
+    const before = await c.findOneAndUpdate(
+      { _id: 'new' } as Document,
+      { $set: { v: 1 } },
+      { upsert: true, returnDocument: 'before' },
+    );
     expect(before).toBeNull();
     expect(await c.countDocuments()).toBe(2);
   });
@@ -94,7 +114,11 @@ describe('upserts', () => {
     const c = db.collection('race2');
     const results = await Promise.all(
       Array.from({ length: 100 }, () =>
-        c.findOneAndUpdate({ _id: 'one' } as Document, { $inc: { n: 1 } }, { upsert: true, includeResultMetadata: true }),
+        c.findOneAndUpdate(
+          { _id: 'one' } as Document,
+          { $inc: { n: 1 } },
+          { upsert: true, includeResultMetadata: true },
+        ),
       ),
     );
     expect(results.filter((r) => r.lastErrorObject?.updatedExisting === false)).toHaveLength(1);

@@ -120,7 +120,13 @@ describe('wire protocol', () => {
 
   it('accepts kind-1 document sequences and answers with OP_MSG', async () => {
     const c = await RawClient.open();
-    c.send(encodeOpMsgRequest(11, { insert: 'seq', $db: DB }, { sequences: { documents: [{ _id: 1 }, { _id: 2 }, { _id: 3 }] } }));
+    c.send(
+      encodeOpMsgRequest(
+        11,
+        { insert: 'seq', $db: DB },
+        { sequences: { documents: [{ _id: 1 }, { _id: 2 }, { _id: 3 }] } },
+      ),
+    );
     const r = await c.next();
     expect(r.opCode).toBe(OP_MSG);
     expect(r.responseTo).toBe(11);
@@ -131,7 +137,13 @@ describe('wire protocol', () => {
 
   it('sends no reply for moreToCome and keeps the connection usable', async () => {
     const c = await RawClient.open();
-    c.send(encodeOpMsgRequest(21, { insert: 'mtc', documents: [{ _id: 'quiet' }], writeConcern: { w: 0 }, $db: DB }, { moreToCome: true }));
+    c.send(
+      encodeOpMsgRequest(
+        21,
+        { insert: 'mtc', documents: [{ _id: 'quiet' }], writeConcern: { w: 0 }, $db: DB },
+        { moreToCome: true },
+      ),
+    );
     c.send(encodeOpMsgRequest(22, { find: 'mtc', filter: {}, $db: DB }));
     const r = await c.next();
     expect(r.responseTo).toBe(22);

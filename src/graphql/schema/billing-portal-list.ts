@@ -56,7 +56,10 @@ const BillingPortalOrderField = builder.enumType('BillingPortalOrderField', {
 
 const OrderDirection = builder.enumType('OrderDirection', {
   description: 'Ascending or descending.',
-  values: { ASC: { value: 1, description: 'Oldest first.' }, DESC: { value: -1, description: 'Newest first.' } } as const,
+  values: {
+    ASC: { value: 1, description: 'Oldest first.' },
+    DESC: { value: -1, description: 'Newest first.' },
+  } as const,
 });
 
 const BillingPortalOrder = builder.inputType('BillingPortalOrder', {
@@ -76,7 +79,11 @@ interface FilterArgument {
   updatedTime?: FilterArgument['createdTime'];
 }
 
-function toListQuery(filter: FilterArgument | null | undefined, orderBy: SortKey[] | null | undefined, search: string | null | undefined): PortalListQuery {
+function toListQuery(
+  filter: FilterArgument | null | undefined,
+  orderBy: SortKey[] | null | undefined,
+  search: string | null | undefined,
+): PortalListQuery {
   const conditions: Array<TextCondition | TimeCondition> = [];
   for (const field of ['websiteId', 'slug', 'customDomain'] as const) {
     const f = filter?.[field];
@@ -85,7 +92,8 @@ function toListQuery(filter: FilterArgument | null | undefined, orderBy: SortKey
   if (filter?.status) conditions.push({ field: 'status', anyOf: filter.status, noneOf: [] });
   for (const field of ['createdTime', 'updatedTime'] as const satisfies TimeField[]) {
     const range = filter?.[field];
-    if (range) conditions.push({ field, within: [{ from: range.from ?? undefined, to: range.to ?? undefined }], outside: [] });
+    if (range)
+      conditions.push({ field, within: [{ from: range.from ?? undefined, to: range.to ?? undefined }], outside: [] });
   }
   const sort = orderBy && orderBy.length > 0 ? orderBy : DEFAULT_SORT;
   if (new Set(sort.map((k) => k.field)).size !== sort.length) throw badArgument('orderBy', 'names a field twice');
@@ -96,7 +104,9 @@ function toListQuery(filter: FilterArgument | null | undefined, orderBy: SortKey
 }
 
 function badArgument(argument: string, message: string): GraphQLError {
-  return new GraphQLError(`Argument "${argument}" ${message}.`, { extensions: { code: 'BAD_USER_INPUT', argumentName: argument } });
+  return new GraphQLError(`Argument "${argument}" ${message}.`, {
+    extensions: { code: 'BAD_USER_INPUT', argumentName: argument },
+  });
 }
 
 /** A page size the client asked for must be one we serve: never silently cut. */

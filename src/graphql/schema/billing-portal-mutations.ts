@@ -19,7 +19,9 @@ const UpsertBillingPortalSuccess = builder
     description: 'The portal as stored after the upsert.',
     fields: (t) => ({
       billingPortal: t.expose('portal', { type: BillingPortal, description: 'The stored billing portal.' }),
-      created: t.exposeBoolean('created', { description: 'True when this call created the portal, false when it replaced one.' }),
+      created: t.exposeBoolean('created', {
+        description: 'True when this call created the portal, false when it replaced one.',
+      }),
     }),
   });
 

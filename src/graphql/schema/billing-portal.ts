@@ -9,7 +9,7 @@ export const BillingPortalStatus = enumOf(PORTAL_FIELDS.status);
 
 export const BillingPortal = builder.objectRef<Portal>('BillingPortal').implement({
   description:
-    'A billing portal: the page where a merchant\'s customers manage their payment instruments and orders. ' +
+    "A billing portal: the page where a merchant's customers manage their payment instruments and orders. " +
     'Every field is shown with its default filled in.',
   fields: (t) => ({
     ...outputFields(PORTAL_FIELDS)(t as never),

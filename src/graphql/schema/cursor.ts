@@ -40,6 +40,7 @@ export function decodeCursor(sort: SortKey[], cursor: string, argument: string):
     throw invalid(argument);
   }
   const times = payload.slice(2, -1);
-  if (!times.every((t) => Number.isSafeInteger(t) && !Number.isNaN(new Date(t as number).getTime()))) throw invalid(argument);
+  if (!times.every((t) => Number.isSafeInteger(t) && !Number.isNaN(new Date(t as number).getTime())))
+    throw invalid(argument);
   return { values: times.map((t) => new Date(t as number)), id: payload.at(-1) as string };
 }

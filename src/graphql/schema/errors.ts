@@ -23,7 +23,9 @@ const InvalidFieldRef = builder.objectRef<InvalidField>('InvalidField').implemen
     field: t.exposeString('field', {
       description: 'Dot path of the field in the input, e.g. `customization.colors.primary` (as at the REST door).',
     }),
-    message: t.exposeString('message', { description: 'What is wrong with it, e.g. "must be at most 255 characters long".' }),
+    message: t.exposeString('message', {
+      description: 'What is wrong with it, e.g. "must be at most 255 characters long".',
+    }),
   }),
 });
 
@@ -63,7 +65,7 @@ builder.objectType(ConflictError, {
     id: t.exposeID('resourceId', { description: 'The id of the portal written.' }),
     currentRevision: t.exposeString('currentRevision', {
       nullable: true,
-      description: 'The portal\'s revision now, or null when there is no such portal.',
+      description: "The portal's revision now, or null when there is no such portal.",
     }),
   }),
 });

@@ -34,7 +34,11 @@ export function compiledExecution(): Plugin {
    * The compiled operation, once it has run often enough to be worth compiling. Compiling costs far
    * more than one execution, so a stream of distinct documents must not pay it on every request.
    */
-  function compiled(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined): CompiledQuery | undefined {
+  function compiled(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operationName: string | undefined,
+  ): CompiledQuery | undefined {
     let operations = operationsByDocument.get(document);
     if (!operations) operationsByDocument.set(document, (operations = new Map()));
     const key = operationName ?? '';
@@ -69,4 +73,3 @@ export function compiledExecution(): Plugin {
     },
   };
 }
-

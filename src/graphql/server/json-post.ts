@@ -44,7 +44,9 @@ function jsonObjectBody(request: FastifyRequest): GraphQLParams | undefined {
   if (!body || body.length === 0) return undefined;
   try {
     const parsed: unknown = JSON.parse(body.toString('utf8'));
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as GraphQLParams) : undefined;
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as GraphQLParams)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -21,8 +21,14 @@ const UNSUPPORTED_MEDIA_TYPE =
 
 /** Fastify's refusals while reading a body, worded for a GraphQL client. */
 const BODY_ERRORS: Record<string, { message: string; code: string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { message: `Request body too large (the limit is ${MAX_BODY_BYTES} bytes).`, code: 'REQUEST_ENTITY_TOO_LARGE' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { message: 'The Content-Length header does not match the body.', code: 'BAD_REQUEST' },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    message: `Request body too large (the limit is ${MAX_BODY_BYTES} bytes).`,
+    code: 'REQUEST_ENTITY_TOO_LARGE',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    message: 'The Content-Length header does not match the body.',
+    code: 'BAD_REQUEST',
+  },
 };
 
 function sendErrors(reply: FastifyReply, status: number, message: string, code?: string) {
@@ -54,7 +60,8 @@ export const graphqlRoute: FastifyPluginAsync<{ yoga: GraphQLHandler }> = async 
   scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   scope.setErrorHandler((error, _request, reply) => {
     const known = BODY_ERRORS[(error as { code?: string }).code ?? ''];
-    if (known) return sendErrors(reply, (error as { statusCode?: number }).statusCode ?? 400, known.message, known.code);
+    if (known)
+      return sendErrors(reply, (error as { statusCode?: number }).statusCode ?? 400, known.message, known.code);
     throw error;
   });
 
@@ -64,7 +71,10 @@ export const graphqlRoute: FastifyPluginAsync<{ yoga: GraphQLHandler }> = async 
     handler: async (request, reply) => {
       const answer = await answerJsonPost(yoga, request, reply);
       if (answer) return reply.code(answer.status).headers(answer.headers).send(answer.body);
-      const response = await yoga.handleNodeRequestAndResponse(withReadBody(request), reply.raw, { req: request, reply });
+      const response = await yoga.handleNodeRequestAndResponse(withReadBody(request), reply.raw, {
+        req: request,
+        reply,
+      });
       if (isStreamed(response)) return reply.send(response);
       // A single result is complete once made: sent as one string (one write, with Content-Length) rather
       // than piped through a web stream chunk by chunk.
@@ -73,7 +83,11 @@ export const graphqlRoute: FastifyPluginAsync<{ yoga: GraphQLHandler }> = async 
       const body = await response.text();
       // Yoga refuses some requests (an unsupported Content-Type: 415) with no body at all.
       if (body === '' && response.status >= 400) {
-        return sendErrors(reply, response.status, response.status === 415 ? UNSUPPORTED_MEDIA_TYPE : `${STATUS_CODES[response.status]}.`);
+        return sendErrors(
+          reply,
+          response.status,
+          response.status === 415 ? UNSUPPORTED_MEDIA_TYPE : `${STATUS_CODES[response.status]}.`,
+        );
       }
       return reply.send(body);
     },

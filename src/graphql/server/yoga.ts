@@ -101,7 +101,10 @@ export function createGraphQLHandler(options: YogaOptions) {
     context: ({ request }): GraphQLContext => {
       const credential = options.apiKeys.authenticate(request.headers);
       if (credential.kind === 'invalid') throw unauthenticated(credential.reason);
-      return { organizationId: credential.kind === 'valid' ? credential.organizationId : undefined, portals: options.portals };
+      return {
+        organizationId: credential.kind === 'valid' ? credential.organizationId : undefined,
+        portals: options.portals,
+      };
     },
   });
 }

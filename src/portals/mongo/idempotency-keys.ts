@@ -35,10 +35,7 @@ const INDEXES: IndexDescription[] = [
 ];
 
 export type Claim =
-  | { kind: 'run'; portalId: string }
-  | { kind: 'replay'; portal: Portal }
-  | { kind: 'reused' }
-  | { kind: 'inFlight' };
+  { kind: 'run'; portalId: string } | { kind: 'replay'; portal: Portal } | { kind: 'reused' } | { kind: 'inFlight' };
 
 export class IdempotencyKeys {
   private readonly collection: Collection<KeyDocument>;
@@ -58,7 +55,15 @@ export class IdempotencyKeys {
       try {
         const expiresAt = new Date(now.getTime() + IDEMPOTENCY_KEY_TTL_MS);
         await guard(() =>
-          this.collection.insertOne({ organizationId, key, fingerprint, portalId, state: 'pending', leaseUntil, expiresAt }),
+          this.collection.insertOne({
+            organizationId,
+            key,
+            fingerprint,
+            portalId,
+            state: 'pending',
+            leaseUntil,
+            expiresAt,
+          }),
         );
         return { kind: 'run', portalId };
       } catch (error) {

@@ -81,7 +81,12 @@ export class PageReader {
    */
 
   /** `find()`'s command, asked for the whole page in its one batch. */
-  private async pageVersions(filter: Filter<PortalDocument>, sort: MongoSort, skip: number, limit: number): Promise<PortalVersion[]> {
+  private async pageVersions(
+    filter: Filter<PortalDocument>,
+    sort: MongoSort,
+    skip: number,
+    limit: number,
+  ): Promise<PortalVersion[]> {
     const reply = await guard(() =>
       this.db.command({
         find: this.collection.collectionName,
@@ -98,7 +103,12 @@ export class PageReader {
     return (reply as CommandCursorReply<PortalVersion>).cursor.firstBatch;
   }
 
-  private async readWholePage(filter: Filter<PortalDocument>, sort: MongoSort, skip: number, limit: number): Promise<Portal[]> {
+  private async readWholePage(
+    filter: Filter<PortalDocument>,
+    sort: MongoSort,
+    skip: number,
+    limit: number,
+  ): Promise<Portal[]> {
     const documents = await guard(() =>
       this.collection.find(filter, { projection: CACHEABLE_PROJECTION }).sort(sort).skip(skip).limit(limit).toArray(),
     );

@@ -41,7 +41,8 @@ function timeFilter(condition: TimeCondition): Filter<PortalDocument>[] {
     const ranges = condition.within.map((r) => rangeFilter(condition.field, r));
     clauses.push(ranges.length === 1 ? ranges[0] : { $or: ranges });
   }
-  if (condition.outside.length > 0) clauses.push({ $nor: condition.outside.map((r) => rangeFilter(condition.field, r)) });
+  if (condition.outside.length > 0)
+    clauses.push({ $nor: condition.outside.map((r) => rangeFilter(condition.field, r)) });
   return clauses;
 }
 
@@ -102,10 +103,13 @@ export function toMongoSort(sort: SortKey[], flip: 1 | -1): MongoSort {
  * lexicographic over the sort keys and then id.
  */
 export function keysetCondition(sort: SortKey[], position: PortalKeyset, side: 1 | -1): Filter<PortalDocument> {
-  const keys = [...sort.map((k) => ({ field: k.field as string, direction: k.direction })), {
-    field: 'id',
-    direction: sort.at(-1)?.direction ?? 1,
-  }];
+  const keys = [
+    ...sort.map((k) => ({ field: k.field as string, direction: k.direction })),
+    {
+      field: 'id',
+      direction: sort.at(-1)?.direction ?? 1,
+    },
+  ];
   const values: Array<Date | string> = [...position.values, position.id];
   const alternatives = keys.map((key, i) => {
     const clause: Record<string, unknown> = {};

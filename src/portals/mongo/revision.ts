@@ -16,7 +16,9 @@ export function newRevision(): string {
 }
 
 /** The document with its revision filled in (in place: it was just read). */
-export function withRevision<T extends { revision?: string; updatedTime: Date }>(document: T): T & { revision: string } {
+export function withRevision<T extends { revision?: string; updatedTime: Date }>(
+  document: T,
+): T & { revision: string } {
   document.revision ??= `t${document.updatedTime.getTime()}`;
   return document as T & { revision: string };
 }

@@ -6,13 +6,7 @@
  * Every write stamps a new random `revision`, by which list pages (page-reader.ts) know which portals
  * they may take from the cache.
  */
-import {
-  MongoError,
-  MongoServerError,
-  type Collection,
-  type Db,
-  type Filter,
-} from 'mongodb';
+import { MongoError, MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
 import { guard } from './database-unavailable.ts';
 import { ConflictError, ValidationError, type WriteCondition } from '../errors.ts';
 import type { PortalKeyset, PortalListQuery } from '../list-query.ts';
@@ -22,7 +16,6 @@ import { PORTAL_INDEXES, SLUG_INDEX } from './indexes.ts';
 import { IdempotencyKeys } from './idempotency-keys.ts';
 import { PageReader } from './page-reader.ts';
 import { atRevision, newRevision, withRevision } from './revision.ts';
-
 
 export const COLLECTION_NAME = 'billingPortals';
 /** Which organization a custom domain belongs to: one document per domain. */
@@ -80,7 +73,8 @@ export class PortalStore {
     now: Date,
     condition: WriteCondition = {},
   ): Promise<{ portal: Portal; created: boolean }> {
-    if (condition.exists === false) return { portal: await this.insert(organizationId, id, fields, now), created: true };
+    if (condition.exists === false)
+      return { portal: await this.insert(organizationId, id, fields, now), created: true };
     if (fields.customDomain) await this.claimDomain(organizationId, fields.customDomain);
     const conditional = condition.revision !== undefined || condition.exists === true;
     const filter: Filter<PortalDocument> = {
@@ -97,7 +91,12 @@ export class PortalStore {
               $set: { ...fields, lookup: lookupOf(fields), revision: newRevision(), updatedTime: now },
               $setOnInsert: { createdTime: now },
             },
-            { upsert: !conditional, returnDocument: 'after', includeResultMetadata: true, projection: PORTAL_PROJECTION },
+            {
+              upsert: !conditional,
+              returnDocument: 'after',
+              includeResultMetadata: true,
+              projection: PORTAL_PROJECTION,
+            },
           ),
         );
         if (!result.value) {
@@ -115,7 +114,14 @@ export class PortalStore {
 
   /** A new portal; an id already taken is a ConflictError naming the current revision. */
   async insert(organizationId: string, id: string, fields: PortalFields, now: Date): Promise<Portal> {
-    const portal: Portal = { id, organizationId, ...fields, createdTime: now, updatedTime: now, revision: newRevision() };
+    const portal: Portal = {
+      id,
+      organizationId,
+      ...fields,
+      createdTime: now,
+      updatedTime: now,
+      revision: newRevision(),
+    };
     if (fields.customDomain) await this.claimDomain(organizationId, fields.customDomain);
     try {
       await guard(() => this.collection.insertOne({ ...portal, lookup: lookupOf(fields) }));
@@ -127,13 +133,18 @@ export class PortalStore {
   }
 
   async findById(organizationId: string, id: string): Promise<Portal | null> {
-    return this.portalOrNull(guard(() => this.collection.findOne({ organizationId, id }, { projection: PORTAL_PROJECTION })));
+    return this.portalOrNull(
+      guard(() => this.collection.findOne({ organizationId, id }, { projection: PORTAL_PROJECTION })),
+    );
   }
 
   findBySlug(organizationId: string, slug: string): Promise<Portal | null> {
     return this.portalOrNull(
       guard(() =>
-        this.collection.findOne({ organizationId, 'lookup.slug': slug.toLowerCase() }, { projection: PORTAL_PROJECTION }),
+        this.collection.findOne(
+          { organizationId, 'lookup.slug': slug.toLowerCase() },
+          { projection: PORTAL_PROJECTION },
+        ),
       ),
     );
   }
@@ -157,7 +168,12 @@ export class PortalStore {
     return this.portalOrNull(
       guard(() =>
         this.collection.findOne(
-          { organizationId: claim.organizationId, 'lookup.slug': slug.toLowerCase(), customDomain: domain, status: 'active' },
+          {
+            organizationId: claim.organizationId,
+            'lookup.slug': slug.toLowerCase(),
+            customDomain: domain,
+            status: 'active',
+          },
           { projection: PORTAL_PROJECTION },
         ),
       ),
@@ -172,7 +188,11 @@ export class PortalStore {
   private async claimDomain(organizationId: string, domain: string): Promise<void> {
     const claim = await guard(() =>
       this.domains
-        .findOneAndUpdate({ _id: domain }, { $setOnInsert: { organizationId } }, { upsert: true, returnDocument: 'after' })
+        .findOneAndUpdate(
+          { _id: domain },
+          { $setOnInsert: { organizationId } },
+          { upsert: true, returnDocument: 'after' },
+        )
         .catch((error: unknown) => {
           // Two first claims raced; the loser reads the winner's.
           if (isDuplicateKey(error)) return this.domains.findOne({ _id: domain });
@@ -217,7 +237,12 @@ export class PortalStore {
   }
 
   /** One page by offset, with the total number of matches. */
-  async listByOffset(organizationId: string, query: PortalListQuery, offset: number, limit: number): Promise<PortalPage> {
+  async listByOffset(
+    organizationId: string,
+    query: PortalListQuery,
+    offset: number,
+    limit: number,
+  ): Promise<PortalPage> {
     const filter = toMongoFilter(organizationId, query);
     const [portals, total] = await Promise.all([
       this.pages.read(organizationId, filter, toMongoSort(query.sort, 1), offset, limit),

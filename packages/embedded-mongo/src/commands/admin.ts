@@ -78,7 +78,11 @@ export const adminCommands: Record<string, CommandHandler> = {
     cmd.featureCompatibilityVersion !== undefined
       ? { featureCompatibilityVersion: { version: '7.0' }, ok: 1 }
       : { ok: 1 },
-  hostInfo: () => ({ system: { currentTime: new Date(), hostname: 'localhost' }, os: { type: process.platform }, ok: 1 }),
+  hostInfo: () => ({
+    system: { currentTime: new Date(), hostname: 'localhost' },
+    os: { type: process.platform },
+    ok: 1,
+  }),
   serverStatus: (_cmd, ctx) => ({
     host: 'localhost',
     version: SERVER_VERSION,

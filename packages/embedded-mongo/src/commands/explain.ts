@@ -45,7 +45,9 @@ function indexBounds(index: OrderedIndex, intervals: Interval[]): Doc {
       const lo = `${first.lo && !first.lo.inclusive ? '(' : '['}${renderBound(first.lo, 'MinKey')}`;
       const hi = `${renderBound(first.hi, 'MaxKey')}${first.hi && !first.hi.inclusive ? ')' : ']'}`;
       out[f] = desc
-        ? [`${first.hi && !first.hi.inclusive ? '(' : '['}${renderBound(first.hi, 'MaxKey')}, ${renderBound(first.lo, 'MinKey')}${first.lo && !first.lo.inclusive ? ')' : ']'}`]
+        ? [
+            `${first.hi && !first.hi.inclusive ? '(' : '['}${renderBound(first.hi, 'MaxKey')}, ${renderBound(first.lo, 'MinKey')}${first.lo && !first.lo.inclusive ? ')' : ']'}`,
+          ]
         : [`${lo}, ${hi}`];
     } else {
       out[f] = [desc ? '[MaxKey, MinKey]' : '[MinKey, MaxKey]'];
@@ -142,7 +144,11 @@ function explainedQuery(inner: Doc, db: string, ctx: Parameters<CommandHandler>[
     case 'findAndModify':
     case 'findandmodify': {
       const t = target(name);
-      return { ...t, count: false, opts: { filter: asDoc(inner.query, 'query'), sort: asDoc(inner.sort, 'sort'), limit: 1 } };
+      return {
+        ...t,
+        count: false,
+        opts: { filter: asDoc(inner.query, 'query'), sort: asDoc(inner.sort, 'sort'), limit: 1 },
+      };
     }
     case 'update':
     case 'delete': {
@@ -159,10 +165,14 @@ function explainedQuery(inner: Doc, db: string, ctx: Parameters<CommandHandler>[
 
 const explain: CommandHandler = (cmd, ctx) => {
   const inner = asDoc(cmd.explain, 'explain');
-  if (!inner || Object.keys(inner).length === 0) throw new MongoCommandError('BadValue', 'explain command requires a nested object');
+  if (!inner || Object.keys(inner).length === 0)
+    throw new MongoCommandError('BadValue', 'explain command requires a nested object');
   const verbosity = typeof cmd.verbosity === 'string' ? cmd.verbosity : 'allPlansExecution';
   if (!['queryPlanner', 'executionStats', 'allPlansExecution'].includes(verbosity)) {
-    throw new MongoCommandError('FailedToParse', `verbosity string must be one of {'queryPlanner', 'executionStats', 'allPlansExecution'}`);
+    throw new MongoCommandError(
+      'FailedToParse',
+      `verbosity string must be one of {'queryPlanner', 'executionStats', 'allPlansExecution'}`,
+    );
   }
   const innerDb = typeof inner.$db === 'string' ? inner.$db : ctx.db;
   const q = explainedQuery(inner, innerDb, ctx);
@@ -172,9 +182,10 @@ const explain: CommandHandler = (cmd, ctx) => {
       ? planQuery(q.coll, filter)
       : planFind(q.coll, q.opts)
     : { stage: 'COLLSCAN' };
-  const winningPlan = q.count && Object.keys(filter).length === 0
-    ? { stage: 'RECORD_STORE_FAST_COUNT' }
-    : describePlan(path, q.opts, q.count);
+  const winningPlan =
+    q.count && Object.keys(filter).length === 0
+      ? { stage: 'RECORD_STORE_FAST_COUNT' }
+      : describePlan(path, q.opts, q.count);
   const queryPlanner: Doc = {
     namespace: q.ns,
     indexFilterSet: false,

@@ -10,7 +10,14 @@ import { readCommands } from './read.ts';
 import { writeCommands } from './write.ts';
 
 const handlers = new Map<string, CommandHandler>(
-  Object.entries({ ...adminCommands, ...collectionCommands, ...readCommands, ...writeCommands, ...indexCommands, ...explainCommands }),
+  Object.entries({
+    ...adminCommands,
+    ...collectionCommands,
+    ...readCommands,
+    ...writeCommands,
+    ...indexCommands,
+    ...explainCommands,
+  }),
 );
 
 const TRANSACTION_COMMANDS = new Set(['commitTransaction', 'abortTransaction']);
@@ -24,8 +31,16 @@ export async function runCommand(cmd: Doc, ctx: CommandContext): Promise<Doc> {
   try {
     const name = Object.keys(cmd)[0];
     if (name === undefined) throw new MongoCommandError('CommandNotFound', 'no such command: empty command document');
-    if (cmd.startTransaction === true || cmd.autocommit === false || TRANSACTION_COMMANDS.has(name) || cmd.txnNumber !== undefined) {
-      throw new MongoCommandError('IllegalOperation', 'Transaction numbers are only allowed on a replica set member or mongos');
+    if (
+      cmd.startTransaction === true ||
+      cmd.autocommit === false ||
+      TRANSACTION_COMMANDS.has(name) ||
+      cmd.txnNumber !== undefined
+    ) {
+      throw new MongoCommandError(
+        'IllegalOperation',
+        'Transaction numbers are only allowed on a replica set member or mongos',
+      );
     }
     const handler = handlers.get(name);
     if (!handler) throw new MongoCommandError('CommandNotFound', `no such command: '${name}'`);

@@ -24,7 +24,8 @@ const find: CommandHandler = (cmd, ctx) => {
   const projected = project(docs, asDoc(cmd.projection, 'projection'));
   const singleBatch = cmd.singleBatch === true || limit < 0;
   let batchSize = optionalNumber(cmd.batchSize);
-  if (batchSize !== undefined && batchSize < 0) throw new MongoCommandError('BadValue', 'batchSize must be non-negative');
+  if (batchSize !== undefined && batchSize < 0)
+    throw new MongoCommandError('BadValue', 'batchSize must be non-negative');
   // As MongoDB: singleBatch closes the cursor after the first batch, which is 101 documents unless
   // batchSize says otherwise. (A negative limit is the legacy way of asking for one batch of that size.)
   if (limit < 0 && batchSize === undefined) batchSize = -limit;
@@ -41,7 +42,16 @@ const killCursors: CommandHandler = (cmd, ctx) => {
 };
 
 /** Stages that never change their input documents, so they can run on the stored objects. */
-const READ_ONLY_STAGES = new Set(['$match', '$skip', '$limit', '$sort', '$count', '$group', '$project', '$sortByCount']);
+const READ_ONLY_STAGES = new Set([
+  '$match',
+  '$skip',
+  '$limit',
+  '$sort',
+  '$count',
+  '$group',
+  '$project',
+  '$sortByCount',
+]);
 
 const aggregate: CommandHandler = (cmd, ctx) => {
   const target: unknown = cmd.aggregate;
@@ -50,11 +60,15 @@ const aggregate: CommandHandler = (cmd, ctx) => {
     throw new MongoCommandError('FailedToParse', "'pipeline' option must be specified as an array");
   }
   if (!isPlainObject(cmd.cursor) && cmd.explain !== true) {
-    throw new MongoCommandError('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
+    throw new MongoCommandError(
+      'FailedToParse',
+      "The 'cursor' option is required, except for aggregate with the explain argument",
+    );
   }
   for (const stage of pipeline) {
     const op = Object.keys(stage)[0];
-    if (op === '$out' || op === '$merge') throw new MongoCommandError('NotImplemented', `${op} is not supported by the embedded server`);
+    if (op === '$out' || op === '$merge')
+      throw new MongoCommandError('NotImplemented', `${op} is not supported by the embedded server`);
   }
   let input: Doc[] = [];
   let stages = pipeline as Doc[];
@@ -118,7 +132,9 @@ export function leadingFind(stages: Doc[]): { opts: FindOptions; consumed: numbe
 }
 
 /** The shape the driver's countDocuments sends, if `stages` is it. */
-export function countPipeline(stages: Doc[]): { filter: Doc; skip: number; limit: number; id: unknown; field: string } | undefined {
+export function countPipeline(
+  stages: Doc[],
+): { filter: Doc; skip: number; limit: number; id: unknown; field: string } | undefined {
   const match: unknown = stages[0]?.$match;
   if (!isPlainObject(match) || Object.keys(stages[0]).length !== 1) return undefined;
   let i = 1;
@@ -142,7 +158,11 @@ export function countPipeline(stages: Doc[]): { filter: Doc; skip: number; limit
   const keys = Object.keys(group);
   if (keys.length !== 2 || keys[0] !== '_id') return undefined;
   const id: unknown = group._id;
-  if (!(typeof id === 'number' || id === null || typeof id === 'string') || (typeof id === 'string' && id.startsWith('$'))) return undefined;
+  if (
+    !(typeof id === 'number' || id === null || typeof id === 'string') ||
+    (typeof id === 'string' && id.startsWith('$'))
+  )
+    return undefined;
   const acc: unknown = group[keys[1]];
   if (!isPlainObject(acc) || Object.keys(acc).length !== 1 || acc.$sum !== 1) return undefined;
   return { filter: match, skip, limit, id, field: keys[1] };

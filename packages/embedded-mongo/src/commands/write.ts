@@ -126,7 +126,8 @@ const del: CommandHandler = async (cmd, ctx) => {
     try {
       const stmt = stmts[i];
       const limit = optionalNumber(stmt.limit) ?? 0;
-      if (limit !== 0 && limit !== 1) throw new MongoCommandError('FailedToParse', 'The limit field in delete objects must be 0 or 1');
+      if (limit !== 0 && limit !== 1)
+        throw new MongoCommandError('FailedToParse', 'The limit field in delete objects must be 0 or 1');
       const coll = ctx.engine.getCollection(ctx.db, name);
       const matches = findDocs(coll, { filter: asDoc(stmt.q, 'q') ?? {}, limit });
       for (const d of matches) coll?.remove(d);
@@ -146,10 +147,17 @@ const findAndModify: CommandHandler = async (cmd, ctx) => {
   const fields = asDoc(cmd.fields, 'fields');
   const remove = cmd.remove === true;
   const hasUpdate = cmd.update !== undefined && cmd.update !== null;
-  if (remove && hasUpdate) throw new MongoCommandError('FailedToParse', 'Cannot specify both an update and remove=true');
-  if (!remove && !hasUpdate) throw new MongoCommandError('FailedToParse', 'Either an update or remove=true must be specified');
-  if (remove && cmd.upsert === true) throw new MongoCommandError('FailedToParse', 'Cannot specify both upsert=true and remove=true');
-  if (remove && cmd.new === true) throw new MongoCommandError('FailedToParse', 'Cannot specify both new=true and remove=true; \'remove\' always returns the deleted document');
+  if (remove && hasUpdate)
+    throw new MongoCommandError('FailedToParse', 'Cannot specify both an update and remove=true');
+  if (!remove && !hasUpdate)
+    throw new MongoCommandError('FailedToParse', 'Either an update or remove=true must be specified');
+  if (remove && cmd.upsert === true)
+    throw new MongoCommandError('FailedToParse', 'Cannot specify both upsert=true and remove=true');
+  if (remove && cmd.new === true)
+    throw new MongoCommandError(
+      'FailedToParse',
+      "Cannot specify both new=true and remove=true; 'remove' always returns the deleted document",
+    );
   const returnNew = cmd.new === true;
   const arrayFilters = Array.isArray(cmd.arrayFilters) ? (cmd.arrayFilters as Doc[]) : undefined;
 

@@ -76,7 +76,10 @@ export class Collection {
   replace(oldDoc: Doc, newDoc: Doc): void {
     const id = canonicalKey(oldDoc._id);
     if (canonicalKey(newDoc._id) !== id) {
-      throw new MongoCommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
+      throw new MongoCommandError(
+        'ImmutableField',
+        "Performing an update on the path '_id' would modify the immutable field '_id'",
+      );
     }
     const keys = this.checkUnique(newDoc, id);
     const seq = this.seqs.get(id) ?? this.nextSeq++;
@@ -103,7 +106,8 @@ export class Collection {
     if (index.unique) {
       let prev: { vals: unknown[]; id: string } | undefined;
       for (const s of index.entries()) {
-        if (prev && prev.id !== s.id && index.compareVals(prev.vals, s.vals) === 0) throw duplicateKeyError(this.ns, spec, s.vals);
+        if (prev && prev.id !== s.id && index.compareVals(prev.vals, s.vals) === 0)
+          throw duplicateKeyError(this.ns, spec, s.vals);
         prev = s;
       }
     }

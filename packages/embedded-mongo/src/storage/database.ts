@@ -93,18 +93,29 @@ export class Engine {
         if (r.options && typeof r.options === 'object') Object.assign(c.options, r.options as Doc);
         break;
       }
-      case 'put': target().restorePut(r.doc as Doc); break;
-      case 'del': this.getCollection(db, coll)?.restoreDelete(r.id); break;
-      case 'createIndex': target().restoreIndex(r.spec as IndexSpec); break;
-      case 'dropIndex': this.getCollection(db, coll)?.indexes.delete(String(r.name)); break;
+      case 'put':
+        target().restorePut(r.doc as Doc);
+        break;
+      case 'del':
+        this.getCollection(db, coll)?.restoreDelete(r.id);
+        break;
+      case 'createIndex':
+        target().restoreIndex(r.spec as IndexSpec);
+        break;
+      case 'dropIndex':
+        this.getCollection(db, coll)?.indexes.delete(String(r.name));
+        break;
       case 'dropColl': {
         const colls = this.databases.get(db);
         colls?.delete(coll);
         if (colls && colls.size === 0) this.databases.delete(db);
         break;
       }
-      case 'dropDb': this.databases.delete(db); break;
-      default: throw new Error(`unknown journal record op ${String(r.op)}`);
+      case 'dropDb':
+        this.databases.delete(db);
+        break;
+      default:
+        throw new Error(`unknown journal record op ${String(r.op)}`);
     }
   }
 

@@ -61,7 +61,9 @@ export function tupleKey(values: unknown[]): string {
 }
 
 export function defaultIndexName(key: Record<string, unknown>): string {
-  return Object.entries(key).map(([k, v]) => `${k}_${String(v)}`).join('_');
+  return Object.entries(key)
+    .map(([k, v]) => `${k}_${String(v)}`)
+    .join('_');
 }
 
 /** `compareValues` with fast paths for the common key types. */
@@ -155,7 +157,9 @@ export class OrderedIndex {
     this.unique = spec.unique === true;
     this.sparse = spec.sparse === true;
     this.partial = spec.partialFilterExpression !== undefined;
-    this.partialQuery = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, BASE_OPTIONS) : undefined;
+    this.partialQuery = spec.partialFilterExpression
+      ? new Query(spec.partialFilterExpression, BASE_OPTIONS)
+      : undefined;
     const dirs = this.directions;
     const n = dirs.length;
     this.list = new SortedList<Slot>((a, b) => {

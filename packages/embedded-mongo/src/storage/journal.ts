@@ -13,7 +13,16 @@
  */
 import { BSON } from 'bson';
 import type { Document } from 'bson';
-import { closeSync, openSync, fsyncSync, readdirSync, readFileSync, truncateSync, unlinkSync, mkdirSync } from 'node:fs';
+import {
+  closeSync,
+  openSync,
+  fsyncSync,
+  readdirSync,
+  readFileSync,
+  truncateSync,
+  unlinkSync,
+  mkdirSync,
+} from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -138,8 +147,14 @@ export class Journal {
     mkdirSync(this.dir, { recursive: true });
     const names = readdirSync(this.dir);
     for (const n of names) if (n.endsWith('.tmp')) unlinkSync(join(this.dir, n));
-    const snaps = names.map((n) => SNAPSHOT_RE.exec(n)).filter((m) => m !== null).map((m) => Number(m[1]));
-    const journals = names.map((n) => JOURNAL_RE.exec(n)).filter((m) => m !== null).map((m) => Number(m[1]));
+    const snaps = names
+      .map((n) => SNAPSHOT_RE.exec(n))
+      .filter((m) => m !== null)
+      .map((m) => Number(m[1]));
+    const journals = names
+      .map((n) => JOURNAL_RE.exec(n))
+      .filter((m) => m !== null)
+      .map((m) => Number(m[1]));
     const snapGen = snaps.length ? Math.max(...snaps) : -1;
     this.source.beginRestore?.();
     if (snapGen >= 0) {
@@ -155,7 +170,9 @@ export class Journal {
       const buf = readFileSync(path);
       const r = readRecords(buf, (rec) => this.source.applyRecord(rec));
       if (r.torn) {
-        this.log(`dropped a torn record at the end of ${path} (${buf.length - r.validLength} bytes after offset ${r.validLength})`);
+        this.log(
+          `dropped a torn record at the end of ${path} (${buf.length - r.validLength} bytes after offset ${r.validLength})`,
+        );
         truncateSync(path, r.validLength);
       }
       this.journalBytes += r.validLength;
@@ -311,4 +328,3 @@ function fsyncDir(dir: string): void {
     closeSync(fd);
   }
 }
-

@@ -252,7 +252,11 @@ function tighter(a: Bound | undefined, b: Bound | undefined, sign: number): Boun
   return a.inclusive ? b : a;
 }
 
-function planIndex(index: OrderedIndex, analysis: Analysis, sort: SortFields | undefined): { path: IxscanPath; score: number[] } | undefined {
+function planIndex(
+  index: OrderedIndex,
+  analysis: Analysis,
+  sort: SortFields | undefined,
+): { path: IxscanPath; score: number[] } | undefined {
   if (index.partial) return undefined;
   const multikey = index.multikey;
   const fields = index.fields;
@@ -285,7 +289,8 @@ function planIndex(index: OrderedIndex, analysis: Analysis, sort: SortFields | u
         const dir = index.directions[i];
         const sorted = [...pts].sort((a, b) => compareKeyValues(a, b) * dir);
         unique = [];
-        for (const p of sorted) if (!unique.length || compareKeyValues(unique[unique.length - 1], p) !== 0) unique.push(p);
+        for (const p of sorted)
+          if (!unique.length || compareKeyValues(unique[unique.length - 1], p) !== 0) unique.push(p);
       }
       if (product * Math.max(1, unique.length) > MAX_INTERVALS) break;
       product *= Math.max(1, unique.length);
@@ -357,7 +362,14 @@ function planIndex(index: OrderedIndex, analysis: Analysis, sort: SortFields | u
 }
 
 /** The cross product of the prefix points, in index order. */
-function buildIntervals(prefix: unknown[][], i: number, acc: unknown[], lo: Bound | undefined, hi: Bound | undefined, out: Interval[]): void {
+function buildIntervals(
+  prefix: unknown[][],
+  i: number,
+  acc: unknown[],
+  lo: Bound | undefined,
+  hi: Bound | undefined,
+  out: Interval[],
+): void {
   if (i === prefix.length) {
     const iv: Interval = { points: acc };
     if (lo) iv.lo = lo;

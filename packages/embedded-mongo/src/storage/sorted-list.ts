@@ -57,7 +57,11 @@ export class SortedList<T> {
     let ci = this.chunkLowerBound((m) => this.cmp(m, x) >= 0);
     if (ci === this.chunks.length) ci--;
     const chunk = this.chunks[ci];
-    chunk.splice(this.lowerBoundIn(chunk, (y) => this.cmp(y, x) >= 0), 0, x);
+    chunk.splice(
+      this.lowerBoundIn(chunk, (y) => this.cmp(y, x) >= 0),
+      0,
+      x,
+    );
     this.maxes[ci] = chunk[chunk.length - 1];
     if (chunk.length > 2 * LOAD) {
       const tail = chunk.splice(LOAD);
