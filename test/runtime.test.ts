@@ -3,14 +3,14 @@
  * must run on it, not on whatever older Node the machine has, and it must satisfy what every installed
  * package declares in `engines`.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
+import { startServiceProcess } from './support/process.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ENGINES = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).engines.node as string;
@@ -65,35 +65,18 @@ describe.skipIf(process.platform !== 'linux' || process.arch !== 'x64')("the pro
   it('serves `npm start` on it, as plain Node with no transpiler in the process tree', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'runtime-'));
     // The machine's PATH as a user has it: npm itself runs on the system Node.
-    const child = spawn('npm', ['start'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), PORT: '0', DATA_DIR: dataDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    const exited = once(child, 'exit');
+    const service = await startServiceProcess({ DATA_DIR: dataDir }, { command: ['npm', 'start'], detached: true });
     try {
-      let output = '';
-      const url = await new Promise<string>((resolve, reject) => {
-        const onData = (chunk: Buffer) => {
-          output += chunk.toString();
-          const match = /service on (http:\/\/[^;\s]+);/.exec(output);
-          if (match) resolve(match[1]);
-        };
-        child.stdout.on('data', onData);
-        child.stderr.on('data', onData);
-        void exited.then(([code]) => reject(new Error(`npm start exited (${code}) before listening:\n${output}`)));
-      });
-      const health = (await (await fetch(`${url}/healthz`)).json()) as { status: string; node: string };
+      const health = (await (await fetch(`${service.url}/healthz`)).json()) as { status: string; node: string };
       expect(health.status).toBe('ok');
       expect(health.node.split('.')[0]).toBe('24');
       expect(semver.satisfies(health.node, ENGINES)).toBe(true);
-      const commands = processGroup(child.pid!).map((p) => p.cmdline);
+      const commands = processGroup(service.child.pid!).map((p) => p.cmdline);
       expect(commands.some((c) => c.includes('src/main.ts'))).toBe(true);
       expect(commands.filter((c) => /tsx|esbuild|ts-node/.test(c))).toEqual([]);
     } finally {
-      process.kill(-child.pid!, 'SIGTERM');
-      await exited;
+      process.kill(-service.child.pid!, 'SIGTERM');
+      await service.exited;
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -15,12 +15,26 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `node src/main.ts`; a process that is not listening within `timeoutMs` is killed, not left behind. */
-export async function startServiceProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['src/main.ts'], {
+export interface StartOptions {
+  /** What to run (default: this test runner's Node on src/main.ts). */
+  command?: [string, ...string[]];
+  /** In a process group of its own (so that the whole tree can be found and signalled). */
+  detached?: boolean;
+  timeoutMs?: number;
+}
+
+/** Starts the service; a process that is not listening within `timeoutMs` is killed, not left behind. */
+export async function startServiceProcess(
+  env: Record<string, string>,
+  options: StartOptions = {},
+): Promise<ServiceProcess> {
+  const [command, ...args] = options.command ?? [process.execPath, 'src/main.ts'];
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const child = spawn(command, args, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let output = '';
   const exited = once(child, 'exit').then(([code]) => code as number | null);
@@ -35,7 +49,8 @@ export async function startServiceProcess(env: Record<string, string>, timeoutMs
     child.stderr.on('data', onData);
     void exited.then((code) => reject(new Error(`service exited (${code}) before listening:\n${output}`)));
     timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      if (options.detached) process.kill(-child.pid!, 'SIGKILL');
+      else child.kill('SIGKILL');
       reject(new Error(`service not listening after ${timeoutMs} ms:\n${output}`));
     }, timeoutMs);
   }).finally(() => clearTimeout(timer));

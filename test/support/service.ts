@@ -5,10 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { MongoClient, type Collection, type Db } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import { buildApp, type AppSettings } from '../../src/app.ts';
 import { ApiKeys } from '../../src/auth/credentials.ts';
-import { startEmbeddedMongo } from '@billing-portal/embedded-mongo';
+import { openTestServer } from '@billing-portal/embedded-mongo/testing';
 import { PortalService } from '../../src/portals/service.ts';
 import type { PortalDocument } from '../../src/portals/mongo/query.ts';
 import { COLLECTION_NAME, PortalStore } from '../../src/portals/mongo/store.ts';
@@ -48,10 +48,8 @@ export interface TestService {
 }
 
 export async function startService(options: { settings?: Partial<AppSettings> } = {}): Promise<TestService> {
-  const embedded = process.env.MONGODB_URI ? undefined : await startEmbeddedMongo({});
-  const client = new MongoClient(process.env.MONGODB_URI ?? embedded!.uri, { serverSelectionTimeoutMS: 5000 });
-  await client.connect();
-  const db = client.db(`billing_test_${randomBytes(6).toString('hex')}`);
+  const server = await openTestServer(`billing_test_${randomBytes(6).toString('hex')}`);
+  const { db } = server;
   const store = PortalStore.fromDb(db);
   await store.ensureIndexes();
   const app = await buildApp({
@@ -98,9 +96,7 @@ export async function startService(options: { settings?: Partial<AppSettings> } 
     },
     async close() {
       await app.close();
-      await db.dropDatabase().catch(() => undefined);
-      await client.close();
-      await embedded?.close();
+      await server.close();
     },
   };
 }
