@@ -146,14 +146,12 @@ describe('large pages', () => {
     const many = Array.from({ length: 130 }, (_, i) => `many-${String(i).padStart(3, '0')}`);
     for (let i = 0; i < many.length; i += 10) {
       await Promise.all(
-        many
-          .slice(i, i + 10)
-          .map((id) =>
-            service.rest('PUT', `/billing-portals/${id}`, {
-              key: ORG_B.key,
-              body: { websiteId: 'web-many', slug: id, name: id },
-            }),
-          ),
+        many.slice(i, i + 10).map((id) =>
+          service.rest('PUT', `/billing-portals/${id}`, {
+            key: ORG_B.key,
+            body: { websiteId: 'web-many', slug: id, name: id },
+          }),
+        ),
       );
     }
     const page = await service.rest('GET', '/billing-portals?filter=websiteId:web-many&sort=createdTime&limit=1000', {
