@@ -121,7 +121,7 @@ describe.skipIf(!!process.env.MONGODB_URI)('shutdown', () => {
     const response = await slow.finish();
     expect(response).toMatch(/^HTTP\/1\.1 201 /);
     // A new request on that kept-alive connection is refused: the connection is closed, or it is
-    // answered 503 with a problem body, like every error (API.md).
+    // answered 503 with a problem body, like every error (docs/api.md).
     const late = await slow.again(
       'PUT',
       '/billing-portals/late',
