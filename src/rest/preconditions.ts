@@ -53,7 +53,7 @@ export function writeCondition(
     if (!tags || tags.length !== 1) {
       return { problem: problem(400, 'If-Match must be one entity tag, as an ETag header gave it ("…"), or *.') };
     }
-    // If-Match compares strongly: a weak tag matches no revision.
+    // If-Match compares strongly: a weak tag must match nothing, and no revision contains "/".
     return { condition: { revision: tags[0].weak ? `W/${tags[0].opaque}` : tags[0].opaque } };
   }
   if (ifNoneMatch !== undefined) {
