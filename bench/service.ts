@@ -33,11 +33,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
 import { MongoClient, type Db } from 'mongodb';
 import { COLLECTION_NAME, PortalStore } from '../src/portals/mongo/store.ts';
+import { freePort } from './free-port.ts';
 
 const env = process.env;
 const DURATION_S = Number(env.BENCH_DURATION_S ?? 4);
@@ -158,18 +158,6 @@ async function stopChild(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitReady(url: string): Promise<void> {
