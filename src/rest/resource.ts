@@ -64,15 +64,16 @@ function restFields(fields: FieldMap, value: Record<string, unknown>, include: (
 
 export type PortalView = Omit<Portal, 'organizationId'>;
 
+/** The declared fields `include` admits, with the portal's id and its `_links`. */
+function representation(portal: PortalView, selfHref: string, include: (field: Field) => boolean): PortalResource {
+  return { ...restFields(PORTAL_FIELDS, portal, include), id: portal.id, _links: [{ rel: 'self', href: selfHref }] };
+}
+
 export function toResource(portal: PortalView, selfHref: string): PortalResource {
-  return { ...restFields(PORTAL_FIELDS, portal, () => true), id: portal.id, _links: [{ rel: 'self', href: selfHref }] };
+  return representation(portal, selfHref, () => true);
 }
 
 /** What the public storefront shows: the public fields only (no name, customDomain, status or times). */
 export function toPublicView(portal: Portal, selfHref: string): PortalResource {
-  return {
-    ...restFields(PORTAL_FIELDS, portal, (field) => field.public),
-    id: portal.id,
-    _links: [{ rel: 'self', href: selfHref }],
-  };
+  return representation(portal, selfHref, (field) => field.public);
 }
