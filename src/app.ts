@@ -26,7 +26,8 @@ export interface AppSettings {
   hideFieldSuggestions: boolean;
   requestTimeoutMs: number;
   headersTimeoutMs: number;
-  trustProxy: boolean;
+  /** The proxies whose X-Forwarded-Proto/-Host are believed (addresses, CIDRs); empty: none. */
+  trustProxy: string[];
 }
 
 export const DEFAULT_APP_SETTINGS: AppSettings = {
@@ -36,7 +37,7 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
   hideFieldSuggestions: false,
   requestTimeoutMs: 30_000,
   headersTimeoutMs: 10_000,
-  trustProxy: false,
+  trustProxy: [],
 };
 
 /** The shell's settings as the configuration gives them. */
@@ -65,6 +66,8 @@ export interface AppOptions {
   settings?: Partial<AppSettings>;
 }
 
+const HOST_NOT_A_HOST_NAME = 'The Host header (or X-Forwarded-Host from a trusted proxy) is not a host name.';
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const settings = { ...DEFAULT_APP_SETTINGS, ...options.settings };
   const writeBudget = new WriteBudget(settings.writesPerMinute, options.writeCounter);
@@ -73,8 +76,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: MAX_BODY_BYTES,
     // Long ids get the usual 404/422 from the handlers rather than a router error.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 65_535 },
-    // Behind a proxy, links and Location follow X-Forwarded-Proto/-Host (TRUST_PROXY).
-    trustProxy: settings.trustProxy,
+    // Behind the named proxies, links and Location follow X-Forwarded-Proto/-Host (TRUST_PROXY).
+    trustProxy: settings.trustProxy.length > 0 ? settings.trustProxy : false,
     // Slow or stalled clients are cut off: whole request, headers, and idle keep-alive sockets.
     requestTimeout: settings.requestTimeoutMs,
     http: {
@@ -98,8 +101,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       reply.header('Connection', 'close');
       return sendProblem(reply, problem(503, 'The service is shutting down; retry on another instance.'));
     }
-    // Links and Location are built from the Host: it must be one.
-    if (!VALID_HOST.test(request.host)) return sendProblem(reply, problem(400, 'The Host header is not a host name.'));
+    // Links and Location are built from the scheme and Host (or a trusted proxy's X-Forwarded-*): they must be ones.
+    if (!VALID_HOST.test(request.host)) return sendProblem(reply, problem(400, HOST_NOT_A_HOST_NAME));
+    if (request.protocol !== 'http' && request.protocol !== 'https') {
+      return sendProblem(reply, problem(400, 'X-Forwarded-Proto must be http or https.'));
+    }
   });
 
   app.setErrorHandler((error, request, reply) => {

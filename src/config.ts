@@ -1,4 +1,5 @@
 /** Environment → one typed, validated configuration object. A bad value stops start-up with its name. */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -34,6 +35,42 @@ const apiKeys = z.string().transform((value, ctx) => {
   return keys;
 });
 
+/** proxy-addr's names for address ranges, which Fastify's `trustProxy` accepts besides addresses and CIDRs. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * The proxies whose X-Forwarded-Proto/-Host are believed. Only named ones: `true` (every hop) would let any
+ * client choose the scheme and host of our links, and a hop count cannot tell a proxy from a client (Fastify
+ * then ignores the forwarded scheme and host).
+ */
+const trustedProxies = z.string().transform((value, ctx) => {
+  if (/^(false|0)$/.test(value)) return [];
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const invalid = entries.filter((entry) => !isProxyAddress(entry));
+  if (entries.length === 0 || invalid.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        `expected comma-separated proxy addresses or CIDRs (or loopback, linklocal, uniquelocal), or false` +
+        (invalid.length ? `; not one: ${invalid.join(', ')}` : ''),
+    });
+    return z.NEVER;
+  }
+  return entries;
+});
+
 const environmentSchema = z.object({
   PORT: port.default(4000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -59,8 +96,8 @@ const environmentSchema = z.object({
   REQUEST_TIMEOUT_MS: positiveMs.default(30_000),
   /** A client must send its request headers within this. */
   HEADERS_TIMEOUT_MS: positiveMs.default(10_000),
-  /** Behind a reverse proxy: take the client's protocol and host from X-Forwarded-* headers. */
-  TRUST_PROXY: flag.default(false),
+  /** Behind a reverse proxy: these proxies' X-Forwarded-Proto/-Host give the client's protocol and host. */
+  TRUST_PROXY: trustedProxies.default([]),
 });
 
 export interface Config {
@@ -79,7 +116,8 @@ export interface Config {
   introspection: boolean;
   requestTimeoutMs: number;
   headersTimeoutMs: number;
-  trustProxy: boolean;
+  /** Addresses, CIDRs or range names of the proxies to trust; empty: none. */
+  trustProxy: string[];
 }
 
 export class ConfigError extends Error {}

@@ -82,6 +82,9 @@ describe('configuration', () => {
     [{ DB_TIMEOUT_MS: '0' }, 'DB_TIMEOUT_MS'],
     [{ HOST: '0.0.0.0' }, 'API_KEYS'],
     [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '2' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/8,10.1.2.3/33' }, 'TRUST_PROXY'],
     [{ RATE_LIMIT: '-1' }, 'RATE_LIMIT'],
   ])('refuses %o with a message naming %s', async (env, variable) => {
     const { code, output } = await runRefusedConfiguration(env);
