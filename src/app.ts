@@ -2,7 +2,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { ApiKeys } from './auth/credentials.ts';
-import type { Config } from './config.ts';
+import type { Config, IntrospectionAccess } from './config.ts';
 import { graphqlRoute } from './graphql/server/route.ts';
 import { createGraphQLHandler } from './graphql/server/yoga.ts';
 import type { PortalService } from './portals/service.ts';
@@ -22,7 +22,7 @@ import type { WriteCounter } from './limits/write-counter.ts';
 export interface AppSettings {
   writesPerMinute: number;
   graphiql: boolean;
-  introspection: boolean;
+  introspection: IntrospectionAccess;
   hideFieldSuggestions: boolean;
   requestTimeoutMs: number;
   headersTimeoutMs: number;
@@ -33,7 +33,7 @@ export interface AppSettings {
 export const DEFAULT_APP_SETTINGS: AppSettings = {
   writesPerMinute: 1000,
   graphiql: true,
-  introspection: true,
+  introspection: 'authenticated',
   hideFieldSuggestions: false,
   requestTimeoutMs: 30_000,
   headersTimeoutMs: 10_000,
@@ -147,7 +147,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     hideFieldSuggestions: settings.hideFieldSuggestions,
     graphiqlApiKey: options.graphiqlApiKey,
   });
-  await app.register(graphqlRoute, { yoga });
+  await app.register(graphqlRoute, {
+    yoga,
+    apiKeys: options.apiKeys,
+    anonymousOperations: settings.introspection === 'public',
+    graphiql: settings.graphiql,
+  });
 
   return app;
 }

@@ -71,6 +71,14 @@ const trustedProxies = z.string().transform((value, ctx) => {
   return entries;
 });
 
+/** The flag spellings GRAPHQL_INTROSPECTION had before it named who may introspect. */
+const INTROSPECTION_ALIASES: Record<string, IntrospectionAccess> = {
+  true: 'authenticated',
+  1: 'authenticated',
+  false: 'off',
+  0: 'off',
+};
+
 const environmentSchema = z.object({
   PORT: port.default(4000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -90,8 +98,12 @@ const environmentSchema = z.object({
   DB_TIMEOUT_MS: positiveMs.default(3000),
   /** Writes per organization per minute, both doors together; 0 turns the limit off. */
   RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(1000),
-  GRAPHIQL: flag.default(true),
-  GRAPHQL_INTROSPECTION: flag.default(true),
+  GRAPHIQL: flag.optional(),
+  /** Who may read the schema: anyone, callers with a valid key (true), or nobody (false). */
+  GRAPHQL_INTROSPECTION: z
+    .enum(['public', 'authenticated', 'off', 'true', 'false', '1', '0'])
+    .transform((v): IntrospectionAccess => INTROSPECTION_ALIASES[v] ?? (v as IntrospectionAccess))
+    .default('authenticated'),
   /** A client must send its whole request within this; a stalled one is cut off. */
   REQUEST_TIMEOUT_MS: positiveMs.default(30_000),
   /** A client must send its request headers within this. */
@@ -99,6 +111,9 @@ const environmentSchema = z.object({
   /** Behind a reverse proxy: these proxies' X-Forwarded-Proto/-Host give the client's protocol and host. */
   TRUST_PROXY: trustedProxies.default([]),
 });
+
+/** Who may run introspection (`__schema`, `__type`). */
+export type IntrospectionAccess = 'public' | 'authenticated' | 'off';
 
 export interface Config {
   port: number;
@@ -113,7 +128,7 @@ export interface Config {
   dbTimeoutMs: number;
   writesPerMinute: number;
   graphiql: boolean;
-  introspection: boolean;
+  introspection: IntrospectionAccess;
   requestTimeoutMs: number;
   headersTimeoutMs: number;
   /** Addresses, CIDRs or range names of the proxies to trust; empty: none. */
@@ -160,7 +175,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nodeEnv: e.NODE_ENV,
     dbTimeoutMs: e.DB_TIMEOUT_MS,
     writesPerMinute: e.RATE_LIMIT,
-    graphiql: e.GRAPHIQL,
+    // A production deployment serves GraphiQL only when asked to.
+    graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
     introspection: e.GRAPHQL_INTROSPECTION,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: e.HEADERS_TIMEOUT_MS,

@@ -6,7 +6,7 @@ let production: TestService;
 beforeAll(async () => {
   [service, production] = await Promise.all([
     startService(),
-    startService({ settings: { hideFieldSuggestions: true, introspection: false, graphiql: false } }),
+    startService({ settings: { hideFieldSuggestions: true, introspection: 'off', graphiql: false } }),
   ]);
 });
 afterAll(() => Promise.all([service.close(), production.close()]));

@@ -10,10 +10,15 @@ import {
 import { ORG_B, portalBody, startService, type TestService } from './support/service.ts';
 
 let service: TestService;
+/** GRAPHQL_INTROSPECTION=public: a request without a key may read the schema. */
+let publicSchema: TestService;
 beforeAll(async () => {
-  service = await startService();
+  [service, publicSchema] = await Promise.all([
+    startService(),
+    startService({ settings: { introspection: 'public' } }),
+  ]);
 });
-afterAll(() => service.close());
+afterAll(() => Promise.all([service?.close(), publicSchema?.close()]));
 
 const input = (overrides: Record<string, unknown> = {}) =>
   portalBody(overrides) as { websiteId: string; slug: string; name: string };
@@ -174,15 +179,23 @@ describe('credentials at the GraphQL door', () => {
     expect(unknown.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  it("lets anyone read the schema (GraphiQL's docs pane needs it)", async () => {
-    const response = await fetch(`${service.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ __type(name: "BillingPortal") { description fields { name } } }' }),
+  it('lets a caller with a key read the schema, and anyone only with GRAPHQL_INTROSPECTION=public', async () => {
+    const read = (target: TestService, headers: Record<string, string>) =>
+      fetch(`${target.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: '{ __type(name: "BillingPortal") { description fields { name } } }' }),
+      });
+    for (const response of [await read(service, { 'REB-APIKEY': ORG_B.key }), await read(publicSchema, {})]) {
+      const result = (await response.json()) as { data: { __type: { description: string; fields: unknown[] } } };
+      expect(result.data.__type.description).toMatch(/billing portal/i);
+      expect(result.data.__type.fields).toContainEqual({ name: 'portalUrl' });
+    }
+    const anonymous = await read(service, {});
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toEqual({
+      errors: [{ message: expect.stringMatching(/API key/), extensions: { code: 'UNAUTHENTICATED' } }],
     });
-    const result = (await response.json()) as { data: { __type: { description: string; fields: unknown[] } } };
-    expect(result.data.__type.description).toMatch(/billing portal/i);
-    expect(result.data.__type.fields).toContainEqual({ name: 'portalUrl' });
   });
 
   it('serves GraphiQL to a browser without loading anything from elsewhere', async () => {
@@ -302,8 +315,8 @@ describe('billingPortals connection', () => {
 });
 
 describe('documents as clients write them', () => {
-  const post = async (body: Record<string, unknown>, key: string | null = ORG_B.key) => {
-    const response = await fetch(`${service.url}/graphql`, {
+  const post = async (body: Record<string, unknown>, key: string | null = ORG_B.key, target = service) => {
+    const response = await fetch(`${target.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(key ? { 'REB-APIKEY': key } : {}) },
       body: JSON.stringify(body),
@@ -361,7 +374,9 @@ describe('documents as clients write them', () => {
   });
 
   it('reports a refused field with its path and location, and keeps the fields that were allowed', async () => {
-    const answer = await post({ query: '{ __typename portal: billingPortal(id: "two-ops") { id } }' }, null);
+    // Only a request without a key reaches a field that refuses it, and only where it may read the schema.
+    const query = '{ __typename portal: billingPortal(id: "two-ops") { id } }';
+    const answer = await post({ query }, null, publicSchema);
     expect(answer.status).toBe(401);
     expect(answer.body.data).toEqual({ __typename: 'Query', portal: null });
     expect(answer.body.errors).toEqual([

@@ -164,13 +164,11 @@ export async function restRoutes(app: FastifyInstance, options: RestOptions): Pr
   ]);
   for (const { url, handlers } of resources) {
     for (const [method, handler] of Object.entries(handlers)) {
-      const preHandler = { GET: [authenticate], DELETE: [authenticate, spendWrite] }[method] ?? [
-        requireJsonBody,
-        authenticate,
-        spendWrite,
-      ];
+      const preHandler = { GET: [], DELETE: [spendWrite] }[method] ?? [requireJsonBody, spendWrite];
       const schema = { response: handler === list ? LIST_RESPONSE : ITEM_RESPONSE };
-      app.route({ method: method as HTTPMethods, url, preHandler, schema, handler: handler as never });
+      // The key is checked before the body is read: a caller without one costs no parsing.
+      const route = { url, onRequest: authenticate, preHandler, schema, handler: handler as never };
+      app.route({ method: method as HTTPMethods, ...route });
     }
     refuseOtherMethods(app, url, Object.keys(handlers) as HTTPMethods[]);
   }

@@ -6,9 +6,14 @@
  * A plain JSON POST is answered by Yoga's operation pipeline directly (json-post.ts); anything else
  * goes through Yoga whole, handed the bytes already read. Errors Fastify meets while reading — a body
  * too large, a Content-Length that lies — are answered in GraphQL's shape, as Yoga answers its own.
+ *
+ * Credentials are checked before the body is read (onRequest): a caller without a valid key costs no
+ * parsing. Only GraphiQL's page, CORS preflights and — with GRAPHQL_INTROSPECTION=public — requests
+ * without any key pass without one.
  */
 import { STATUS_CODES } from 'node:http';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { CREDENTIAL_REQUIRED, type ApiKeys } from '../../auth/credentials.ts';
 import { refuseOtherMethods } from '../../http/method-not-allowed.ts';
 import { answerJsonPost } from './json-post.ts';
 import { MAX_BODY_BYTES } from '../../http/body-limit.ts';
@@ -55,7 +60,34 @@ function withReadBody(request: FastifyRequest) {
   return { method, url, headers, socket, async *[Symbol.asyncIterator]() {} };
 }
 
-export const graphqlRoute: FastifyPluginAsync<{ yoga: GraphQLHandler }> = async (scope, { yoga }) => {
+export interface GraphQLRouteOptions {
+  yoga: GraphQLHandler;
+  apiKeys: ApiKeys;
+  /** Requests without a key may run operations (GRAPHQL_INTROSPECTION=public: the schema, nothing else). */
+  anonymousOperations: boolean;
+  graphiql: boolean;
+}
+
+/** A browser asking for GraphiQL's page: Yoga answers such a GET with the page, never with an operation. */
+function asksForGraphiQL(request: FastifyRequest): boolean {
+  return (request.method === 'GET' || request.method === 'HEAD') && !!request.headers.accept?.includes('text/html');
+}
+
+export const graphqlRoute: FastifyPluginAsync<GraphQLRouteOptions> = async (scope, options) => {
+  const { yoga, apiKeys } = options;
+  async function authenticate(request: FastifyRequest, reply: FastifyReply) {
+    if (request.method === 'OPTIONS' || (options.graphiql && asksForGraphiQL(request))) return;
+    const credential = apiKeys.authenticate({ get: (name) => request.headers[name] });
+    if (credential.kind === 'valid' || (credential.kind === 'none' && options.anonymousOperations)) return;
+    reply.header('WWW-Authenticate', 'Bearer');
+    return sendErrors(
+      reply,
+      401,
+      credential.kind === 'invalid' ? credential.reason : CREDENTIAL_REQUIRED,
+      'UNAUTHENTICATED',
+    );
+  }
+
   scope.removeAllContentTypeParsers();
   scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   scope.setErrorHandler((error, _request, reply) => {
@@ -68,6 +100,7 @@ export const graphqlRoute: FastifyPluginAsync<{ yoga: GraphQLHandler }> = async 
   scope.route({
     url: GRAPHQL_PATH,
     method: [...METHODS],
+    onRequest: authenticate,
     handler: async (request, reply) => {
       const answer = await answerJsonPost(yoga, request, reply);
       if (answer) return reply.code(answer.status).headers(answer.headers).send(answer.body);

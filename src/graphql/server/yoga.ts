@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, maskError, type GraphiQLOptions } from 'graphql-yoga';
 import type { ApiKeys } from '../../auth/credentials.ts';
+import type { IntrospectionAccess } from '../../config.ts';
 import { DatabaseUnavailableError } from '../../portals/errors.ts';
 import type { PortalService } from '../../portals/service.ts';
 import { unauthenticated, type GraphQLContext } from '../schema/context.ts';
@@ -20,7 +21,7 @@ export interface YogaOptions {
   logger: FastifyBaseLogger;
   writeBudget: WriteBudget;
   graphiql: boolean;
-  introspection: boolean;
+  introspection: IntrospectionAccess;
   /** "Did you mean …?" hints reveal the schema; production hides them. */
   hideFieldSuggestions: boolean;
   /** Pre-filled in GraphiQL's headers so a newcomer can run the examples at once. */
@@ -72,7 +73,7 @@ export function createGraphQLHandler(options: YogaOptions) {
     batching: false,
     plugins: [
       queryLimits({ hideFieldSuggestions: options.hideFieldSuggestions }),
-      ...(options.introspection ? [] : [withoutIntrospection()]),
+      ...(options.introspection === 'off' ? [withoutIntrospection()] : []),
       writeBudgetPlugin(options.writeBudget),
       compiledExecution(),
     ],
@@ -97,7 +98,8 @@ export function createGraphQLHandler(options: YogaOptions) {
         return masked;
       },
     },
-    // Without a key a request may still read the schema (GraphiQL's docs); its portal fields refuse it.
+    // A request without a key gets this far only with GRAPHQL_INTROSPECTION=public (route.ts): it may read
+    // the schema; its portal fields refuse it.
     context: ({ request }): GraphQLContext => {
       const credential = options.apiKeys.authenticate(request.headers);
       if (credential.kind === 'invalid') throw unauthenticated(credential.reason);
