@@ -8,6 +8,7 @@ import { createGraphQLHandler } from './graphql/server/yoga.ts';
 import type { PortalService } from './portals/service.ts';
 import { MAX_BODY_BYTES } from './http/body-limit.ts';
 import { answerUnreadableRequest, CLIENT_ERROR_DETAILS, VALID_HOST } from './http/client-errors.ts';
+import { crossOriginAccess, type CorsOrigins } from './http/cors.ts';
 import { healthRoutes } from './http/health.ts';
 import { refuseOtherMethods } from './http/method-not-allowed.ts';
 import { INTERNAL_ERROR, problem, sendProblem } from './http/problem.ts';
@@ -26,6 +27,8 @@ export interface AppSettings {
   hideFieldSuggestions: boolean;
   requestTimeoutMs: number;
   headersTimeoutMs: number;
+  /** Browser origins allowed to call either door (`*`: any); empty: no CORS headers at all. */
+  corsOrigins: CorsOrigins;
   /** The proxies whose X-Forwarded-Proto/-Host are believed (addresses, CIDRs); empty: none. */
   trustProxy: string[];
 }
@@ -38,6 +41,7 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
   requestTimeoutMs: 30_000,
   headersTimeoutMs: 10_000,
   trustProxy: [],
+  corsOrigins: [],
 };
 
 /** The shell's settings as the configuration gives them. */
@@ -50,6 +54,7 @@ export function settingsFromConfig(config: Config): AppSettings {
     requestTimeoutMs: config.requestTimeoutMs,
     headersTimeoutMs: config.headersTimeoutMs,
     trustProxy: config.trustProxy,
+    corsOrigins: config.corsOrigins,
   };
 }
 
@@ -107,6 +112,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return sendProblem(reply, problem(400, 'X-Forwarded-Proto must be http or https.'));
     }
   });
+
+  // Before every route: one cross-origin policy for both doors, preflights answered alike.
+  await crossOriginAccess(app, settings.corsOrigins);
 
   app.setErrorHandler((error, request, reply) => {
     const answered = sendDomainProblem(reply, error);

@@ -35,6 +35,33 @@ const apiKeys = z.string().transform((value, ctx) => {
   return keys;
 });
 
+/** Web origins allowed to call the API from a browser: `*` alone, or exact `scheme://host[:port]` origins. */
+const corsOrigins = z.string().transform((value, ctx): '*' | string[] => {
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (entries.length === 1 && entries[0] === '*') return '*';
+  const invalid = entries.filter((entry) => {
+    try {
+      const url = new URL(entry);
+      return (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== entry;
+    } catch {
+      return true;
+    }
+  });
+  if (entries.length === 0 || invalid.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'expected * alone, or comma-separated origins written as a browser sends them (https://app.example.com, ' +
+        `lower case, no path or trailing slash, no default port); not one: ${invalid.join(', ') || value}`,
+    });
+    return z.NEVER;
+  }
+  return [...new Set(entries)];
+});
+
 /** proxy-addr's names for address ranges, which Fastify's `trustProxy` accepts besides addresses and CIDRs. */
 const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
@@ -110,6 +137,8 @@ const environmentSchema = z.object({
   HEADERS_TIMEOUT_MS: positiveMs.default(10_000),
   /** Behind a reverse proxy: these proxies' X-Forwarded-Proto/-Host give the client's protocol and host. */
   TRUST_PROXY: trustedProxies.default([]),
+  /** Browser origins that may call either door; unset: no cross-origin access (no CORS headers). */
+  CORS_ORIGINS: corsOrigins.default([]),
 });
 
 /** Who may run introspection (`__schema`, `__type`). */
@@ -131,6 +160,8 @@ export interface Config {
   introspection: IntrospectionAccess;
   requestTimeoutMs: number;
   headersTimeoutMs: number;
+  /** `*` or exact origins allowed cross-origin access; empty: none. */
+  corsOrigins: '*' | string[];
   /** Addresses, CIDRs or range names of the proxies to trust; empty: none. */
   trustProxy: string[];
 }
@@ -181,5 +212,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
     trustProxy: e.TRUST_PROXY,
+    corsOrigins: e.CORS_ORIGINS,
   };
 }

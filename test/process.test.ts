@@ -86,6 +86,10 @@ describe('configuration', () => {
     [{ TRUST_PROXY: '2' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '10.0.0.0/8,10.1.2.3/33' }, 'TRUST_PROXY'],
     [{ RATE_LIMIT: '-1' }, 'RATE_LIMIT'],
+    [{ CORS_ORIGINS: 'https://app.example.com/' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: '*,https://app.example.com' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'app.example.com' }, 'CORS_ORIGINS'],
+    [{ GRAPHQL_INTROSPECTION: 'everyone' }, 'GRAPHQL_INTROSPECTION'],
   ])('refuses %o with a message naming %s', async (env, variable) => {
     const { code, output } = await runRefusedConfiguration(env);
     expect(code).toBe(1);

@@ -1,12 +1,12 @@
 /**
- * The common GraphQL request — a POST of a JSON object, from a client that takes application/json and
- * sends no Origin — answered by Yoga's own operation pipeline (`getResultForParams`: parameter checks,
+ * The common GraphQL request — a POST of a JSON object, from a client that takes application/json —
+ * answered by Yoga's own operation pipeline (`getResultForParams`: parameter checks,
  * parse and validation caches, every plugin, error masking, execution) and Yoga's own serializer
  * (`processRegularResult`: the status from the errors, the body without internals), but without turning
  * the request into a Fetch Request with a body stream and the answer into a Fetch Response. That
  * conversion was most of what Yoga cost a portal read.
  *
- * Anything else — another method or media type, an Accept that asks for more, CORS, a body that is not
+ * Anything else — another method or media type, an Accept that asks for more, a body that is not
  * a JSON object — is left to Yoga whole (`undefined`), and so is a request Yoga's parameter checks
  * refuse: those refusals happen before anything runs, so Yoga can answer them afresh.
  */
@@ -37,7 +37,7 @@ const CAPTURING_FETCH_API = { Response: AnswerCapture } as unknown as Parameters
 
 function jsonObjectBody(request: FastifyRequest): GraphQLParams | undefined {
   const { headers } = request.raw;
-  if (request.method !== 'POST' || headers.origin !== undefined || !JSON_ACCEPTS.has(headers.accept)) return undefined;
+  if (request.method !== 'POST' || !JSON_ACCEPTS.has(headers.accept)) return undefined;
   const type = headers['content-type'];
   if (type !== 'application/json' && !type?.startsWith('application/json;')) return undefined;
   const body = request.body as Buffer | undefined;

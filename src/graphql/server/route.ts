@@ -8,8 +8,8 @@
  * too large, a Content-Length that lies — are answered in GraphQL's shape, as Yoga answers its own.
  *
  * Credentials are checked before the body is read (onRequest): a caller without a valid key costs no
- * parsing. Only GraphiQL's page, CORS preflights and — with GRAPHQL_INTROSPECTION=public — requests
- * without any key pass without one.
+ * parsing. Only GraphiQL's page and — with GRAPHQL_INTROSPECTION=public — requests without any key pass
+ * without one.
  */
 import { STATUS_CODES } from 'node:http';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -19,7 +19,8 @@ import { answerJsonPost } from './json-post.ts';
 import { MAX_BODY_BYTES } from '../../http/body-limit.ts';
 import { GRAPHQL_PATH, type GraphQLHandler } from './yoga.ts';
 
-const METHODS = ['GET', 'POST', 'OPTIONS'] as const;
+// OPTIONS is a CORS preflight, answered before routing for an allowed origin (http/cors.ts), else 405.
+const METHODS = ['GET', 'POST'] as const;
 
 const UNSUPPORTED_MEDIA_TYPE =
   'Send the operation as application/json (GraphQL over HTTP), or as a GET with query parameters.';
@@ -76,7 +77,7 @@ function asksForGraphiQL(request: FastifyRequest): boolean {
 export const graphqlRoute: FastifyPluginAsync<GraphQLRouteOptions> = async (scope, options) => {
   const { yoga, apiKeys } = options;
   async function authenticate(request: FastifyRequest, reply: FastifyReply) {
-    if (request.method === 'OPTIONS' || (options.graphiql && asksForGraphiQL(request))) return;
+    if (options.graphiql && asksForGraphiQL(request)) return;
     const credential = apiKeys.authenticate({ get: (name) => request.headers[name] });
     if (credential.kind === 'valid' || (credential.kind === 'none' && options.anonymousOperations)) return;
     reply.header('WWW-Authenticate', 'Bearer');

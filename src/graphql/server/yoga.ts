@@ -71,6 +71,8 @@ export function createGraphQLHandler(options: YogaOptions) {
       headers: options.graphiqlApiKey ? JSON.stringify({ 'REB-APIKEY': options.graphiqlApiKey }, null, 2) : undefined,
     },
     batching: false,
+    // Yoga's own CORS reflects any origin; cross-origin access is the app's one policy (http/cors.ts).
+    cors: false,
     plugins: [
       queryLimits({ hideFieldSuggestions: options.hideFieldSuggestions }),
       ...(options.introspection === 'off' ? [withoutIntrospection()] : []),
