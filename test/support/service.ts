@@ -47,7 +47,13 @@ export interface TestService {
   close(): Promise<void>;
 }
 
-export async function startService(options: { settings?: Partial<AppSettings> } = {}): Promise<TestService> {
+export interface ServiceOptions {
+  settings?: Partial<AppSettings>;
+  /** A development key, as `npm start` makes without API_KEYS: organization `default`, shown in GraphiQL. */
+  developmentKey?: string;
+}
+
+export async function startService(options: ServiceOptions = {}): Promise<TestService> {
   const server = await openTestServer(`billing_test_${randomBytes(6).toString('hex')}`);
   const { db } = server;
   const store = PortalStore.fromDb(db);
@@ -55,7 +61,13 @@ export async function startService(options: { settings?: Partial<AppSettings> } 
   const app = await buildApp({
     schema,
     portals: new PortalService(store),
-    apiKeys: new ApiKeys(new Map([ORG_A, ORG_B].map((o) => [o.key, o.organizationId]))),
+    apiKeys: new ApiKeys(
+      new Map([
+        ...[ORG_A, ORG_B].map((o) => [o.key, o.organizationId] as const),
+        ...(options.developmentKey ? [[options.developmentKey, 'default'] as const] : []),
+      ]),
+    ),
+    graphiqlApiKey: options.developmentKey,
     databaseReady: async () => (await db.command({ ping: 1 })).ok === 1,
     writeCounter: new MongoWriteCounter(db),
     settings: options.settings,

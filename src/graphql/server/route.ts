@@ -114,6 +114,8 @@ export const graphqlRoute: FastifyPluginAsync<GraphQLRouteOptions> = async (scop
       // than piped through a web stream chunk by chunk.
       reply.code(response.status);
       for (const [name, value] of response.headers) reply.header(name, value);
+      // GraphiQL's page may carry the development key: never kept by a cache.
+      if (response.headers.get('content-type')?.startsWith('text/html')) reply.header('Cache-Control', 'no-store');
       const body = await response.text();
       // Yoga refuses some requests (an unsupported Content-Type: 415) with no body at all.
       if (body === '' && response.status >= 400) {

@@ -9,6 +9,7 @@ import type { PortalService } from '../../portals/service.ts';
 import { unauthenticated, type GraphQLContext } from '../schema/context.ts';
 import type { WriteBudget } from '../../limits/write-budget.ts';
 import { compiledExecution } from './compiled-execution.ts';
+import { mayShowDevelopmentKey } from './development-key-exposure.ts';
 import { GRAPHIQL_EXAMPLE_OPERATIONS } from './graphiql.ts';
 import { queryLimits, withoutIntrospection, writeBudgetPlugin } from './plugins.ts';
 
@@ -24,7 +25,7 @@ export interface YogaOptions {
   introspection: IntrospectionAccess;
   /** "Did you mean …?" hints reveal the schema; production hides them. */
   hideFieldSuggestions: boolean;
-  /** Pre-filled in GraphiQL's headers so a newcomer can run the examples at once. */
+  /** Pre-filled in GraphiQL's headers so a newcomer can run the examples at once (this machine only). */
   graphiqlApiKey?: string;
 }
 
@@ -65,11 +66,16 @@ export function createGraphQLHandler(options: YogaOptions) {
       error: (...args) => logger.error(args),
     },
     renderGraphiQL: graphiqlRenderer(),
-    graphiql: options.graphiql && {
-      title: 'Billing portals · GraphiQL',
-      defaultQuery: GRAPHIQL_EXAMPLE_OPERATIONS,
-      headers: options.graphiqlApiKey ? JSON.stringify({ 'REB-APIKEY': options.graphiqlApiKey }, null, 2) : undefined,
-    },
+    graphiql:
+      options.graphiql &&
+      ((_request, { req }) => ({
+        title: 'Billing portals · GraphiQL',
+        defaultQuery: GRAPHIQL_EXAMPLE_OPERATIONS,
+        headers:
+          options.graphiqlApiKey && mayShowDevelopmentKey(req)
+            ? JSON.stringify({ 'REB-APIKEY': options.graphiqlApiKey }, null, 2)
+            : undefined,
+      })),
     batching: false,
     // Yoga's own CORS reflects any origin; cross-origin access is the app's one policy (http/cors.ts).
     cors: false,
