@@ -4,6 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { ApiKeys } from './auth/credentials.ts';
 import type { Config, IntrospectionAccess } from './config.ts';
 import { graphqlRoute } from './graphql/server/route.ts';
+import { GraphiQLAssets } from './graphql/server/graphiql-assets.ts';
 import { createGraphQLHandler } from './graphql/server/yoga.ts';
 import type { PortalService } from './portals/service.ts';
 import { MAX_BODY_BYTES } from './http/body-limit.ts';
@@ -144,6 +145,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(storefrontRoutes, { portals: options.portals });
 
+  const graphiqlAssets = new GraphiQLAssets();
+  if (settings.graphiql) await app.register(graphiqlAssets.routes());
   const yoga = createGraphQLHandler({
     schema: options.schema,
     portals: options.portals,
@@ -151,6 +154,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: app.log,
     writeBudget,
     graphiql: settings.graphiql,
+    graphiqlAssets,
     introspection: settings.introspection,
     hideFieldSuggestions: settings.hideFieldSuggestions,
     graphiqlApiKey: options.graphiqlApiKey,

@@ -97,6 +97,10 @@ describe('every other response', () => {
       send('/graphql', { host, accept: 'text/html' }, 'DELETE'),
       send('/storefront/billing-portals/x', { host }),
     ]);
+    const page = await graphiql({ host });
+    for (const asset of new Set(page.body.match(/\/graphiql\/assets\/[\w.-]+/g)))
+      answers.push(await send(asset, { host }));
+    expect(answers.filter((a) => a.headers['content-type']?.toString().startsWith('text/javascript')).length).toBe(4);
     for (const answer of answers) {
       expect(answer.body).not.toContain(DEV_KEY);
       expect(JSON.stringify(answer.headers)).not.toContain(DEV_KEY);

@@ -1,4 +1,4 @@
-/** The GraphQL door: Yoga over the Pothos schema, error masking on, GraphiQL served offline. */
+/** The GraphQL door: Yoga over the Pothos schema, error masking on, GraphiQL served from the service itself. */
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, maskError, type GraphiQLOptions } from 'graphql-yoga';
@@ -11,6 +11,8 @@ import type { WriteBudget } from '../../limits/write-budget.ts';
 import { compiledExecution } from './compiled-execution.ts';
 import { mayShowDevelopmentKey } from './development-key-exposure.ts';
 import { GRAPHIQL_EXAMPLE_OPERATIONS } from './graphiql.ts';
+import type { GraphiQLAssets } from './graphiql-assets.ts';
+import { renderGraphiQLPage } from './graphiql-page.ts';
 import { queryLimits, withoutIntrospection, writeBudgetPlugin } from './plugins.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -22,6 +24,8 @@ export interface YogaOptions {
   logger: FastifyBaseLogger;
   writeBudget: WriteBudget;
   graphiql: boolean;
+  /** The files GraphiQL's page loads. */
+  graphiqlAssets: GraphiQLAssets;
   introspection: IntrospectionAccess;
   /** "Did you mean …?" hints reveal the schema; production hides them. */
   hideFieldSuggestions: boolean;
@@ -36,22 +40,6 @@ interface ServerContext {
 
 export type GraphQLHandler = ReturnType<typeof createGraphQLHandler>;
 
-/**
- * GraphiQL's page, rendered once per set of options. Its bundle is loaded by the first page view (it took
- * a large share of start-up), and rendering the multi-megabyte page cost more than sending it.
- */
-function graphiqlRenderer(): (options: GraphiQLOptions) => Promise<string> {
-  let rendered: { options: string; page: string } | undefined;
-  return async (options) => {
-    const key = JSON.stringify(options);
-    if (rendered?.options !== key) {
-      const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
-      rendered = { options: key, page: renderGraphiQL(options) };
-    }
-    return rendered.page;
-  };
-}
-
 export function createGraphQLHandler(options: YogaOptions) {
   const { logger } = options;
   return createYoga<ServerContext, GraphQLContext>({
@@ -65,7 +53,7 @@ export function createGraphQLHandler(options: YogaOptions) {
       warn: (...args) => logger.warn(args),
       error: (...args) => logger.error(args),
     },
-    renderGraphiQL: graphiqlRenderer(),
+    renderGraphiQL: async (page: GraphiQLOptions) => renderGraphiQLPage(page, await options.graphiqlAssets.urls()),
     graphiql:
       options.graphiql &&
       ((_request, { req }) => ({
