@@ -108,6 +108,12 @@ describe('POST /graphql', () => {
       }
     }
     expect((await post(service, '{"query": ', { 'REB-APIKEY': ORG_A.key })).status).toBe(400);
+    // Only a GET for GraphiQL's page passes without a key; a HEAD dressed like one does not.
+    const head = await fetch(`${service.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
+      method: 'HEAD',
+      headers: { accept: 'text/html' },
+    });
+    expect(head.status).toBe(401);
   });
 
   it('answers 401 while a body is still being sent', async () => {

@@ -71,7 +71,7 @@ export interface GraphQLRouteOptions {
 
 /** A browser asking for GraphiQL's page: Yoga answers such a GET with the page, never with an operation. */
 function asksForGraphiQL(request: FastifyRequest): boolean {
-  return (request.method === 'GET' || request.method === 'HEAD') && !!request.headers.accept?.includes('text/html');
+  return request.method === 'GET' && !!request.headers.accept?.includes('text/html');
 }
 
 export const graphqlRoute: FastifyPluginAsync<GraphQLRouteOptions> = async (scope, options) => {
