@@ -16,7 +16,7 @@ import { buildOpenApiDocument } from './rest/openapi.ts';
 import { restRoutes } from './rest/routes.ts';
 import { storefrontRoutes } from './rest/storefront-routes.ts';
 import { WriteBudget } from './limits/write-budget.ts';
-import type { WriteCounter } from './limits/write-counter.ts';
+import { CoalescingWriteCounter, type WriteCounter } from './limits/write-counter.ts';
 
 /** The knobs of the HTTP shell, from the configuration (see config.ts for their meaning). */
 export interface AppSettings {
@@ -67,7 +67,7 @@ export interface AppOptions {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const settings = { ...DEFAULT_APP_SETTINGS, ...options.settings };
-  const writeBudget = new WriteBudget(settings.writesPerMinute, options.writeCounter);
+  const writeBudget = new WriteBudget(settings.writesPerMinute, new CoalescingWriteCounter(options.writeCounter));
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: MAX_BODY_BYTES,
