@@ -17,6 +17,8 @@ import { restRoutes } from './rest/routes.ts';
 import { storefrontRoutes } from './rest/storefront-routes.ts';
 import { WriteBudget } from './limits/write-budget.ts';
 import { CoalescingWriteCounter, type WriteCounter } from './limits/write-counter.ts';
+import type { ServiceMetrics } from './observability/metrics.ts';
+import { metricsRoute } from './observability/metrics-route.ts';
 
 /** The knobs of the HTTP shell, from the configuration (see config.ts for their meaning). */
 export interface AppSettings {
@@ -63,6 +65,8 @@ export interface AppOptions {
   graphiqlApiKey?: string;
   logger?: FastifyServerOptions['logger'];
   settings?: Partial<AppSettings>;
+  /** Collected and served at /metrics to holders of the token (METRICS_TOKEN); absent: no metrics. */
+  metrics?: { collector: ServiceMetrics; token: string };
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -88,6 +92,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: (_error, _request, reply) => sendProblem(reply, problem(400, 'The request URL is malformed.')),
     clientErrorHandler: answerUnreadableRequest,
   });
+
+  const metrics = options.metrics?.collector;
+  if (metrics) {
+    metrics.countersFrom({ writeBudgetRefusals: () => writeBudget.refusals });
+    app.addHook('onResponse', async (request, reply) => {
+      // The route's template, never the raw URL: ids must not become label values.
+      metrics.httpRequest(
+        request.method,
+        request.routeOptions.url ?? '(unmatched)',
+        reply.statusCode,
+        reply.elapsedTime / 1000,
+      );
+    });
+  }
 
   let closing = false;
   app.addHook('preClose', async () => {
@@ -121,6 +139,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/openapi.json', async () => openApiDocument);
   refuseOtherMethods(app, '/openapi.json', ['GET']);
   await app.register(healthRoutes, { databaseReady: options.databaseReady });
+  if (options.metrics)
+    await app.register(metricsRoute, { metrics: options.metrics.collector, token: options.metrics.token });
 
   await app.register(restRoutes, {
     schema: options.schema,
@@ -140,6 +160,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     introspection: settings.introspection,
     hideFieldSuggestions: settings.hideFieldSuggestions,
     graphiqlApiKey: options.graphiqlApiKey,
+    metrics,
   });
   await app.register(graphqlRoute, { yoga });
 

@@ -61,6 +61,11 @@ const environmentSchema = z.object({
   HEADERS_TIMEOUT_MS: positiveMs.default(10_000),
   /** Behind a reverse proxy: take the client's protocol and host from X-Forwarded-* headers. */
   TRUST_PROXY: flag.default(false),
+  /** A scraper's bearer token for GET /metrics; unset: no metrics are collected or served. */
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16 to 256 printable characters without spaces')
+    .optional(),
 });
 
 export interface Config {
@@ -80,6 +85,7 @@ export interface Config {
   requestTimeoutMs: number;
   headersTimeoutMs: number;
   trustProxy: boolean;
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -127,5 +133,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
     trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
   };
 }

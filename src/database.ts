@@ -15,7 +15,8 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(config: Config): Promise<Database> {
+/** `monitorCommands`: the driver emits an event per command (for the metrics). */
+export async function openDatabase(config: Config, options: { monitorCommands?: boolean } = {}): Promise<Database> {
   const embedded = config.mongodbUri ? undefined : await startEmbeddedMongo({ dataDir: config.dataDir });
   const uri = config.mongodbUri ?? embedded!.uri;
   const client = new MongoClient(uri, {
@@ -24,6 +25,7 @@ export async function openDatabase(config: Config): Promise<Database> {
     socketTimeoutMS: config.dbTimeoutMs * 4,
     waitQueueTimeoutMS: config.dbTimeoutMs,
     appName: 'billing-portal-service',
+    monitorCommands: options.monitorCommands ?? false,
   });
   try {
     await client.connect();

@@ -14,6 +14,8 @@ import type { PortalDocument } from '../../src/portals/mongo/query.ts';
 import { COLLECTION_NAME, PortalStore } from '../../src/portals/mongo/store.ts';
 import { MongoWriteCounter } from '../../src/limits/write-counter.ts';
 import { schema } from '../../src/graphql/schema/index.ts';
+import { ServiceMetrics } from '../../src/observability/metrics.ts';
+import { PortalCache } from '../../src/portals/mongo/portal-cache.ts';
 
 export const ORG_A = { organizationId: 'org-a', key: 'key-a-0123456789' } as const;
 export const ORG_B = { organizationId: 'org-b', key: 'key-b-0123456789' } as const;
@@ -47,10 +49,19 @@ export interface TestService {
   close(): Promise<void>;
 }
 
-export async function startService(options: { settings?: Partial<AppSettings> } = {}): Promise<TestService> {
-  const server = await openTestServer(`billing_test_${randomBytes(6).toString('hex')}`);
+export async function startService(
+  options: { settings?: Partial<AppSettings>; metricsToken?: string } = {},
+): Promise<TestService> {
+  const { metricsToken } = options;
+  const server = await openTestServer(`billing_test_${randomBytes(6).toString('hex')}`, {
+    monitorCommands: !!metricsToken,
+  });
   const { db } = server;
-  const store = PortalStore.fromDb(db);
+  const pageCache = new PortalCache();
+  const metrics = metricsToken ? new ServiceMetrics() : undefined;
+  metrics?.observeDatabase(server.client);
+  metrics?.countersFrom({ pageCache: () => pageCache.counts });
+  const store = PortalStore.fromDb(db, pageCache);
   await store.ensureIndexes();
   const app = await buildApp({
     schema,
@@ -59,6 +70,7 @@ export async function startService(options: { settings?: Partial<AppSettings> } 
     databaseReady: async () => (await db.command({ ping: 1 })).ok === 1,
     writeCounter: new MongoWriteCounter(db),
     settings: options.settings,
+    metrics: metrics && { collector: metrics, token: metricsToken! },
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
 

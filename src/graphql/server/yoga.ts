@@ -10,6 +10,8 @@ import type { WriteBudget } from '../../limits/write-budget.ts';
 import { compiledExecution } from './compiled-execution.ts';
 import { GRAPHIQL_EXAMPLE_OPERATIONS } from './graphiql.ts';
 import { queryLimits, withoutIntrospection, writeBudgetPlugin } from './plugins.ts';
+import { operationMetrics } from './operation-metrics.ts';
+import type { ServiceMetrics } from '../../observability/metrics.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -25,6 +27,7 @@ export interface YogaOptions {
   hideFieldSuggestions: boolean;
   /** Pre-filled in GraphiQL's headers so a newcomer can run the examples at once. */
   graphiqlApiKey?: string;
+  metrics?: ServiceMetrics;
 }
 
 interface ServerContext {
@@ -75,6 +78,7 @@ export function createGraphQLHandler(options: YogaOptions) {
       ...(options.introspection ? [] : [withoutIntrospection()]),
       writeBudgetPlugin(options.writeBudget),
       compiledExecution(),
+      ...(options.metrics ? [operationMetrics(options.metrics)] : []),
     ],
     maskedErrors: {
       // Never a stack trace or a parser's message in a response, whatever NODE_ENV says.
