@@ -24,6 +24,10 @@ export interface EmbeddedMongoOptions {
   log?: (message: string) => void;
   /** How often TTL indexes remove expired documents (default 60 s, as mongod). */
   ttlMonitorIntervalMs?: number;
+  /** A message must arrive in full within this time of its first byte, or its connection is closed (30 s). */
+  frameTimeoutMs?: number;
+  /** Cap on bytes of unfinished messages across all connections; the one going over is closed (256 MiB). */
+  maxBufferedBytes?: number;
 }
 
 export interface EmbeddedMongo {
@@ -39,6 +43,8 @@ export interface EmbeddedMongo {
 
 export interface EmbeddedMongoStats {
   connections: number;
+  /** Bytes of messages still arriving, across all connections. */
+  bufferedBytes: number;
   journal?: { records: number; flushes: number; generation: number; journalBytes: number };
 }
 
@@ -53,7 +59,11 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     });
     engine.attachJournal(journal);
   }
-  const server = new WireServer(engine, { log });
+  const server = new WireServer(engine, {
+    log,
+    frameTimeoutMs: options.frameTimeoutMs,
+    maxBufferedBytes: options.maxBufferedBytes,
+  });
   const host = options.host ?? '127.0.0.1';
   let bound: { port: number; host: string };
   try {
@@ -69,7 +79,11 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     uri: `mongodb://${uriHost}:${bound.port}/`,
     host: bound.host,
     port: bound.port,
-    stats: () => ({ connections: server.connectionCount, journal: journal?.stats() }),
+    stats: () => ({
+      connections: server.connectionCount,
+      bufferedBytes: server.bufferedBytes,
+      journal: journal?.stats(),
+    }),
     close() {
       closing ??= (async () => {
         stopTtlMonitor();

@@ -1,6 +1,7 @@
 /**
- * The TCP server: one framer per connection, decode → dispatch → encode. A malformed message closes
- * only its own connection; a failing command becomes an `ok: 0` reply.
+ * The server (TCP or a Unix socket): one framer per connection, decode → dispatch → encode. A malformed
+ * message, a frame that does not complete in time, or one that would take the bytes buffered across all
+ * connections over the cap closes only its own connection; a failing command becomes an `ok: 0` reply.
  */
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
@@ -11,8 +12,15 @@ import { CursorManager } from './cursors.ts';
 import type { Engine } from './storage/database.ts';
 import { MessageFramer, OP_QUERY, decodeMessage, encodeOpMsg, encodeOpReply } from './wire.ts';
 
+export const DEFAULT_FRAME_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
+
 export interface ServerOptions {
   log?: (message: string) => void;
+  /** How long a message may take to arrive once its first byte is in (default 30 s). */
+  frameTimeoutMs?: number;
+  /** Bytes of unfinished messages held across all connections (default 256 MiB). */
+  maxBufferedBytes?: number;
 }
 
 export class WireServer {
@@ -21,17 +29,27 @@ export class WireServer {
   private readonly cursors = new CursorManager();
   private nextConnectionId = 1;
   private readonly log: (message: string) => void;
+  private readonly frameTimeoutMs: number;
+  private readonly maxBufferedBytes: number;
+  private buffered = 0;
 
   private readonly engine: Engine;
 
   constructor(engine: Engine, options: ServerOptions = {}) {
     this.engine = engine;
     this.log = options.log ?? ((m) => console.error(`[embedded-mongo] ${m}`));
+    this.frameTimeoutMs = options.frameTimeoutMs ?? DEFAULT_FRAME_TIMEOUT_MS;
+    this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
     this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
   }
 
   get connectionCount(): number {
     return this.sockets.size;
+  }
+
+  /** Bytes of unfinished messages held across all connections. */
+  get bufferedBytes(): number {
+    return this.buffered;
   }
 
   listen(port: number, host: string): Promise<{ port: number; host: string }> {
@@ -63,13 +81,41 @@ export class WireServer {
       connectionId,
       peer: `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`,
     };
+    let held = 0;
+    let frameTimer: NodeJS.Timeout | undefined;
+    const release = () => {
+      this.buffered -= held;
+      held = 0;
+      clearTimeout(frameTimer);
+      frameTimer = undefined;
+    };
     socket.on('data', (chunk: Buffer) => {
+      if (this.buffered + chunk.length > this.maxBufferedBytes) {
+        release();
+        this.reject(socket, connectionId, new Error(`unfinished messages exceed ${this.maxBufferedBytes} bytes`));
+        return;
+      }
       let messages: Buffer[];
       try {
         messages = framer.push(chunk);
       } catch (err) {
+        release();
         this.reject(socket, connectionId, err);
         return;
+      }
+      this.buffered += framer.pending - held;
+      held = framer.pending;
+      // The clock runs from a message's first byte: a trickle of bytes does not keep it alive.
+      if (held === 0 || messages.length > 0) {
+        clearTimeout(frameTimer);
+        frameTimer = undefined;
+      }
+      if (held > 0 && frameTimer === undefined) {
+        frameTimer = setTimeout(() => {
+          release();
+          this.reject(socket, connectionId, new Error(`message not complete within ${this.frameTimeoutMs} ms`));
+        }, this.frameTimeoutMs);
+        frameTimer.unref();
       }
       for (const msg of messages) {
         if (socket.destroyed) return;
@@ -77,7 +123,10 @@ export class WireServer {
       }
     });
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', () => {
+      release();
+      this.sockets.delete(socket);
+    });
   }
 
   private handle(socket: Socket, connectionId: number, msg: Buffer, ctxBase: Omit<CommandContext, 'db'>): void {
@@ -120,9 +169,7 @@ export class WireServer {
   }
 
   private reject(socket: Socket, connectionId: number, err: unknown): void {
-    this.log(
-      `connection ${connectionId}: closing after a malformed message: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    this.log(`connection ${connectionId}: closing: ${err instanceof Error ? err.message : String(err)}`);
     socket.destroy();
   }
 }
