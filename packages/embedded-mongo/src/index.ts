@@ -9,6 +9,7 @@
 import { Engine } from './storage/database.ts';
 import { Journal } from './storage/journal.ts';
 import { WireServer } from './server.ts';
+import { DEFAULT_MAX_STAGE_MEMORY_BYTES } from './limits.ts';
 import { DEFAULT_TTL_INTERVAL_MS, startTtlMonitor } from './storage/ttl.ts';
 
 export interface EmbeddedMongoOptions {
@@ -28,6 +29,10 @@ export interface EmbeddedMongoOptions {
   frameTimeoutMs?: number;
   /** Cap on bytes of unfinished messages across all connections; the one going over is closed (256 MiB). */
   maxBufferedBytes?: number;
+  /** Bytes one blocking aggregation stage ($sort, $group, …) may hold (default 100 MB, as MongoDB). */
+  maxStageMemoryBytes?: number;
+  /** The clock `maxTimeMS` is measured with (default Date.now; tests pass their own). */
+  clock?: () => number;
 }
 
 export interface EmbeddedMongo {
@@ -63,6 +68,10 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     log,
     frameTimeoutMs: options.frameTimeoutMs,
     maxBufferedBytes: options.maxBufferedBytes,
+    limits: {
+      now: options.clock ?? Date.now,
+      maxStageMemoryBytes: options.maxStageMemoryBytes ?? DEFAULT_MAX_STAGE_MEMORY_BYTES,
+    },
   });
   const host = options.host ?? '127.0.0.1';
   let bound: { port: number; host: string };

@@ -10,6 +10,8 @@ import { runCommand } from './commands/index.ts';
 import type { CommandContext } from './commands/context.ts';
 import { CursorManager } from './cursors.ts';
 import type { Engine } from './storage/database.ts';
+import { defaultLimits } from './limits.ts';
+import type { ExecutionLimits } from './limits.ts';
 import { MessageFramer, OP_QUERY, decodeMessage, encodeOpMsg, encodeOpReply } from './wire.ts';
 
 export const DEFAULT_FRAME_TIMEOUT_MS = 30_000;
@@ -21,6 +23,8 @@ export interface ServerOptions {
   frameTimeoutMs?: number;
   /** Bytes of unfinished messages held across all connections (default 256 MiB). */
   maxBufferedBytes?: number;
+  /** maxTimeMS clock and the per-stage memory limit (default: Date.now, 100 MB). */
+  limits?: ExecutionLimits;
 }
 
 export class WireServer {
@@ -32,6 +36,7 @@ export class WireServer {
   private readonly frameTimeoutMs: number;
   private readonly maxBufferedBytes: number;
   private buffered = 0;
+  private readonly limits: ExecutionLimits;
 
   private readonly engine: Engine;
 
@@ -40,6 +45,7 @@ export class WireServer {
     this.log = options.log ?? ((m) => console.error(`[embedded-mongo] ${m}`));
     this.frameTimeoutMs = options.frameTimeoutMs ?? DEFAULT_FRAME_TIMEOUT_MS;
     this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+    this.limits = options.limits ?? defaultLimits();
     this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
   }
 
@@ -80,6 +86,7 @@ export class WireServer {
       cursors: this.cursors,
       connectionId,
       peer: `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`,
+      limits: this.limits,
     };
     let held = 0;
     let frameTimer: NodeJS.Timeout | undefined;
