@@ -3,6 +3,7 @@
  * message, a frame that does not complete in time, or one that would take the bytes buffered across all
  * connections over the cap closes only its own connection; a failing command becomes an `ok: 0` reply.
  */
+import { chmodSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import type { Doc } from './compare.ts';
@@ -66,6 +67,22 @@ export class WireServer {
         const addr = this.server.address();
         if (addr === null || typeof addr === 'string') reject(new Error('server has no TCP address'));
         else resolve({ port: addr.port, host: addr.address });
+      });
+    });
+  }
+
+  /** Listens on a Unix socket, readable and writable by this user only. */
+  listenOnSocket(path: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(path, () => {
+        this.server.off('error', reject);
+        try {
+          chmodSync(path, 0o600);
+          resolve();
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
       });
     });
   }
