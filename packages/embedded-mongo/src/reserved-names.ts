@@ -8,6 +8,17 @@ import type { Doc } from './compare.ts';
 import { MongoCommandError } from './errors.ts';
 
 const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
+/** Pipeline options whose string value names a field without a `$` (`$lookup`'s `as`, …). */
+const PATH_OPTIONS = new Set([
+  'as',
+  'includeArrayIndex',
+  'localField',
+  'foreignField',
+  'connectFromField',
+  'connectToField',
+  'depthField',
+  '$count',
+]);
 
 /** A document (not a BSON value, a Date or a RegExp, which have their own prototypes). */
 function isPlainObject(v: unknown): v is Doc {
@@ -29,9 +40,14 @@ export function checkFieldPath(path: string): void {
   for (const segment of path.replace(/^\$+/, '').split('.')) if (RESERVED.has(segment)) refuse(segment, path);
 }
 
+function checkPathString(v: unknown): void {
+  if (typeof v === 'string') checkFieldPath(v);
+}
+
 /**
- * Checks every key of `value` at any depth; with `expressions`, also every `$`-prefixed string
- * (a field path or variable in an aggregation pipeline or a pipeline-style update).
+ * Checks every key of `value` at any depth and `$rename`'s targets; with `expressions`, also every
+ * `$`-prefixed string (a field path or variable in an aggregation pipeline or a pipeline-style update)
+ * and the field names stages take as plain strings.
  */
 export function checkFieldNames(value: unknown, expressions = false): void {
   if (typeof value === 'string') {
@@ -41,7 +57,10 @@ export function checkFieldNames(value: unknown, expressions = false): void {
   } else if (isPlainObject(value)) {
     for (const key of Object.keys(value)) {
       checkFieldPath(key);
-      checkFieldNames(value[key], expressions);
+      const v = value[key];
+      if (key === '$rename' && isPlainObject(v)) for (const to of Object.values(v)) checkPathString(to);
+      if (expressions && PATH_OPTIONS.has(key)) checkPathString(v);
+      checkFieldNames(v, expressions);
     }
   }
 }

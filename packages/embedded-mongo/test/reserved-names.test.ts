@@ -44,6 +44,7 @@ describe('reserved field names (__proto__, constructor, prototype)', () => {
     );
     await expectRefused(() => db.collection('existing').updateMany({}, { $set: own('__proto__', { x: 1 }) }));
     await expectRefused(() => db.collection('existing').updateOne({}, [{ $set: { b: '$constructor.name' } }]));
+    await expectRefused(() => db.collection('existing').updateOne({}, { $rename: { a: 'constructor.prototype.x' } }));
     expect(await db.listCollections({ name: 'fresh1' }).toArray()).toEqual([]);
     expect(
       await db
@@ -67,6 +68,11 @@ describe('reserved field names (__proto__, constructor, prototype)', () => {
     await expectRefused(() => c.aggregate([{ $project: { v: '$__proto__.x' } }]).toArray());
     await expectRefused(() => c.aggregate([{ $project: { 'constructor.x': 1 } }]).toArray());
     await expectRefused(() => c.aggregate([{ $sort: { constructor: 1 } }]).toArray());
+    await expectRefused(() =>
+      c
+        .aggregate([{ $lookup: { from: 'existing', localField: 'a', foreignField: 'a', as: 'constructor.x' } }])
+        .toArray(),
+    );
   });
 
   it('count and distinct', async () => {
