@@ -36,7 +36,8 @@ async function roundTrip(server: EmbeddedMongo): Promise<void> {
 
 /** A socket file nobody listens on, as a server killed with SIGKILL leaves it. */
 async function staleSocket(path: string): Promise<void> {
-  const script = `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`;
+  const listen = `require('net').createServer().listen(${JSON.stringify(path)}`;
+  const script = `${listen}, () => process.kill(process.pid, 'SIGKILL'))`;
   const child = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
   await once(child, 'exit');
   expect(lstatSync(path).isSocket()).toBe(true);
