@@ -18,7 +18,9 @@ import { buildOpenApiDocument } from './rest/openapi.ts';
 import { restRoutes } from './rest/routes.ts';
 import { storefrontRoutes } from './rest/storefront-routes.ts';
 import { WriteBudget } from './limits/write-budget.ts';
-import type { WriteCounter } from './limits/write-counter.ts';
+import { CoalescingWriteCounter, type WriteCounter } from './limits/write-counter.ts';
+import type { ServiceMetrics } from './observability/metrics.ts';
+import { metricsRoute } from './observability/metrics-route.ts';
 
 /** The knobs of the HTTP shell, from the configuration (see config.ts for their meaning). */
 export interface AppSettings {
@@ -70,13 +72,15 @@ export interface AppOptions {
   graphiqlApiKey?: string;
   logger?: FastifyServerOptions['logger'];
   settings?: Partial<AppSettings>;
+  /** Collected and served at /metrics to holders of the token (METRICS_TOKEN); absent: no metrics. */
+  metrics?: { collector: ServiceMetrics; token: string };
 }
 
 const HOST_NOT_A_HOST_NAME = 'The Host header (or X-Forwarded-Host from a trusted proxy) is not a host name.';
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const settings = { ...DEFAULT_APP_SETTINGS, ...options.settings };
-  const writeBudget = new WriteBudget(settings.writesPerMinute, options.writeCounter);
+  const writeBudget = new WriteBudget(settings.writesPerMinute, new CoalescingWriteCounter(options.writeCounter));
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: MAX_BODY_BYTES,
@@ -97,6 +101,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: (_error, _request, reply) => sendProblem(reply, problem(400, 'The request URL is malformed.')),
     clientErrorHandler: answerUnreadableRequest,
   });
+
+  const metrics = options.metrics?.collector;
+  if (metrics) {
+    metrics.countersFrom({ writeBudgetRefusals: () => writeBudget.refusals });
+    app.addHook('onResponse', async (request, reply) => {
+      // The route's template, never the raw URL: ids must not become label values.
+      metrics.httpRequest(
+        request.method,
+        request.routeOptions.url ?? '(unmatched)',
+        reply.statusCode,
+        reply.elapsedTime / 1000,
+      );
+    });
+  }
 
   let closing = false;
   app.addHook('preClose', async () => {
@@ -136,6 +154,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/openapi.json', async () => openApiDocument);
   refuseOtherMethods(app, '/openapi.json', ['GET']);
   await app.register(healthRoutes, { databaseReady: options.databaseReady });
+  if (options.metrics)
+    await app.register(metricsRoute, { metrics: options.metrics.collector, token: options.metrics.token });
 
   await app.register(restRoutes, {
     schema: options.schema,
@@ -158,6 +178,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     introspection: settings.introspection,
     hideFieldSuggestions: settings.hideFieldSuggestions,
     graphiqlApiKey: options.graphiqlApiKey,
+    metrics,
   });
   await app.register(graphqlRoute, {
     yoga,

@@ -139,6 +139,11 @@ const environmentSchema = z.object({
   TRUST_PROXY: trustedProxies.default([]),
   /** Browser origins that may call either door; unset: no cross-origin access (no CORS headers). */
   CORS_ORIGINS: corsOrigins.default([]),
+  /** A scraper's bearer token for GET /metrics; unset: no metrics are collected or served. */
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16 to 256 printable characters without spaces')
+    .optional(),
 });
 
 /** Who may run introspection (`__schema`, `__type`). */
@@ -164,6 +169,7 @@ export interface Config {
   corsOrigins: '*' | string[];
   /** Addresses, CIDRs or range names of the proxies to trust; empty: none. */
   trustProxy: string[];
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -213,5 +219,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
     trustProxy: e.TRUST_PROXY,
     corsOrigins: e.CORS_ORIGINS,
+    metricsToken: e.METRICS_TOKEN,
   };
 }

@@ -1,10 +1,15 @@
 /**
  * The one MongoClient of the process: the server at MONGODB_URI, or, when that is unset, the embedded
- * server started in-process with its data under DATA_DIR.
+ * server started in-process with its data under DATA_DIR. The embedded server has no authentication,
+ * so it listens on an owner-only Unix socket in DATA_DIR rather than on a TCP port other users could reach.
  */
+import path from 'node:path';
 import { MongoClient, type Db } from 'mongodb';
 import { startEmbeddedMongo } from '@billing-portal/embedded-mongo';
 import type { Config } from './config.ts';
+
+/** The embedded server's socket file, inside DATA_DIR. */
+export const EMBEDDED_SOCKET = 'mongod.sock';
 
 export interface Database {
   client: MongoClient;
@@ -15,8 +20,11 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(config: Config): Promise<Database> {
-  const embedded = config.mongodbUri ? undefined : await startEmbeddedMongo({ dataDir: config.dataDir });
+/** `monitorCommands`: the driver emits an event per command (for the metrics). */
+export async function openDatabase(config: Config, options: { monitorCommands?: boolean } = {}): Promise<Database> {
+  const embedded = config.mongodbUri
+    ? undefined
+    : await startEmbeddedMongo({ dataDir: config.dataDir, socketPath: path.join(config.dataDir, EMBEDDED_SOCKET) });
   const uri = config.mongodbUri ?? embedded!.uri;
   const client = new MongoClient(uri, {
     serverSelectionTimeoutMS: config.dbTimeoutMs,
@@ -24,6 +32,7 @@ export async function openDatabase(config: Config): Promise<Database> {
     socketTimeoutMS: config.dbTimeoutMs * 4,
     waitQueueTimeoutMS: config.dbTimeoutMs,
     appName: 'billing-portal-service',
+    monitorCommands: options.monitorCommands ?? false,
   });
   try {
     await client.connect();
@@ -36,7 +45,7 @@ export async function openDatabase(config: Config): Promise<Database> {
     client,
     db,
     description: embedded
-      ? `embedded MongoDB-compatible server at ${embedded.uri} (data in ${config.dataDir})`
+      ? `embedded MongoDB-compatible server on Unix socket ${embedded.socketPath} (data in ${config.dataDir})`
       : `MongoDB at ${redact(uri)}`,
     ping: async () => (await db.command({ ping: 1 }, { timeoutMS: config.dbTimeoutMs })).ok === 1,
     close: async () => {

@@ -8,11 +8,17 @@ import { PortalStore } from './portals/mongo/store.ts';
 import { schema } from './graphql/schema/index.ts';
 import { GRAPHQL_PATH } from './graphql/server/yoga.ts';
 import { MongoWriteCounter } from './limits/write-counter.ts';
+import { ServiceMetrics } from './observability/metrics.ts';
+import { PortalCache } from './portals/mongo/portal-cache.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const database = await openDatabase(config);
-  const store = PortalStore.fromDb(database.db);
+  const metrics = config.metricsToken ? new ServiceMetrics() : undefined;
+  const database = await openDatabase(config, { monitorCommands: !!metrics });
+  const pageCache = new PortalCache();
+  metrics?.observeDatabase(database.client);
+  metrics?.countersFrom({ pageCache: () => pageCache.counts });
+  const store = PortalStore.fromDb(database.db, pageCache);
   await store.ensureIndexes();
   const writeCounter = new MongoWriteCounter(database.db);
   await writeCounter.ensureIndexes();
@@ -29,6 +35,7 @@ async function main(): Promise<void> {
     graphiqlApiKey: devKey,
     logger: { level: config.logLevel },
     settings: settingsFromConfig(config),
+    metrics: metrics && { collector: metrics, token: config.metricsToken! },
   });
   const address = await app.listen({ port: config.port, host: config.host });
   if (devKey) {

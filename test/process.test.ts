@@ -1,6 +1,8 @@
+import { lstatSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runRefusedConfiguration, startServiceProcess } from './support/process.ts';
 
@@ -48,6 +50,33 @@ describe.skipIf(!!process.env.MONGODB_URI)('the service process on the embedded 
       _links: [{ rel: 'self', href: `${second.url}/billing-portals/survivor` }],
     });
     second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('reaches its database through an owner-only Unix socket in DATA_DIR, and restarts after SIGKILL', async () => {
+    const dataDir = path.join(await freshDataDir(), 'data');
+    const socket = path.join(dataDir, 'mongod.sock');
+    const modeOf = (file: string) => lstatSync(file).mode & 0o777;
+    const first = await startServiceProcess({ DATA_DIR: dataDir });
+    expect(first.output()).toContain(`embedded MongoDB-compatible server on Unix socket ${socket}`);
+    expect(first.output()).not.toMatch(/mongodb:\/\/127\.0\.0\.1/);
+    expect(lstatSync(socket).isSocket()).toBe(true);
+    expect(modeOf(socket)).toBe(0o600);
+    expect(modeOf(dataDir)).toBe(0o700);
+    for (const name of readdirSync(dataDir)) expect([name, modeOf(path.join(dataDir, name))]).toEqual([name, 0o600]);
+    const client = new MongoClient(`mongodb://${encodeURIComponent(socket)}`, { serverSelectionTimeoutMS: 5000 });
+    try {
+      expect(await client.db('admin').command({ ping: 1 })).toMatchObject({ ok: 1 });
+    } finally {
+      await client.close();
+    }
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(lstatSync(socket).isSocket()).toBe(true); // left behind by the killed process
+    const second = await startServiceProcess({ DATA_DIR: dataDir });
+    expect((await fetch(`${second.url}/healthz`)).status).toBe(200);
+    second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
   });
 

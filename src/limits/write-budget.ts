@@ -18,6 +18,8 @@ export interface BudgetDecision {
 export class WriteBudget {
   /** `writesPerMinute` 0 turns the budget off. */
   readonly writesPerMinute: number;
+  /** Spends refused so far, for the metrics. */
+  refusals = 0;
   private readonly counter: WriteCounter;
 
   constructor(writesPerMinute: number, counter: WriteCounter) {
@@ -29,8 +31,10 @@ export class WriteBudget {
   async spend(organizationId: string, writes = 1): Promise<BudgetDecision | undefined> {
     if (this.writesPerMinute <= 0) return undefined;
     const { count, windowEnd } = await this.counter.add(organizationId, writes, WINDOW_MS, new Date());
+    const allowed = count <= this.writesPerMinute;
+    if (!allowed) this.refusals++;
     return {
-      allowed: count <= this.writesPerMinute,
+      allowed,
       limit: this.writesPerMinute,
       remaining: Math.max(0, this.writesPerMinute - count),
       resetsAt: Math.ceil(windowEnd.getTime() / 1000),

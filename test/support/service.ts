@@ -14,6 +14,8 @@ import type { PortalDocument } from '../../src/portals/mongo/query.ts';
 import { COLLECTION_NAME, PortalStore } from '../../src/portals/mongo/store.ts';
 import { MongoWriteCounter } from '../../src/limits/write-counter.ts';
 import { schema } from '../../src/graphql/schema/index.ts';
+import { ServiceMetrics } from '../../src/observability/metrics.ts';
+import { PortalCache } from '../../src/portals/mongo/portal-cache.ts';
 
 export const ORG_A = { organizationId: 'org-a', key: 'key-a-0123456789' } as const;
 export const ORG_B = { organizationId: 'org-b', key: 'key-b-0123456789' } as const;
@@ -49,14 +51,22 @@ export interface TestService {
 
 export interface ServiceOptions {
   settings?: Partial<AppSettings>;
+  metricsToken?: string;
   /** A development key, as `npm start` makes without API_KEYS: organization `default`, shown in GraphiQL. */
   developmentKey?: string;
 }
 
 export async function startService(options: ServiceOptions = {}): Promise<TestService> {
-  const server = await openTestServer(`billing_test_${randomBytes(6).toString('hex')}`);
+  const { metricsToken } = options;
+  const server = await openTestServer(`billing_test_${randomBytes(6).toString('hex')}`, {
+    monitorCommands: !!metricsToken,
+  });
   const { db } = server;
-  const store = PortalStore.fromDb(db);
+  const pageCache = new PortalCache();
+  const metrics = metricsToken ? new ServiceMetrics() : undefined;
+  metrics?.observeDatabase(server.client);
+  metrics?.countersFrom({ pageCache: () => pageCache.counts });
+  const store = PortalStore.fromDb(db, pageCache);
   await store.ensureIndexes();
   const app = await buildApp({
     schema,
@@ -71,6 +81,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
     databaseReady: async () => (await db.command({ ping: 1 })).ok === 1,
     writeCounter: new MongoWriteCounter(db),
     settings: options.settings,
+    metrics: metrics && { collector: metrics, token: metricsToken! },
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
 

@@ -5,6 +5,7 @@
  */
 import { Long, ObjectId } from 'bson';
 import type { Document } from 'bson';
+import { checkFieldPath } from './reserved-names.ts';
 
 export type Doc = Document;
 
@@ -222,6 +223,7 @@ export function getPath(doc: Doc, path: string): unknown {
 
 /** Sets a value at a dotted path, creating intermediate objects. */
 export function setPath(doc: Doc, path: string, value: unknown): void {
+  checkFieldPath(path);
   const parts = path.split('.');
   let cur: Doc = doc;
   for (let i = 0; i < parts.length - 1; i++) {

@@ -9,6 +9,7 @@ export const ErrorCodes = {
   NamespaceNotFound: 26,
   IndexNotFound: 27,
   CursorNotFound: 43,
+  MaxTimeMSExpired: 50,
   NamespaceExists: 48,
   CommandNotFound: 59,
   ImmutableField: 66,
@@ -17,7 +18,9 @@ export const ErrorCodes = {
   InvalidNamespace: 73,
   IndexOptionsConflict: 85,
   IndexKeySpecsConflict: 86,
+  ExceededMemoryLimit: 146,
   NotImplemented: 238,
+  QueryExceededMemoryLimitNoDiskUseAllowed: 292,
   DuplicateKey: 11000,
 } as const;
 

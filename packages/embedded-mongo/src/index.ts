@@ -9,9 +9,16 @@
 import { Engine } from './storage/database.ts';
 import { Journal } from './storage/journal.ts';
 import { WireServer } from './server.ts';
+import { placeSocket, removeStaleSocket } from './unix-socket.ts';
+import { DEFAULT_MAX_STAGE_MEMORY_BYTES } from './limits.ts';
 import { DEFAULT_TTL_INTERVAL_MS, startTtlMonitor } from './storage/ttl.ts';
 
 export interface EmbeddedMongoOptions {
+  /**
+   * Listen on this Unix socket (made 0600) instead of TCP; put it in an owner-only directory. A path
+   * too long for a socket falls back to a fresh 0700 directory under os.tmpdir().
+   */
+  socketPath?: string;
   /** TCP port; 0 or undefined picks a free port. */
   port?: number;
   /** Interface to listen on (default 127.0.0.1: loopback only). */
@@ -24,13 +31,25 @@ export interface EmbeddedMongoOptions {
   log?: (message: string) => void;
   /** How often TTL indexes remove expired documents (default 60 s, as mongod). */
   ttlMonitorIntervalMs?: number;
+  /** A message must arrive in full within this time of its first byte, or its connection is closed (30 s). */
+  frameTimeoutMs?: number;
+  /** Cap on bytes of unfinished messages across all connections; the one going over is closed (256 MiB). */
+  maxBufferedBytes?: number;
+  /** Bytes one blocking aggregation stage ($sort, $group, …) may hold (default 100 MB, as MongoDB). */
+  maxStageMemoryBytes?: number;
+  /** The clock `maxTimeMS` is measured with (default Date.now; tests pass their own). */
+  clock?: () => number;
 }
 
 export interface EmbeddedMongo {
-  /** `mongodb://host:port/` for MongoClient, mongosh or Compass. */
+  /** `mongodb://host:port/` (or `mongodb://<url-encoded socket path>/`) for MongoClient, mongosh or Compass. */
   uri: string;
+  /** The TCP address, or the socket path. */
   host: string;
+  /** The TCP port (0 on a Unix socket). */
   port: number;
+  /** The Unix socket the server listens on, if it does. */
+  socketPath?: string;
   /** Counters for diagnostics and tests (journal: only with a data directory). */
   stats(): EmbeddedMongoStats;
   /** Closes every client connection, then the journal (all acknowledged writes are on disk). */
@@ -39,6 +58,8 @@ export interface EmbeddedMongo {
 
 export interface EmbeddedMongoStats {
   connections: number;
+  /** Bytes of messages still arriving, across all connections. */
+  bufferedBytes: number;
   journal?: { records: number; flushes: number; generation: number; journalBytes: number };
 }
 
@@ -53,32 +74,65 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     });
     engine.attachJournal(journal);
   }
-  const server = new WireServer(engine, { log });
-  const host = options.host ?? '127.0.0.1';
-  let bound: { port: number; host: string };
+  const server = new WireServer(engine, {
+    log,
+    frameTimeoutMs: options.frameTimeoutMs,
+    maxBufferedBytes: options.maxBufferedBytes,
+    limits: {
+      now: options.clock ?? Date.now,
+      maxStageMemoryBytes: options.maxStageMemoryBytes ?? DEFAULT_MAX_STAGE_MEMORY_BYTES,
+    },
+  });
+  let bound: { port: number; host: string; uri: string; cleanup?: () => void };
   try {
-    bound = await server.listen(options.port ?? 0, host);
+    bound = options.socketPath
+      ? await listenOnSocket(server, options.socketPath, log)
+      : await listenOnTcp(server, options.port ?? 0, options.host ?? '127.0.0.1');
   } catch (err) {
     await journal?.close();
     throw err;
   }
-  const uriHost = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
   const stopTtlMonitor = startTtlMonitor(engine, options.ttlMonitorIntervalMs ?? DEFAULT_TTL_INTERVAL_MS, log);
   let closing: Promise<void> | undefined;
   return {
-    uri: `mongodb://${uriHost}:${bound.port}/`,
+    uri: bound.uri,
     host: bound.host,
     port: bound.port,
-    stats: () => ({ connections: server.connectionCount, journal: journal?.stats() }),
+    socketPath: options.socketPath ? bound.host : undefined,
+    stats: () => ({
+      connections: server.connectionCount,
+      bufferedBytes: server.bufferedBytes,
+      journal: journal?.stats(),
+    }),
     close() {
       closing ??= (async () => {
         stopTtlMonitor();
         await server.close();
+        bound.cleanup?.();
         await journal?.close();
       })();
       return closing;
     },
   };
+}
+
+async function listenOnTcp(server: WireServer, port: number, host: string) {
+  const bound = await server.listen(port, host);
+  const uriHost = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
+  return { ...bound, uri: `mongodb://${uriHost}:${bound.port}/` };
+}
+
+/** The driver reads a host ending in `.sock` as a Unix socket path (URL-encoded). */
+async function listenOnSocket(server: WireServer, wanted: string, log: (message: string) => void) {
+  const place = placeSocket(wanted, log);
+  try {
+    await removeStaleSocket(place.path);
+    await server.listenOnSocket(place.path);
+  } catch (err) {
+    place.cleanup();
+    throw err;
+  }
+  return { host: place.path, port: 0, uri: `mongodb://${encodeURIComponent(place.path)}/`, cleanup: place.cleanup };
 }
 
 export { MongoCommandError, ErrorCodes } from './errors.ts';

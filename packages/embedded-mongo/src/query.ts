@@ -8,6 +8,7 @@ import { compareValues, isPlainObject, valuesAtPath } from './compare.ts';
 import { MongoCommandError } from './errors.ts';
 import { BASE_OPTIONS } from './mingo-options.ts';
 import type { Collection } from './storage/collection.ts';
+import type { Deadline } from './limits.ts';
 import { executePath, planQuery } from './storage/planner.ts';
 import type { AccessPath, SortFields } from './storage/planner.ts';
 
@@ -107,6 +108,8 @@ export interface FindOptions {
   skip?: number;
   /** 0 or undefined = no limit. */
   limit?: number;
+  /** The command's maxTimeMS, checked as documents are examined. */
+  deadline?: Deadline;
 }
 
 /** What an execution looked at (for `explain`'s executionStats). */
@@ -151,6 +154,7 @@ export function findDocs(coll: Collection | undefined, opts: FindOptions, stats?
   // exactly the matches: no need to run the matcher.
   const exact = (path.stage === 'IXSCAN' && path.exact) || isPureIdEquality(filter);
   const match = exact ? () => true : compileFilter(filter);
+  const deadline = opts.deadline;
   const out: Doc[] = [];
   if (path.stage === 'IXSCAN' && path.sortServed) {
     // The walk is in the requested order: stop after skip + limit matches.
@@ -158,6 +162,7 @@ export function findDocs(coll: Collection | undefined, opts: FindOptions, stats?
     const seen = path.index.multikey ? new Set<string>() : undefined;
     for (const slot of path.index.scan(path.intervals, path.direction)) {
       if (stats) stats.keysExamined++;
+      deadline?.tick();
       if (seen) {
         if (seen.has(slot.id)) continue;
         seen.add(slot.id);
@@ -175,6 +180,7 @@ export function findDocs(coll: Collection | undefined, opts: FindOptions, stats?
   // Without a sort we can stop as soon as skip + limit documents matched.
   const stopAt = !hasSort && limit > 0 ? skip + limit : Infinity;
   for (const doc of executePath(coll, path)) {
+    deadline?.tick();
     if (stats) {
       stats.docsExamined++;
       if (path.stage === 'IXSCAN') stats.keysExamined++;
@@ -184,6 +190,7 @@ export function findDocs(coll: Collection | undefined, opts: FindOptions, stats?
       if (out.length >= stopAt) break;
     }
   }
+  deadline?.check();
   const sorted = hasSort ? sortDocs(out, opts.sort) : out;
   const end = limit > 0 ? skip + limit : undefined;
   return skip || end !== undefined ? sorted.slice(skip, end) : sorted;
@@ -193,12 +200,17 @@ export function findDocs(coll: Collection | undefined, opts: FindOptions, stats?
  * The number of documents matching `filter`. An exact index path is counted from index positions
  * without touching a document; anything else runs the query.
  */
-export function countDocs(coll: Collection | undefined, filter: Doc | undefined, stats?: ExecStats): number {
+export function countDocs(
+  coll: Collection | undefined,
+  filter: Doc | undefined,
+  stats?: ExecStats,
+  deadline?: Deadline,
+): number {
   if (!coll) return 0;
   if (!filter || Object.keys(filter).length === 0) return coll.docs.size;
   const path = planQuery(coll, filter);
   if (path.stage === 'IXSCAN' && path.exact) return path.index.countIntervals(path.intervals);
-  return findDocs(coll, { filter }, stats).length;
+  return findDocs(coll, { filter, deadline }, stats).length;
 }
 
 function isPureIdEquality(filter: Doc): boolean {

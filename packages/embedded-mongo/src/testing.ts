@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb';
-import type { Db, Document } from 'mongodb';
+import type { Db, Document, MongoClientOptions } from 'mongodb';
 import { startEmbeddedMongo } from './index.ts';
 
 /** True when the suite runs against a real MongoDB (`MONGODB_URI`) instead of the embedded server. */
@@ -13,10 +13,10 @@ export interface TestServer {
 }
 
 /** A server (MONGODB_URI or a fresh embedded one), a connected client and a clean database. */
-export async function openTestServer(dbName: string): Promise<TestServer> {
+export async function openTestServer(dbName: string, clientOptions: MongoClientOptions = {}): Promise<TestServer> {
   const embedded = externalServer ? undefined : await startEmbeddedMongo({ log: () => undefined });
   const uri = process.env.MONGODB_URI ?? embedded!.uri;
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000 });
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000, ...clientOptions });
   await client.connect();
   const db = client.db(dbName);
   await db.dropDatabase();

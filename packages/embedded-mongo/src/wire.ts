@@ -234,6 +234,11 @@ export class MessageFramer {
     this.maxMessageSize = maxMessageSize;
   }
 
+  /** Bytes held for a message that has not fully arrived yet. */
+  get pending(): number {
+    return this.buffered;
+  }
+
   push(chunk: Buffer): Buffer[] {
     this.chunks.push(chunk);
     this.buffered += chunk.length;

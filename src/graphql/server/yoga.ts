@@ -14,6 +14,8 @@ import { GRAPHIQL_EXAMPLE_OPERATIONS } from './graphiql.ts';
 import type { GraphiQLAssets } from './graphiql-assets.ts';
 import { renderGraphiQLPage } from './graphiql-page.ts';
 import { queryLimits, withoutIntrospection, writeBudgetPlugin } from './plugins.ts';
+import { operationMetrics } from './operation-metrics.ts';
+import type { ServiceMetrics } from '../../observability/metrics.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -31,6 +33,7 @@ export interface YogaOptions {
   hideFieldSuggestions: boolean;
   /** Pre-filled in GraphiQL's headers so a newcomer can run the examples at once (this machine only). */
   graphiqlApiKey?: string;
+  metrics?: ServiceMetrics;
 }
 
 interface ServerContext {
@@ -72,6 +75,7 @@ export function createGraphQLHandler(options: YogaOptions) {
       ...(options.introspection === 'off' ? [withoutIntrospection()] : []),
       writeBudgetPlugin(options.writeBudget),
       compiledExecution(),
+      ...(options.metrics ? [operationMetrics(options.metrics)] : []),
     ],
     maskedErrors: {
       // Never a stack trace or a parser's message in a response, whatever NODE_ENV says.

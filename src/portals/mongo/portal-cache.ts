@@ -27,6 +27,8 @@ interface Entry {
 
 export class PortalCache {
   private readonly entries: LRUCache<string, Entry>;
+  /** Lookups so far, for the metrics. */
+  readonly counts = { hits: 0, misses: 0 };
 
   constructor(capacity = DEFAULT_CAPACITY) {
     this.entries = new LRUCache({ max: capacity });
@@ -37,7 +39,12 @@ export class PortalCache {
     if (version.revision === undefined) return undefined;
     const entry = this.entries.get(`${organizationId}\u0000${version.id}`);
     const current = entry?.revision === version.revision && entry.updatedTime === version.updatedTime.getTime();
-    return current ? entry.portal : undefined;
+    if (!current) {
+      this.counts.misses++;
+      return undefined;
+    }
+    this.counts.hits++;
+    return entry.portal;
   }
 
   remember(portal: Portal, version: { revision: string; updatedTime: Date }): void {

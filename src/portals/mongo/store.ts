@@ -15,6 +15,7 @@ import { keysetCondition, toMongoFilter, toMongoSort, type PortalDocument } from
 import { PORTAL_INDEXES, SLUG_INDEX } from './indexes.ts';
 import { IdempotencyKeys } from './idempotency-keys.ts';
 import { PageReader } from './page-reader.ts';
+import { PortalCache } from './portal-cache.ts';
 import { atRevision, newRevision, withRevision } from './revision.ts';
 
 export const COLLECTION_NAME = 'billingPortals';
@@ -45,15 +46,15 @@ export class PortalStore {
   /** The idempotency keys of portal creation. */
   readonly idempotencyKeys: IdempotencyKeys;
 
-  constructor(db: Db) {
+  constructor(db: Db, pageCache = new PortalCache()) {
     this.collection = db.collection<PortalDocument>(COLLECTION_NAME);
     this.domains = db.collection<DomainClaim>(DOMAIN_COLLECTION_NAME);
-    this.pages = new PageReader(db, this.collection);
+    this.pages = new PageReader(db, this.collection, pageCache);
     this.idempotencyKeys = new IdempotencyKeys(db);
   }
 
-  static fromDb(db: Db): PortalStore {
-    return new PortalStore(db);
+  static fromDb(db: Db, pageCache?: PortalCache): PortalStore {
+    return new PortalStore(db, pageCache);
   }
 
   async ensureIndexes(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Doc } from '../compare.ts';
 import type { CursorManager } from '../cursors.ts';
 import type { Engine } from '../storage/database.ts';
+import type { ExecutionLimits } from '../limits.ts';
 import { MongoCommandError } from '../errors.ts';
 
 /** What a command handler can use. */
@@ -12,6 +13,7 @@ export interface CommandContext {
   connectionId: number;
   /** `host:port` of the client, for `whatsmyuri`. */
   peer: string;
+  limits: ExecutionLimits;
 }
 
 export type CommandHandler = (cmd: Doc, ctx: CommandContext) => Doc | Promise<Doc>;

@@ -1,6 +1,7 @@
 /** Command dispatch: the handler table, refusals (transactions, unknown commands) and error replies. */
 import type { Doc } from '../compare.ts';
 import { MongoCommandError, toCommandError } from '../errors.ts';
+import { checkCommandFieldNames } from '../reserved-names.ts';
 import { adminCommands } from './admin.ts';
 import { collectionCommands } from './collections.ts';
 import type { CommandContext, CommandHandler } from './context.ts';
@@ -44,6 +45,7 @@ export async function runCommand(cmd: Doc, ctx: CommandContext): Promise<Doc> {
     }
     const handler = handlers.get(name);
     if (!handler) throw new MongoCommandError('CommandNotFound', `no such command: '${name}'`);
+    checkCommandFieldNames(cmd);
     return await handler(cmd, ctx);
   } catch (err) {
     return { ok: 0, ...toCommandError(err).toDocument() };

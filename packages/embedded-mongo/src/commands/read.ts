@@ -1,9 +1,10 @@
 /** find, getMore, killCursors, aggregate, count, distinct. */
-import { Aggregator } from 'mingo';
 import type { Doc } from '../compare.ts';
 import { canonicalKey, cloneDoc, isPlainObject, valuesAtPath } from '../compare.ts';
 import { MongoCommandError } from '../errors.ts';
+import { Deadline } from '../limits.ts';
 import { aggregationOptions } from '../mingo-options.ts';
+import { runPipeline } from '../pipeline.ts';
 import { asDoc, compileFilter, countDocs, findDocs, project } from '../query.ts';
 import type { FindOptions } from '../query.ts';
 import type { CommandHandler } from './context.ts';
@@ -20,6 +21,7 @@ const find: CommandHandler = (cmd, ctx) => {
     sort: asDoc(cmd.sort, 'sort'),
     skip,
     limit,
+    deadline: Deadline.of(cmd, ctx.limits),
   });
   const projected = project(docs, asDoc(cmd.projection, 'projection'));
   const singleBatch = cmd.singleBatch === true || limit < 0;
@@ -70,6 +72,7 @@ const aggregate: CommandHandler = (cmd, ctx) => {
     if (op === '$out' || op === '$merge')
       throw new MongoCommandError('NotImplemented', `${op} is not supported by the embedded server`);
   }
+  const deadline = Deadline.of(cmd, ctx.limits);
   let input: Doc[] = [];
   let stages = pipeline as Doc[];
   let ns = `${ctx.db}.$cmd.aggregate`;
@@ -79,7 +82,7 @@ const aggregate: CommandHandler = (cmd, ctx) => {
     // countDocuments: [$match, $skip?, $limit?, $group {_id: const, n: {$sum: 1}}] is a count.
     const counted = countPipeline(stages);
     if (counted) {
-      const n = countDocs(coll, counted.filter);
+      const n = countDocs(coll, counted.filter, undefined, deadline);
       const total = Math.max(0, Math.min(n - counted.skip, counted.limit > 0 ? counted.limit : Infinity));
       const docs = total > 0 ? [{ _id: counted.id, [counted.field]: total }] : [];
       const cursorOpts = (cmd.cursor ?? {}) as Doc;
@@ -89,7 +92,7 @@ const aggregate: CommandHandler = (cmd, ctx) => {
     const first = stages[0];
     if (first && isPlainObject(first.$match)) {
       const lead = leadingFind(stages);
-      input = findDocs(coll, lead.opts);
+      input = findDocs(coll, { ...lead.opts, deadline });
       stages = stages.slice(lead.consumed);
     } else {
       input = coll ? [...coll.docs.values()] : [];
@@ -98,13 +101,12 @@ const aggregate: CommandHandler = (cmd, ctx) => {
   } else if (target !== 1) {
     throw new MongoCommandError('BadValue', 'aggregate target must be a collection name or 1');
   }
-  let out: Doc[];
-  try {
-    const resolve = (from: string): Doc[] => [...(ctx.engine.getCollection(ctx.db, from)?.docs.values() ?? [])];
-    out = stages.length ? (new Aggregator(stages, aggregationOptions(resolve)).run(input) as Doc[]) : input;
-  } catch (e) {
-    throw new MongoCommandError('BadValue', e instanceof Error ? e.message : String(e));
-  }
+  const resolve = (from: string): Doc[] => [...(ctx.engine.getCollection(ctx.db, from)?.docs.values() ?? [])];
+  const out = runPipeline(stages, input, aggregationOptions(resolve), {
+    deadline,
+    maxStageMemoryBytes: ctx.limits.maxStageMemoryBytes,
+    allowDiskUse: cmd.allowDiskUse === true,
+  });
   const cursorOpts = (cmd.cursor ?? {}) as Doc;
   return ctx.cursors.open(ns, out, optionalNumber(cursorOpts.batchSize));
 };
@@ -175,8 +177,9 @@ const count: CommandHandler = (cmd, ctx) => {
   let n: number;
   const skip = optionalNumber(cmd.skip) ?? 0;
   const limit = Math.abs(optionalNumber(cmd.limit) ?? 0);
+  const deadline = Deadline.of(cmd, ctx.limits);
   if (!coll) n = 0;
-  else n = countDocs(coll, query);
+  else n = countDocs(coll, query, undefined, deadline);
   n = Math.max(0, n - skip);
   if (limit > 0) n = Math.min(n, limit);
   return { n, ok: 1 };
@@ -187,10 +190,12 @@ const distinct: CommandHandler = (cmd, ctx) => {
   const key: unknown = cmd.key;
   if (typeof key !== 'string' || !key) throw new MongoCommandError('FailedToParse', "'key' must be a string");
   const coll = ctx.engine.getCollection(ctx.db, name);
-  const docs = findDocs(coll, { filter: asDoc(cmd.query, 'query') });
+  const deadline = Deadline.of(cmd, ctx.limits);
+  const docs = findDocs(coll, { filter: asDoc(cmd.query, 'query'), deadline });
   const seen = new Set<string>();
   const values: unknown[] = [];
   for (const d of docs) {
+    deadline?.tick();
     for (const v of valuesAtPath(d, key)) {
       const flat = Array.isArray(v) ? v : [v];
       for (const x of flat) {

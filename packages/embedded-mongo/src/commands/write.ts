@@ -6,6 +6,7 @@ import { ObjectId } from 'bson';
 import type { Doc } from '../compare.ts';
 import { canonicalKey, isPlainObject } from '../compare.ts';
 import { MongoCommandError, toCommandError } from '../errors.ts';
+import { Deadline } from '../limits.ts';
 import { asDoc, compileFilter, findDocs, project } from '../query.ts';
 import type { Collection } from '../storage/collection.ts';
 import { applyUpdate, buildUpsertDocument, isOperatorUpdate, validateUpdate } from '../update.ts';
@@ -163,7 +164,7 @@ const findAndModify: CommandHandler = async (cmd, ctx) => {
 
   compileFilter(query);
   const coll = ctx.engine.getCollection(ctx.db, name);
-  const target = findDocs(coll, { filter: query, sort, limit: 1 })[0];
+  const target = findDocs(coll, { filter: query, sort, limit: 1, deadline: Deadline.of(cmd, ctx.limits) })[0];
   const shape = (d: Doc | undefined): Doc | null => (d ? project([d], fields)[0] : null);
 
   let reply: Doc;

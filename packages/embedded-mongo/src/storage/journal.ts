@@ -13,23 +13,17 @@
  */
 import { BSON } from 'bson';
 import type { Document } from 'bson';
-import {
-  closeSync,
-  openSync,
-  fsyncSync,
-  readdirSync,
-  readFileSync,
-  truncateSync,
-  unlinkSync,
-  mkdirSync,
-} from 'node:fs';
+import { closeSync, openSync, fsyncSync, readdirSync, readFileSync, truncateSync, unlinkSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { lockDataDir } from './lock.ts';
+import { ensurePrivateDir } from './private-dir.ts';
 
 const FRAME_HEADER = 8;
+/** Journal and snapshot files: owner-only, they hold every tenant's data. */
+const FILE_MODE = 0o600;
 
 export interface JournalOptions {
   /** Compact once the journal exceeds this many bytes and twice the last snapshot's size. */
@@ -122,7 +116,7 @@ export class Journal {
   /** Loads the directory's state into `source`, then opens the journal for appending. */
   static async open(dir: string, source: JournalSource, options: JournalOptions = {}): Promise<Journal> {
     const j = new Journal(dir, source, options);
-    mkdirSync(dir, { recursive: true });
+    ensurePrivateDir(dir, j.log);
     j.unlock = lockDataDir(dir);
     try {
       await j.load();
@@ -144,7 +138,6 @@ export class Journal {
   }
 
   private async load(): Promise<void> {
-    mkdirSync(this.dir, { recursive: true });
     const names = readdirSync(this.dir);
     for (const n of names) if (n.endsWith('.tmp')) unlinkSync(join(this.dir, n));
     const snaps = names
@@ -182,7 +175,9 @@ export class Journal {
     for (const g of snaps) if (g < snapGen) unlinkSync(join(this.dir, `snapshot-${g}.bson`));
     for (const g of journals) if (g < snapGen) unlinkSync(join(this.dir, `journal-${g}.log`));
     this.gen = Math.max(snapGen, ...journals, 0);
-    this.fd = await open(join(this.dir, `journal-${this.gen}.log`), 'a');
+    this.fd = await open(join(this.dir, `journal-${this.gen}.log`), 'a', FILE_MODE);
+    // A journal written by an earlier version may be world-readable.
+    await this.fd.chmod(FILE_MODE);
     fsyncDir(this.dir);
     if (replay.length > 1 || this.shouldCompact()) await this.compact();
   }
@@ -274,7 +269,7 @@ export class Journal {
     this.switching = true;
     const oldFd = this.fd;
     try {
-      const newFd = await open(join(this.dir, `journal-${newGen}.log`), 'a');
+      const newFd = await open(join(this.dir, `journal-${newGen}.log`), 'a', FILE_MODE);
       // The batch in flight (records captured in the snapshot) finishes on the old file.
       if (this.inflight) await this.inflight.catch(() => undefined);
       this.fd = newFd;
@@ -288,7 +283,7 @@ export class Journal {
     fsyncDir(this.dir);
 
     const tmp = join(this.dir, `snapshot-${newGen}.bson.tmp`);
-    const fh = await open(tmp, 'w');
+    const fh = await open(tmp, 'w', FILE_MODE);
     try {
       let pos = 0;
       for (const f of frames) {

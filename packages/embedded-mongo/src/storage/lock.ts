@@ -20,7 +20,7 @@ export function lockDataDir(dir: string): () => void {
   const path = join(resolve(dir), 'mongod.lock');
   if (heldHere.has(path)) throw new Error(`data directory ${dir} is already in use by this process`);
   try {
-    const fd = openSync(path, 'wx');
+    const fd = openSync(path, 'wx', 0o600);
     writeSync(fd, String(process.pid));
     closeSync(fd);
   } catch (e) {
@@ -29,7 +29,7 @@ export function lockDataDir(dir: string): () => void {
     if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
       throw new Error(`data directory ${dir} is in use by process ${owner} (${path})`);
     }
-    writeFileSync(path, String(process.pid));
+    writeFileSync(path, String(process.pid), { mode: 0o600 });
   }
   heldHere.add(path);
   return () => {

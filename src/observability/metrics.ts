@@ -1,0 +1,146 @@
+/**
+ * The service's Prometheus metrics, in a registry of its own (no process-wide default registry, so that
+ * tests can build several apps in one process). Everything that can grow without bound is kept out of
+ * the labels: routes are Fastify's templates, never raw URLs, and GraphQL operation names are capped.
+ */
+import type { MongoClient } from 'mongodb';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/** Seconds: from a cached read (about a millisecond) to a request that waited out the database timeout. */
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** Operation names a caller chooses; past this many distinct ones, further names are counted as "other". */
+const MAX_OPERATION_NAMES = 200;
+
+/** What the page cache reports (portals/mongo/portal-cache.ts). */
+export interface CacheCounts {
+  hits: number;
+  misses: number;
+}
+
+export class ServiceMetrics {
+  readonly registry = new Registry();
+  private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  private readonly graphqlOperations: Counter<'operation_name' | 'operation_type'>;
+  private readonly graphqlErrors: Counter<'code'>;
+  private readonly dbCommands: Counter<'command' | 'outcome'>;
+  private readonly dbDuration: Histogram<'command'>;
+  private readonly operationNames = new Set<string>();
+
+  constructor() {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.httpRequests = new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests answered, by method, route template and status.',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
+    this.httpDuration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Time from receiving an HTTP request to answering it, by method, route template and status.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.graphqlOperations = new Counter({
+      name: 'graphql_operations_total',
+      help: 'GraphQL operations executed, by operation name and type.',
+      labelNames: ['operation_name', 'operation_type'],
+      registers,
+    });
+    this.graphqlErrors = new Counter({
+      name: 'graphql_errors_total',
+      help: 'Errors in GraphQL responses, by extensions.code.',
+      labelNames: ['code'],
+      registers,
+    });
+    this.dbCommands = new Counter({
+      name: 'mongodb_commands_total',
+      help: 'MongoDB commands the service sent, by command name and outcome (succeeded or failed).',
+      labelNames: ['command', 'outcome'],
+      registers,
+    });
+    this.dbDuration = new Histogram({
+      name: 'mongodb_command_duration_seconds',
+      help: 'MongoDB command round trips as the driver measures them, by command name.',
+      labelNames: ['command'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+  }
+
+  httpRequest(method: string, route: string, status: number, seconds: number): void {
+    const labels = { method, route, status: String(status) };
+    this.httpRequests.inc(labels);
+    this.httpDuration.observe(labels, seconds);
+  }
+
+  graphqlOperation(name: string | undefined, type: string): void {
+    this.graphqlOperations.inc({ operation_name: this.boundedName(name), operation_type: type });
+  }
+
+  graphqlError(code: string | undefined): void {
+    this.graphqlErrors.inc({ code: code ?? 'UNSPECIFIED' });
+  }
+
+  /** Counts and times every command of a client created with `monitorCommands: true`. */
+  observeDatabase(client: MongoClient): void {
+    if (!client.options.monitorCommands) throw new Error('the MongoClient was created without monitorCommands');
+    client.on('commandSucceeded', (event) => {
+      this.dbCommands.inc({ command: event.commandName, outcome: 'succeeded' });
+      this.dbDuration.observe({ command: event.commandName }, event.duration / 1000);
+    });
+    client.on('commandFailed', (event) => {
+      this.dbCommands.inc({ command: event.commandName, outcome: 'failed' });
+      this.dbDuration.observe({ command: event.commandName }, event.duration / 1000);
+    });
+  }
+
+  /** Counters kept by their owners, read at each scrape. */
+  countersFrom(source: { pageCache?: () => CacheCounts; writeBudgetRefusals?: () => number }): void {
+    const { pageCache, writeBudgetRefusals } = source;
+    if (pageCache) {
+      new Counter({
+        name: 'portal_page_cache_lookups_total',
+        help: 'List-page portals looked up in the page cache, by result (hit: served from memory).',
+        labelNames: ['result'],
+        registers: [this.registry],
+        collect() {
+          const counts = pageCache();
+          this.reset();
+          this.inc({ result: 'hit' }, counts.hits);
+          this.inc({ result: 'miss' }, counts.misses);
+        },
+      });
+    }
+    if (writeBudgetRefusals) {
+      new Counter({
+        name: 'write_budget_refusals_total',
+        help: 'Writes refused because the organization had spent its RATE_LIMIT for the minute (429).',
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(writeBudgetRefusals());
+        },
+      });
+    }
+  }
+
+  exposition(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  private boundedName(name: string | undefined): string {
+    if (!name) return '(anonymous)';
+    if (this.operationNames.has(name)) return name;
+    if (this.operationNames.size >= MAX_OPERATION_NAMES) return '(other)';
+    this.operationNames.add(name);
+    return name;
+  }
+}
