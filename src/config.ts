@@ -49,6 +49,8 @@ const environmentSchema = z.object({
   API_KEYS: apiKeys.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** auto: readable lines when stdout is a terminal outside production, JSON lines otherwise. */
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   /** How long a request waits for the database before it is answered 503. */
   DB_TIMEOUT_MS: positiveMs.default(3000),
   /** Writes per organization per minute, both doors together; 0 turns the limit off. */
@@ -77,6 +79,8 @@ export interface Config {
   /** key → organizationId; undefined means "make a development key" (refused in production). */
   apiKeys: Map<string, string> | undefined;
   logLevel: string;
+  /** Log lines for people (pino-pretty) rather than JSON for a log pipeline. */
+  prettyLogs: boolean;
   nodeEnv: 'development' | 'production' | 'test';
   dbTimeoutMs: number;
   writesPerMinute: number;
@@ -94,28 +98,28 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTerminal = !!process.stdout.isTTY): Config {
   // An empty (or blank) variable means "not set", as in most shells' `VAR= command`.
   const present = Object.fromEntries(
     Object.entries(env).flatMap(([name, value]) => (value?.trim() ? [[name, value.trim()]] : [])),
   );
   const parsed = environmentSchema.safeParse(present);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}.`);
   }
   const e = parsed.data;
   if (e.NODE_ENV === 'production' && !e.API_KEYS) {
-    throw new ConfigError('Invalid configuration:\n  API_KEYS: is required when NODE_ENV=production');
+    throw new ConfigError('Invalid configuration: API_KEYS: is required when NODE_ENV=production.');
   }
   // The development key is pre-filled in GraphiQL for anyone who opens it: only on this machine.
   if (!e.API_KEYS && !isLoopback(e.HOST)) {
     throw new ConfigError(
-      `Invalid configuration:\n  API_KEYS: is required when HOST (${e.HOST}) is not a loopback address`,
+      `Invalid configuration: API_KEYS: is required when HOST (${e.HOST}) is not a loopback address.`,
     );
   }
   if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
-    throw new ConfigError('Invalid configuration:\n  HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS');
+    throw new ConfigError('Invalid configuration: HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS.');
   }
   return {
     port: e.PORT,
@@ -125,6 +129,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     apiKeys: e.API_KEYS,
     logLevel: e.LOG_LEVEL,
+    prettyLogs:
+      e.LOG_FORMAT === 'pretty' || (e.LOG_FORMAT === 'auto' && e.NODE_ENV !== 'production' && stdoutIsTerminal),
     nodeEnv: e.NODE_ENV,
     dbTimeoutMs: e.DB_TIMEOUT_MS,
     writesPerMinute: e.RATE_LIMIT,

@@ -539,5 +539,6 @@ describe('HTTP errors', () => {
     });
     const ready = await service.rest('GET', '/readyz', { key: null });
     expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ready', dependencies: { database: 'ready' } });
   });
 });

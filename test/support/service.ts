@@ -3,6 +3,7 @@
  * at MONGODB_URI), the real app listening on a free loopback port, and HTTP helpers.
  */
 import { randomBytes } from 'node:crypto';
+import type { Writable } from 'node:stream';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import type { Collection, Db } from 'mongodb';
@@ -50,7 +51,7 @@ export interface TestService {
 }
 
 export async function startService(
-  options: { settings?: Partial<AppSettings>; metricsToken?: string } = {},
+  options: { settings?: Partial<AppSettings>; metricsToken?: string; logStream?: Writable } = {},
 ): Promise<TestService> {
   const { metricsToken } = options;
   const server = await openTestServer(`billing_test_${randomBytes(6).toString('hex')}`, {
@@ -70,6 +71,7 @@ export async function startService(
     databaseReady: async () => (await db.command({ ping: 1 })).ok === 1,
     writeCounter: new MongoWriteCounter(db),
     settings: options.settings,
+    logger: options.logStream ? { level: 'info', stream: options.logStream } : false,
     metrics: metrics && { collector: metrics, token: metricsToken! },
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -11,6 +11,7 @@ import { compiledExecution } from './compiled-execution.ts';
 import { GRAPHIQL_EXAMPLE_OPERATIONS } from './graphiql.ts';
 import { queryLimits, withoutIntrospection, writeBudgetPlugin } from './plugins.ts';
 import { operationMetrics } from './operation-metrics.ts';
+import { rememberOriginal, requestIdentity } from './request-identity.ts';
 import type { ServiceMetrics } from '../../observability/metrics.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -78,6 +79,7 @@ export function createGraphQLHandler(options: YogaOptions) {
       ...(options.introspection ? [] : [withoutIntrospection()]),
       writeBudgetPlugin(options.writeBudget),
       compiledExecution(),
+      requestIdentity(),
       ...(options.metrics ? [operationMetrics(options.metrics)] : []),
     ],
     maskedErrors: {
@@ -97,8 +99,7 @@ export function createGraphQLHandler(options: YogaOptions) {
           });
         }
         const masked = maskError(error, message, isDev);
-        if (masked !== error) logger.error({ err: original ?? error }, 'unexpected error in a GraphQL operation');
-        return masked;
+        return masked === error ? masked : rememberOriginal(masked, original ?? error);
       },
     },
     // Without a key a request may still read the schema (GraphiQL's docs); its portal fields refuse it.
