@@ -1,4 +1,5 @@
 /** Environment → one typed, validated configuration object. A bad value stops start-up with its name. */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -34,6 +35,34 @@ const apiKeys = z.string().transform((value, ctx) => {
   return keys;
 });
 
+/** One DNS server as node:dns takes it: `ip`, `ipv4:port` or `[ipv6]:port`. */
+function isDnsServer(entry: string): boolean {
+  const withPort = /^(?:\[(?<v6>[^\]]+)\]|(?<v4>[\d.]+)):(?<port>\d{1,5})$/.exec(entry);
+  if (!withPort) return isIP(entry) !== 0;
+  const { v6, v4, port } = withPort.groups!;
+  const portNumber = Number(port);
+  const ipOk = v6 === undefined ? isIP(v4!) === 4 : isIP(v6) === 6;
+  return ipOk && portNumber >= 1 && portNumber <= 65535;
+}
+
+const dnsServers = z.string().transform((value, ctx) => {
+  const servers = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = servers.find((server) => !isDnsServer(server));
+  if (bad !== undefined || servers.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected comma-separated IP addresses, each optionally with a port (1.1.1.1:53, [::1]:53)${
+        bad === undefined ? '' : `; "${bad}" is not one`
+      }`,
+    });
+    return z.NEVER;
+  }
+  return servers;
+});
+
 const environmentSchema = z.object({
   PORT: port.default(4000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -61,6 +90,10 @@ const environmentSchema = z.object({
   HEADERS_TIMEOUT_MS: positiveMs.default(10_000),
   /** Behind a reverse proxy: take the client's protocol and host from X-Forwarded-* headers. */
   TRUST_PROXY: flag.default(false),
+  /** The DNS servers custom-domain verification asks; unset: the system's. */
+  DNS_SERVERS: dnsServers.optional(),
+  /** How long one DNS attempt waits for an answer (two attempts per verification). */
+  DNS_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5000),
 });
 
 export interface Config {
@@ -80,6 +113,9 @@ export interface Config {
   requestTimeoutMs: number;
   headersTimeoutMs: number;
   trustProxy: boolean;
+  /** Custom-domain verification's DNS servers (empty: the system's) and per-attempt timeout. */
+  dnsServers: string[];
+  dnsTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -127,5 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
     trustProxy: e.TRUST_PROXY,
+    dnsServers: e.DNS_SERVERS ?? [],
+    dnsTimeoutMs: e.DNS_TIMEOUT_MS,
   };
 }

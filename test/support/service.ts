@@ -10,6 +10,7 @@ import { buildApp, type AppSettings } from '../../src/app.ts';
 import { ApiKeys } from '../../src/auth/credentials.ts';
 import { openTestServer } from '@billing-portal/embedded-mongo/testing';
 import { PortalService } from '../../src/portals/service.ts';
+import { txtLookup, type DnsSettings } from '../../src/portals/dns-txt.ts';
 import type { PortalDocument } from '../../src/portals/mongo/query.ts';
 import { COLLECTION_NAME, PortalStore } from '../../src/portals/mongo/store.ts';
 import { MongoWriteCounter } from '../../src/limits/write-counter.ts';
@@ -47,14 +48,16 @@ export interface TestService {
   close(): Promise<void>;
 }
 
-export async function startService(options: { settings?: Partial<AppSettings> } = {}): Promise<TestService> {
+export async function startService(
+  options: { settings?: Partial<AppSettings>; dns?: DnsSettings } = {},
+): Promise<TestService> {
   const server = await openTestServer(`billing_test_${randomBytes(6).toString('hex')}`);
   const { db } = server;
   const store = PortalStore.fromDb(db);
   await store.ensureIndexes();
   const app = await buildApp({
     schema,
-    portals: new PortalService(store),
+    portals: new PortalService(store, { lookupTxt: options.dns && txtLookup(options.dns) }),
     apiKeys: new ApiKeys(new Map([ORG_A, ORG_B].map((o) => [o.key, o.organizationId]))),
     databaseReady: async () => (await db.command({ ping: 1 })).ok === 1,
     writeCounter: new MongoWriteCounter(db),
