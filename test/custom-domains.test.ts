@@ -245,6 +245,22 @@ describe('whose a domain is', () => {
     expect((await storefront('billing', domain)).body.id).toBe('b-billing');
   });
 
+  it("changing a portal's domain shows the new domain pending and releases the old one", async () => {
+    await verifiedPortal(ORG_A, 'mover', 'old.mover.example', 'mover');
+    const moved = await put(ORG_A, 'mover', { slug: 'mover', customDomain: 'new.mover.example' });
+    expect(moved.customDomainVerification).toMatchObject({
+      status: 'pending',
+      recordName: recordName('new.mover.example'),
+    });
+    expect((await storefront('mover', 'new.mover.example')).status).toBe(404);
+    expect((await storefront('mover', 'old.mover.example')).status).toBe(404);
+    // Coming back is a new claim: a new token, to be verified again.
+    const back = await put(ORG_A, 'mover', { slug: 'mover', customDomain: 'old.mover.example' });
+    expect(back.customDomainVerification.status).toBe('pending');
+    expect((await storefront('mover', 'old.mover.example')).status).toBe(404);
+    expect((await verifyRest(ORG_A, 'mover')).status).toBe(422);
+  });
+
   it('a pending claim never takes traffic from a verified one, and squatting a domain blocks nobody', async () => {
     await verifiedPortal(ORG_A, 'held', 'held.example.com', 'held-shop');
     const squat = await put(ORG_B, 'held-squat', { slug: 'held-shop', customDomain: 'held.example.com' });
