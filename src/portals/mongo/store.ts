@@ -81,32 +81,45 @@ export class PortalStore {
       ...(condition.revision === undefined ? {} : atRevision(condition.revision)),
     };
     const revision = newRevision();
+    const before = await this.replace(filter, fields, revision, now, !conditional);
+    if (!before && conditional) throw await this.conflict(organizationId, id);
+    if (before?.customDomain && before.customDomain !== fields.customDomain) {
+      await this.releaseIfUnused(organizationId, before.customDomain);
+    }
+    const portal: StoredPortal = {
+      id,
+      organizationId,
+      ...fields,
+      createdTime: before?.createdTime ?? now,
+      updatedTime: now,
+      revision,
+    };
+    return { portal: await this.withVerification(portal), created: before === null };
+  }
+
+  /**
+   * Writes the fields over the portal the filter finds (or a new one): the document as it was before,
+   * its createdTime and the domain it may be leaving; null when there was none.
+   */
+  private async replace(
+    filter: Filter<PortalDocument>,
+    fields: PortalFields,
+    revision: string,
+    now: Date,
+    upsert: boolean,
+  ): Promise<Pick<PortalDocument, 'createdTime' | 'customDomain'> | null> {
     for (let attempt = 1; ; attempt++) {
       try {
-        // The document before the write: its createdTime, and the domain it may be leaving.
-        const before = await guard(() =>
+        return await guard(() =>
           this.collection.findOneAndUpdate(
             filter,
             {
               $set: { ...fields, lookup: lookupOf(fields), revision, updatedTime: now },
               $setOnInsert: { createdTime: now },
             },
-            { upsert: !conditional, returnDocument: 'before', projection: { createdTime: 1, customDomain: 1 } },
+            { upsert, returnDocument: 'before', projection: { _id: 0, createdTime: 1, customDomain: 1 } },
           ),
         );
-        if (!before && conditional) throw await this.conflict(organizationId, id);
-        if (before?.customDomain && before.customDomain !== fields.customDomain) {
-          await this.releaseIfUnused(organizationId, before.customDomain);
-        }
-        const portal: StoredPortal = {
-          id,
-          organizationId,
-          ...fields,
-          createdTime: before?.createdTime ?? now,
-          updatedTime: now,
-          revision,
-        };
-        return { portal: await this.withVerification(portal), created: before === null };
       } catch (error) {
         // Two upserts of one new id can both try to insert; the loser retries and becomes an update.
         if (isDuplicateKey(error) && !isSlugConflict(error) && attempt < UPSERT_ATTEMPTS) continue;
