@@ -128,7 +128,7 @@ describe('verifying a custom domain', () => {
     expect((await storefront('gql-ok-shop', 'pay.gql-ok.example')).body.id).toBe('gql-ok');
   });
 
-  it('a wrong token fails with a clear reason at both doors, recorded, not served; the right one then verifies', async () => {
+  it('a wrong token fails with a reason at both doors, recorded, not served; the right one verifies', async () => {
     const domain = 'wrong.example.com';
     const portal = await put(ORG_A, 'wrong-token', { slug: 'wrong-shop', customDomain: domain });
     publish(domain, 'bpv1-not-this-one');
@@ -206,7 +206,7 @@ describe('verifying a custom domain', () => {
 });
 
 describe('whose a domain is', () => {
-  it("takeover: a released domain is 404 for its next claimant until it verifies, and A's record does not do", async () => {
+  it("takeover: a released domain is 404 for its next claimant until it verifies; A's record won't do", async () => {
     const domain = 'billing.a-corp.example';
     await verifiedPortal(ORG_A, 'a-billing', domain, 'billing');
     expect((await storefront('billing', domain)).body.id).toBe('a-billing');
@@ -278,7 +278,7 @@ describe('whose a domain is', () => {
     expect((await storefront('squatted', 'squatted.example.com')).body.id).toBe('rightful');
   });
 
-  it('deleting the last portal on a domain releases it: not served, and another organization may verify it', async () => {
+  it('deleting the last portal on a domain releases it: not served, another organization may verify it', async () => {
     await verifiedPortal(ORG_A, 'deleted', 'deleted.example.com', 'deleted-shop');
     expect((await service.rest('DELETE', '/billing-portals/deleted')).status).toBe(204);
     expect((await storefront('deleted-shop', 'deleted.example.com')).status).toBe(404);
@@ -286,7 +286,7 @@ describe('whose a domain is', () => {
     expect((await storefront('deleted-shop', 'deleted.example.com')).body.id).toBe('after-delete');
   });
 
-  it('claim race: 40 rounds of concurrent claims, releases and verifications leave one organization at most', async () => {
+  it('claim race: 40 rounds of concurrent claims, releases and verifications: one organization at most', async () => {
     let violations = 0;
     for (let round = 0; round < 40; round++) {
       const domain = `race-${round}.example.com`;

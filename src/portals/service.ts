@@ -130,7 +130,7 @@ export class PortalService {
 
   /**
    * Checks DNS for the TXT record that proves the organization controls the portal's custom domain, and
-   * records the outcome on the organization's claim (and every portal of it on the domain). Verified:
+   * records the outcome on the organization's claim (its portals on the domain get new revisions). Verified:
    * the portal as it now is. Not proven: DomainVerificationFailedError (recorded as failed). DNS not
    * answering: DnsUnavailableError, and nothing changes. A claim already verified is not checked again.
    */

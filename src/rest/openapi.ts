@@ -207,9 +207,10 @@ export function buildOpenApiDocument(): JsonSchema {
       summary: "Verify a portal's custom domain by DNS",
       description:
         'Looks up the TXT record named in customDomainVerification.recordName and, when one of its values is ' +
-        'recordValue, marks the domain verified for your organization: the storefront serves it from then on. Only ' +
-        'one organization can have a domain verified. Not proven: 422, recorded as failed with failureReason. DNS not ' +
-        'answering: 503, nothing changed. Already verified: 200 at once, without a lookup. No request body.',
+        'recordValue, marks the domain verified for your organization: the storefront serves it from then on. ' +
+        'Only one organization can have a domain verified. Not proven: 422, recorded as failed with ' +
+        'failureReason. DNS not answering: 503, nothing changed. Already verified: 200 at once, without a ' +
+        'lookup. No request body.',
       parameters: itemParameters,
       responses: {
         '200': {
