@@ -1,4 +1,5 @@
 /** Environment → one typed, validated configuration object. A bad value stops start-up with its name. */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -32,6 +33,34 @@ const apiKeys = z.string().transform((value, ctx) => {
     return z.NEVER;
   }
   return keys;
+});
+
+/** One DNS server as node:dns takes it: `ip`, `ipv4:port` or `[ipv6]:port`. */
+function isDnsServer(entry: string): boolean {
+  const withPort = /^(?:\[(?<v6>[^\]]+)\]|(?<v4>[\d.]+)):(?<port>\d{1,5})$/.exec(entry);
+  if (!withPort) return isIP(entry) !== 0;
+  const { v6, v4, port } = withPort.groups!;
+  const portNumber = Number(port);
+  const ipOk = v6 === undefined ? isIP(v4!) === 4 : isIP(v6) === 6;
+  return ipOk && portNumber >= 1 && portNumber <= 65535;
+}
+
+const dnsServers = z.string().transform((value, ctx) => {
+  const servers = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = servers.find((server) => !isDnsServer(server));
+  if (bad !== undefined || servers.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected comma-separated IP addresses, each optionally with a port (1.1.1.1:53, [::1]:53)${
+        bad === undefined ? '' : `; "${bad}" is not one`
+      }`,
+    });
+    return z.NEVER;
+  }
+  return servers;
 });
 
 const environmentSchema = z.object({
@@ -68,6 +97,10 @@ const environmentSchema = z.object({
     .string()
     .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16 to 256 printable characters without spaces')
     .optional(),
+  /** The DNS servers custom-domain verification asks; unset: the system's. */
+  DNS_SERVERS: dnsServers.optional(),
+  /** How long one DNS attempt waits for an answer (two attempts per verification). */
+  DNS_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5000),
 });
 
 export interface Config {
@@ -90,6 +123,9 @@ export interface Config {
   headersTimeoutMs: number;
   trustProxy: boolean;
   metricsToken: string | undefined;
+  /** Custom-domain verification's DNS servers (empty: the system's) and per-attempt timeout. */
+  dnsServers: string[];
+  dnsTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -140,5 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTermina
     headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
+    dnsServers: e.DNS_SERVERS ?? [],
+    dnsTimeoutMs: e.DNS_TIMEOUT_MS,
   };
 }

@@ -5,6 +5,7 @@ import { loadConfig } from './config.ts';
 import { startupFailureLine } from './startup-failure.ts';
 import { openDatabase } from './database.ts';
 import { PortalService } from './portals/service.ts';
+import { DEFAULT_DNS_SETTINGS, txtLookup } from './portals/dns-txt.ts';
 import { PortalStore } from './portals/mongo/store.ts';
 import { schema } from './graphql/schema/index.ts';
 import { GRAPHQL_PATH } from './graphql/server/yoga.ts';
@@ -29,7 +30,9 @@ async function main(): Promise<void> {
 
   const app = await buildApp({
     schema,
-    portals: new PortalService(store),
+    portals: new PortalService(store, {
+      lookupTxt: txtLookup({ ...DEFAULT_DNS_SETTINGS, servers: config.dnsServers, timeoutMs: config.dnsTimeoutMs }),
+    }),
     apiKeys,
     databaseReady: database.ping,
     writeCounter,

@@ -132,6 +132,9 @@ describe('configuration', () => {
     [{ HOST: '0.0.0.0' }, 'API_KEYS'],
     [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
     [{ RATE_LIMIT: '-1' }, 'RATE_LIMIT'],
+    [{ DNS_SERVERS: 'dns.google' }, 'DNS_SERVERS'],
+    [{ DNS_SERVERS: '1.1.1.1:99999,8.8.8.8' }, 'DNS_SERVERS'],
+    [{ DNS_TIMEOUT_MS: '0' }, 'DNS_TIMEOUT_MS'],
   ])('refuses %o with a message naming %s', async (env, variable) => {
     const { code, output } = await runRefusedConfiguration(env);
     expect(code).toBe(1);

@@ -46,6 +46,7 @@ describe('PUT /billing-portals/{id}', () => {
       slug: 'defaults-portal',
       name: 'Main portal',
       customDomain: null,
+      customDomainVerification: null,
       status: 'active',
       features: DEFAULT_FEATURES,
       customization: {

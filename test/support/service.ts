@@ -11,6 +11,7 @@ import { buildApp, type AppSettings } from '../../src/app.ts';
 import { ApiKeys } from '../../src/auth/credentials.ts';
 import { openTestServer } from '@billing-portal/embedded-mongo/testing';
 import { PortalService } from '../../src/portals/service.ts';
+import { txtLookup, type DnsSettings } from '../../src/portals/dns-txt.ts';
 import type { PortalDocument } from '../../src/portals/mongo/query.ts';
 import { COLLECTION_NAME, PortalStore } from '../../src/portals/mongo/store.ts';
 import { MongoWriteCounter } from '../../src/limits/write-counter.ts';
@@ -51,7 +52,7 @@ export interface TestService {
 }
 
 export async function startService(
-  options: { settings?: Partial<AppSettings>; metricsToken?: string; logStream?: Writable } = {},
+  options: { settings?: Partial<AppSettings>; metricsToken?: string; logStream?: Writable; dns?: DnsSettings } = {},
 ): Promise<TestService> {
   const { metricsToken } = options;
   const server = await openTestServer(`billing_test_${randomBytes(6).toString('hex')}`, {
@@ -66,7 +67,7 @@ export async function startService(
   await store.ensureIndexes();
   const app = await buildApp({
     schema,
-    portals: new PortalService(store),
+    portals: new PortalService(store, { lookupTxt: options.dns && txtLookup(options.dns) }),
     apiKeys: new ApiKeys(new Map([ORG_A, ORG_B].map((o) => [o.key, o.organizationId]))),
     databaseReady: async () => (await db.command({ ping: 1 })).ok === 1,
     writeCounter: new MongoWriteCounter(db),
