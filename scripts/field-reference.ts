@@ -6,9 +6,13 @@
 import {
   eachField,
   inputDescription,
+  isNullable,
+  isReadOnly,
   isRequired,
   outputDescription,
+  isWritable,
   PORTAL_FIELDS,
+  type ChoiceOf,
   type Field,
 } from '../src/portals/fields.ts';
 
@@ -19,18 +23,25 @@ export const END_MARKER = '<!-- field-reference:end -->';
 const code = (text: string) => `\`${text}\``;
 const escape = (text: string) => text.replaceAll('|', '\\|');
 
+const orNull = (field: Field, type: string) => (isNullable(field) ? `${type} or \`null\`` : type);
+const nonNull = (field: Field, type: string) => code(isNullable(field) ? type : `${type}!`);
+
+const choiceValues = (values: Record<string, unknown>) =>
+  Object.keys(values)
+    .map((value) => code(`"${value}"`))
+    .join(' \\| ');
+
 function restType(field: Field): string {
   switch (field.kind) {
     case 'group':
-      return 'object';
+      return orNull(field, 'object');
     case 'readOnly':
-      return field.graphql === 'DateTime' ? 'string (RFC 3339, UTC, milliseconds)' : 'string';
+      if (field.choice) return choiceValues(field.choice.values);
+      return orNull(field, field.graphql === 'DateTime' ? 'string (RFC 3339, UTC, milliseconds)' : 'string');
     case 'flag':
       return 'boolean';
     case 'choice':
-      return Object.keys(field.choice!.values)
-        .map((value) => code(`"${value}"`))
-        .join(' \\| ');
+      return choiceValues(field.choice!.values);
     default:
       return field.default === null ? 'string or `null`' : 'string';
   }
@@ -39,31 +50,35 @@ function restType(field: Field): string {
 function graphQLType(field: Field): string {
   switch (field.kind) {
     case 'group':
-      return code(`${field.typeName}!`);
+      return nonNull(field, field.typeName);
     case 'readOnly':
-      return code(`${field.graphql}!`);
+      if (field.choice) return enumType(field.choice, nonNull(field, field.choice.enumName));
+      return nonNull(field, field.graphql);
     case 'flag':
       return code('Boolean!');
-    case 'choice': {
-      const values = Object.values(field.choice!.values)
-        .map((spelling) => spelling.graphql)
-        .join(' \\| ');
-      return `${code(`${field.choice!.enumName}!`)} (${values})`;
-    }
+    case 'choice':
+      return enumType(field.choice!, code(`${field.choice!.enumName}!`));
     default:
       return code(field.default === null ? 'String' : 'String!');
   }
 }
 
+function enumType(choice: ChoiceOf<string>, type: string): string {
+  const values = Object.values(choice.values)
+    .map((spelling) => spelling.graphql)
+    .join(' \\| ');
+  return `${type} (${values})`;
+}
+
 function access(field: Field): string {
-  if (field.kind === 'readOnly') return 'read-only';
+  if (isReadOnly(field)) return 'read-only';
   if (field.kind === 'group') return isRequired(field) ? 'required' : 'optional';
   return isRequired(field) ? '**required**' : 'optional';
 }
 
 export function renderFieldReference(): string {
   const rows = [...eachField(PORTAL_FIELDS)].map(({ path, field }) => {
-    const description = field.kind === 'readOnly' ? outputDescription(field, 'rest') : inputDescription(field, 'rest');
+    const description = isWritable(field) ? inputDescription(field, 'rest') : outputDescription(field, 'rest');
     return (
       `| ${code(path.join('.'))} | ${restType(field)} | ${graphQLType(field)} | ${access(field)} | ` +
       `${field.public ? 'yes' : '**no**'} | ${escape(description)} |`

@@ -1,5 +1,5 @@
 /** The HTTP shell: Fastify with Yoga at /graphql, the REST routes, health checks and problem errors. */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { ApiKeys } from './auth/credentials.ts';
 import type { Config, IntrospectionAccess } from './config.ts';
@@ -11,6 +11,7 @@ import { MAX_BODY_BYTES } from './http/body-limit.ts';
 import { answerUnreadableRequest, CLIENT_ERROR_DETAILS, VALID_HOST } from './http/client-errors.ts';
 import { crossOriginAccess, type CorsOrigins } from './http/cors.ts';
 import { healthRoutes } from './http/health.ts';
+import { requestIdOf } from './http/request-id.ts';
 import { refuseOtherMethods } from './http/method-not-allowed.ts';
 import { INTERNAL_ERROR, problem, sendProblem } from './http/problem.ts';
 import { sendDomainProblem } from './rest/domain-problems.ts';
@@ -100,6 +101,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Errors met before routing (a malformed URL, headers too large) get problem bodies too.
     frameworkErrors: (_error, _request, reply) => sendProblem(reply, problem(400, 'The request URL is malformed.')),
     clientErrorHandler: answerUnreadableRequest,
+    genReqId: requestIdOf,
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
   });
 
   const metrics = options.metrics?.collector;
@@ -121,6 +124,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     closing = true;
   });
   app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
     if (closing) {
       reply.header('Connection', 'close');
       return sendProblem(reply, problem(503, 'The service is shutting down; retry on another instance.'));

@@ -106,6 +106,34 @@ const INTROSPECTION_ALIASES: Record<string, IntrospectionAccess> = {
   0: 'off',
 };
 
+/** One DNS server as node:dns takes it: `ip`, `ipv4:port` or `[ipv6]:port`. */
+function isDnsServer(entry: string): boolean {
+  const withPort = /^(?:\[(?<v6>[^\]]+)\]|(?<v4>[\d.]+)):(?<port>\d{1,5})$/.exec(entry);
+  if (!withPort) return isIP(entry) !== 0;
+  const { v6, v4, port } = withPort.groups!;
+  const portNumber = Number(port);
+  const ipOk = v6 === undefined ? isIP(v4!) === 4 : isIP(v6) === 6;
+  return ipOk && portNumber >= 1 && portNumber <= 65535;
+}
+
+const dnsServers = z.string().transform((value, ctx) => {
+  const servers = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = servers.find((server) => !isDnsServer(server));
+  if (bad !== undefined || servers.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected comma-separated IP addresses, each optionally with a port (1.1.1.1:53, [::1]:53)${
+        bad === undefined ? '' : `; "${bad}" is not one`
+      }`,
+    });
+    return z.NEVER;
+  }
+  return servers;
+});
+
 const environmentSchema = z.object({
   PORT: port.default(4000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -121,6 +149,8 @@ const environmentSchema = z.object({
   API_KEYS: apiKeys.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** auto: readable lines when stdout is a terminal outside production, JSON lines otherwise. */
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   /** How long a request waits for the database before it is answered 503. */
   DB_TIMEOUT_MS: positiveMs.default(3000),
   /** Writes per organization per minute, both doors together; 0 turns the limit off. */
@@ -144,6 +174,10 @@ const environmentSchema = z.object({
     .string()
     .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16 to 256 printable characters without spaces')
     .optional(),
+  /** The DNS servers custom-domain verification asks; unset: the system's. */
+  DNS_SERVERS: dnsServers.optional(),
+  /** How long one DNS attempt waits for an answer (two attempts per verification). */
+  DNS_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5000),
 });
 
 /** Who may run introspection (`__schema`, `__type`). */
@@ -158,6 +192,8 @@ export interface Config {
   /** key → organizationId; undefined means "make a development key" (refused in production). */
   apiKeys: Map<string, string> | undefined;
   logLevel: string;
+  /** Log lines for people (pino-pretty) rather than JSON for a log pipeline. */
+  prettyLogs: boolean;
   nodeEnv: 'development' | 'production' | 'test';
   dbTimeoutMs: number;
   writesPerMinute: number;
@@ -170,6 +206,9 @@ export interface Config {
   /** Addresses, CIDRs or range names of the proxies to trust; empty: none. */
   trustProxy: string[];
   metricsToken: string | undefined;
+  /** Custom-domain verification's DNS servers (empty: the system's) and per-attempt timeout. */
+  dnsServers: string[];
+  dnsTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -178,28 +217,28 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTerminal = !!process.stdout.isTTY): Config {
   // An empty (or blank) variable means "not set", as in most shells' `VAR= command`.
   const present = Object.fromEntries(
     Object.entries(env).flatMap(([name, value]) => (value?.trim() ? [[name, value.trim()]] : [])),
   );
   const parsed = environmentSchema.safeParse(present);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}.`);
   }
   const e = parsed.data;
   if (e.NODE_ENV === 'production' && !e.API_KEYS) {
-    throw new ConfigError('Invalid configuration:\n  API_KEYS: is required when NODE_ENV=production');
+    throw new ConfigError('Invalid configuration: API_KEYS: is required when NODE_ENV=production.');
   }
   // The development key is pre-filled in GraphiQL for anyone who opens it: only on this machine.
   if (!e.API_KEYS && !isLoopback(e.HOST)) {
     throw new ConfigError(
-      `Invalid configuration:\n  API_KEYS: is required when HOST (${e.HOST}) is not a loopback address`,
+      `Invalid configuration: API_KEYS: is required when HOST (${e.HOST}) is not a loopback address.`,
     );
   }
   if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
-    throw new ConfigError('Invalid configuration:\n  HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS');
+    throw new ConfigError('Invalid configuration: HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS.');
   }
   return {
     port: e.PORT,
@@ -209,6 +248,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     apiKeys: e.API_KEYS,
     logLevel: e.LOG_LEVEL,
+    prettyLogs:
+      e.LOG_FORMAT === 'pretty' || (e.LOG_FORMAT === 'auto' && e.NODE_ENV !== 'production' && stdoutIsTerminal),
     nodeEnv: e.NODE_ENV,
     dbTimeoutMs: e.DB_TIMEOUT_MS,
     writesPerMinute: e.RATE_LIMIT,
@@ -220,5 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     corsOrigins: e.CORS_ORIGINS,
     metricsToken: e.METRICS_TOKEN,
+    dnsServers: e.DNS_SERVERS ?? [],
+    dnsTimeoutMs: e.DNS_TIMEOUT_MS,
   };
 }

@@ -1,9 +1,11 @@
 /** Process entry: config → database → app → listen; SIGTERM/SIGINT drain and close. */
 import { ApiKeys, developmentKey, DEVELOPMENT_ORGANIZATION } from './auth/credentials.ts';
 import { buildApp, settingsFromConfig } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { loadConfig } from './config.ts';
+import { startupFailureLine } from './startup-failure.ts';
 import { openDatabase } from './database.ts';
 import { PortalService } from './portals/service.ts';
+import { DEFAULT_DNS_SETTINGS, txtLookup } from './portals/dns-txt.ts';
 import { PortalStore } from './portals/mongo/store.ts';
 import { schema } from './graphql/schema/index.ts';
 import { GRAPHQL_PATH } from './graphql/server/yoga.ts';
@@ -28,20 +30,29 @@ async function main(): Promise<void> {
 
   const app = await buildApp({
     schema,
-    portals: new PortalService(store),
+    portals: new PortalService(store, {
+      lookupTxt: txtLookup({ ...DEFAULT_DNS_SETTINGS, servers: config.dnsServers, timeoutMs: config.dnsTimeoutMs }),
+    }),
     apiKeys,
     databaseReady: database.ping,
     writeCounter,
     graphiqlApiKey: devKey,
-    logger: { level: config.logLevel },
+    logger: {
+      level: config.logLevel,
+      ...(config.prettyLogs
+        ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } } }
+        : {}),
+    },
     settings: settingsFromConfig(config),
     metrics: metrics && { collector: metrics, token: config.metricsToken! },
   });
   const address = await app.listen({ port: config.port, host: config.host });
   if (devKey) {
-    app.log.warn(
-      `API_KEYS is unset: using the development key for organization "${DEVELOPMENT_ORGANIZATION}": ${devKey} ` +
-        '(send it as REB-APIKEY; GraphiQL has it pre-filled)',
+    // A sentence for the person who just ran npm start, not a log record (only ever in development: production
+    // requires API_KEYS), on stdout before the "listening" record so that it is seen with it.
+    process.stdout.write(
+      `\nAPI_KEYS is unset, so this service made a development key for organization "${DEVELOPMENT_ORGANIZATION}": ` +
+        `${devKey}\nSend it as the REB-APIKEY header; GraphiQL at ${address}${GRAPHQL_PATH} has it pre-filled.\n`,
     );
   }
   app.log.info(
@@ -67,10 +78,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-  } else {
-    console.error('billing-portal service failed to start:', error);
-  }
+  console.error(startupFailureLine(error));
+  // The configuration may be what failed, so LOG_LEVEL is read as it is.
+  if (process.env.LOG_LEVEL?.trim() === 'debug' || process.env.LOG_LEVEL?.trim() === 'trace') console.error(error);
   process.exit(1);
 });

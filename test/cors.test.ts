@@ -68,7 +68,14 @@ describe('a listed origin', () => {
     expect(created.status).toBe(201);
     expect(created.headers.get('access-control-allow-origin')).toBe(APP);
     const exposed = created.headers.get('access-control-expose-headers')!.toLowerCase().split(', ');
-    for (const name of ['etag', 'location', 'x-ratelimit-remaining', 'retry-after', 'idempotent-replayed']) {
+    for (const name of [
+      'etag',
+      'location',
+      'x-ratelimit-remaining',
+      'retry-after',
+      'idempotent-replayed',
+      'x-request-id',
+    ]) {
       expect(exposed).toContain(name);
     }
     expect(exposed).toEqual(expect.arrayContaining(['pagination-total', 'pagination-limit', 'pagination-offset']));

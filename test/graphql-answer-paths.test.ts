@@ -22,7 +22,10 @@ afterAll(() => service.close());
 const SHORT = undefined;
 const WHOLE = 'application/json, */*';
 
-async function send(body: unknown, options: { accept?: string; key?: string | null; raw?: boolean } = {}) {
+async function send(
+  body: unknown,
+  options: { accept?: string; key?: string | null; raw?: boolean; requestId?: string } = {},
+) {
   const key = options.key === undefined ? ORG_A.key : options.key;
   const response = await fetch(`${service.url}/graphql`, {
     method: 'POST',
@@ -30,6 +33,8 @@ async function send(body: unknown, options: { accept?: string; key?: string | nu
       'content-type': 'application/json',
       // undici sends `accept: */*` unless told otherwise; an empty value is what no Accept looks like to us.
       accept: options.accept ?? '',
+      // The same id both ways, so that the error bodies' extensions.requestId match.
+      ...(options.requestId ? { 'x-request-id': options.requestId } : {}),
       ...(key === null ? {} : { 'REB-APIKEY': key }),
     },
     body: options.raw ? (body as string) : JSON.stringify(body),
@@ -108,9 +113,10 @@ const CASES: Array<[string, unknown, { key?: string | null; raw?: boolean }?]> =
 ];
 
 describe('the GraphQL door answers alike however a request is routed', () => {
-  it.each(CASES)('%s', async (_name, body, options = {}) => {
-    const short = await send(body, { ...options, accept: SHORT });
-    const whole = await send(body, { ...options, accept: WHOLE });
+  it.each(CASES)('%s', async (name, body, options = {}) => {
+    const requestId = `paths-${name.replaceAll(' ', '-')}`;
+    const short = await send(body, { ...options, accept: SHORT, requestId });
+    const whole = await send(body, { ...options, accept: WHOLE, requestId });
     expect(short).toEqual(whole);
     expect(short.contentType).toBe('application/json; charset=utf-8');
   });

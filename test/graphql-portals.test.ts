@@ -194,7 +194,12 @@ describe('credentials at the GraphQL door', () => {
     const anonymous = await read(service, {});
     expect(anonymous.status).toBe(401);
     expect(await anonymous.json()).toEqual({
-      errors: [{ message: expect.stringMatching(/API key/), extensions: { code: 'UNAUTHENTICATED' } }],
+      errors: [
+        {
+          message: expect.stringMatching(/API key/),
+          extensions: { code: 'UNAUTHENTICATED', requestId: expect.any(String) },
+        },
+      ],
     });
   });
 

@@ -48,7 +48,7 @@ describe('body size', () => {
       errors: [
         {
           message: 'Request body too large (the limit is 1048576 bytes).',
-          extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' },
+          extensions: { code: 'REQUEST_ENTITY_TOO_LARGE', requestId: response.headers.get('x-request-id') },
         },
       ],
     });

@@ -1,21 +1,27 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDnsServer, type TestDnsServer } from './support/dns-server.ts';
 import { ORG_A, ORG_B, portalBody, startService, type RestResponse, type TestService } from './support/service.ts';
 
 let service: TestService;
+let dns: TestDnsServer;
 let document: any;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 // ajv-formats is CommonJS: its plugin is the module's default export.
 (formats as unknown as { default: (instance: Ajv2020) => void }).default(ajv);
 
 beforeAll(async () => {
-  service = await startService();
+  dns = await startDnsServer();
+  service = await startService({ dns: { servers: [dns.address], timeoutMs: 200, tries: 1 } });
   const response = await fetch(`${service.url}/openapi.json`);
   expect(response.status).toBe(200);
   document = await response.json();
 });
-afterAll(() => service.close());
+afterAll(async () => {
+  await service.close();
+  await dns.close();
+});
 
 const checked = new Set<string>();
 
@@ -149,6 +155,24 @@ describe('GET /openapi.json', () => {
       await service.rest('GET', '/storefront/billing-portals/none', { key: null }),
     );
 
+    const verification = '/billing-portals/{id}/custom-domain/verification';
+    const verify = (id: string) => service.rest('POST', `/billing-portals/${id}/custom-domain/verification`);
+    const claimed = await service.rest('PUT', '/billing-portals/doc-5', {
+      body: portalBody({ customDomain: 'doc5.example.com' }),
+    });
+    conforms(verification, 'post', await verify('doc-5'));
+    dns.silent.add('_billing-portal-verification.doc5.example.com');
+    conforms(verification, 'post', await verify('doc-5'));
+    dns.silent.clear();
+    dns.txt.set('_billing-portal-verification.doc5.example.com', [claimed.body.customDomainVerification.recordValue]);
+    conforms(verification, 'post', await verify('doc-5'));
+    conforms(verification, 'post', await verify('absent'));
+    conforms(
+      '/organizations/{organizationId}/billing-portals/{id}/custom-domain/verification',
+      'post',
+      await service.rest('POST', `${org}/doc-3/custom-domain/verification`),
+    );
+
     expect([...checked].sort(), [...checked].join('\n')).toEqual(
       expect.arrayContaining([
         'put /billing-portals/{id} 200',
@@ -167,6 +191,11 @@ describe('GET /openapi.json', () => {
         'delete /billing-portals/{id} 204',
         'delete /billing-portals/{id} 404',
         'get /organizations/{organizationId}/billing-portals 403',
+        'post /billing-portals/{id}/custom-domain/verification 200',
+        'post /billing-portals/{id}/custom-domain/verification 404',
+        'post /billing-portals/{id}/custom-domain/verification 422',
+        'post /billing-portals/{id}/custom-domain/verification 503',
+        'post /organizations/{organizationId}/billing-portals/{id}/custom-domain/verification 422',
       ]),
     );
   });

@@ -46,6 +46,7 @@ describe('PUT /billing-portals/{id}', () => {
       slug: 'defaults-portal',
       name: 'Main portal',
       customDomain: null,
+      customDomainVerification: null,
       status: 'active',
       features: DEFAULT_FEATURES,
       customization: {
@@ -540,5 +541,6 @@ describe('HTTP errors', () => {
     });
     const ready = await service.rest('GET', '/readyz', { key: null });
     expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ready', dependencies: { database: 'ready' } });
   });
 });

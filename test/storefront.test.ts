@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORG_A, ORG_B, portalBody, startService, type TestService } from './support/service.ts';
+import { storefrontGet } from './support/storefront.ts';
 
 let service: TestService;
 beforeAll(async () => {
@@ -7,23 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => service.close());
 
-/** A storefront read with a chosen Host header (fetch will not let us set Host, so we go through node:http). */
-async function storefront(
-  path: string,
-  host?: string,
-): Promise<{ status: number; body: any; headers: Record<string, unknown> }> {
-  const { request } = await import('node:http');
-  const url = new URL(path, service.url);
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers: host ? { host } : {} }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text), headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const storefront = (path: string, host?: string) => storefrontGet(service.url, path, host);
 
 const PUBLIC_KEYS = ['id', 'websiteId', 'slug', 'features', 'customization', '_links'];
 
@@ -66,55 +51,5 @@ describe('storefront', () => {
     await service.rest('DELETE', '/billing-portals/toggled');
     expect((await storefront(path)).status).toBe(404);
   });
-
-  it('resolves a portal on its custom domain from the Host header', async () => {
-    await service.rest('PUT', '/billing-portals/domain-shop', {
-      body: portalBody({ slug: 'domain-shop', customDomain: 'Pay.Shop.Example' }),
-    });
-    const res = await storefront('/storefront/billing-portals/domain-shop', 'pay.shop.example:443');
-    expect(res.status).toBe(200);
-    expect(res.body.id).toBe('domain-shop');
-    expect(res.body._links[0].href).toBe('http://pay.shop.example:443/storefront/billing-portals/domain-shop');
-    expect((await storefront('/storefront/billing-portals/domain-shop', 'PAY.SHOP.EXAMPLE')).status).toBe(200);
-    expect((await storefront('/storefront/billing-portals/domain-shop', 'other.example')).status).toBe(404);
-    expect((await storefront('/storefront/billing-portals/domain-shop')).status).toBe(404);
-    expect((await storefront('/storefront/billing-portals/shop-front', 'pay.shop.example')).status).toBe(404);
-  });
-
-  it("gives a custom domain to one organization only: another organization's portal naming it is a 422", async () => {
-    await service.rest('PUT', '/billing-portals/owner', { body: portalBody({ customDomain: 'owned.example.com' }) });
-    const second = await service.rest('PUT', '/billing-portals/second', {
-      body: portalBody({ customDomain: 'owned.example.com' }),
-    });
-    expect(second.status).toBe(201);
-    const thief = await service.rest('PUT', '/billing-portals/thief', {
-      body: portalBody({ customDomain: 'OWNED.example.com' }),
-      key: ORG_B.key,
-    });
-    expect(thief.status).toBe(422);
-    expect(thief.body.invalidFields).toEqual([
-      { field: 'customDomain', message: 'is already used by another organization' },
-    ]);
-    const viaPost = await service.rest('POST', '/billing-portals', {
-      body: portalBody({ customDomain: 'owned.example.com' }),
-      key: ORG_B.key,
-    });
-    expect(viaPost.status).toBe(422);
-    expect(
-      await service.portals.countDocuments({ organizationId: ORG_B.organizationId, customDomain: 'owned.example.com' }),
-    ).toBe(0);
-  });
-
-  it('lets the domain pass to another organization once no portal of its owner uses it', async () => {
-    await service.rest('PUT', '/billing-portals/leaving', { body: portalBody({ customDomain: 'moving.example.com' }) });
-    await service.rest('PUT', '/billing-portals/leaving', { body: portalBody({ customDomain: null }) });
-    const res = await service.rest('PUT', '/billing-portals/arriving', {
-      body: portalBody({ slug: 'arriving-shop', customDomain: 'moving.example.com' }),
-      key: ORG_B.key,
-    });
-    expect(res.status).toBe(201);
-    expect((await storefront('/storefront/billing-portals/arriving-shop', 'moving.example.com')).body.id).toBe(
-      'arriving',
-    );
-  });
+  // Custom domains: test/custom-domains.test.ts.
 });

@@ -10,8 +10,16 @@ import type { FastifyInstance } from 'fastify';
 /** `*` alone: any origin; otherwise exact origins (scheme://host[:port]). Empty: no cross-origin access. */
 export type CorsOrigins = '*' | string[];
 
-/** What a browser may send: the credential, the body's type, preconditions and the idempotency key. */
-const ALLOWED_HEADERS = ['REB-APIKEY', 'Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key'];
+/** What a browser may send: the credential, the body's type, preconditions, the idempotency key, a request id. */
+const ALLOWED_HEADERS = [
+  'REB-APIKEY',
+  'Authorization',
+  'Content-Type',
+  'If-Match',
+  'If-None-Match',
+  'Idempotency-Key',
+  'X-Request-Id',
+];
 
 /** What a browser script may read of a response, besides the CORS-safelisted headers. */
 const EXPOSED_HEADERS = [
@@ -26,6 +34,7 @@ const EXPOSED_HEADERS = [
   'Pagination-Total',
   'Pagination-Limit',
   'Pagination-Offset',
+  'X-Request-Id',
 ];
 
 export async function crossOriginAccess(app: FastifyInstance, origins: CorsOrigins): Promise<void> {

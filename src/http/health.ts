@@ -14,8 +14,14 @@ export async function healthRoutes(app: FastifyInstance, options: HealthOptions)
   app.get('/healthz', async () => health);
   app.get('/readyz', async (_request, reply) => {
     const ready = await options.databaseReady().catch(() => false);
-    if (!ready) return sendProblem(reply, problem(503, 'The database is not answering.'));
-    return { status: 'ready' };
+    if (!ready) {
+      const notReady = {
+        ...problem(503, 'The database is not answering.'),
+        dependencies: { database: 'not answering' },
+      };
+      return sendProblem(reply, notReady);
+    }
+    return { status: 'ready', dependencies: { database: 'ready' } };
   });
   for (const url of ['/healthz', '/readyz']) refuseOtherMethods(app, url, ['GET']);
 }

@@ -17,6 +17,13 @@ export const problemSchema = z
       .array(z.strictObject({ field: z.string(), message: z.string() }))
       .optional()
       .meta({ description: 'On 400 and 422: one entry per problem, with the dot path of the field.' }),
+    dependencies: z
+      .record(z.string(), z.string())
+      .optional()
+      .meta({ description: "On GET /readyz: each dependency's state, e.g. database: not answering." }),
+    requestId: z.string().optional().meta({
+      description: "The request's id, as in the X-Request-Id response header: quote it when reporting a problem.",
+    }),
   })
   .meta({ description: 'RFC 9457 problem details.' });
 
@@ -51,7 +58,10 @@ export function problem(status: number, detail: string, invalidFields?: InvalidF
 }
 
 export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
-  return reply.status(body.status).type('application/problem+json; charset=utf-8').send(body);
+  return reply
+    .status(body.status)
+    .type('application/problem+json; charset=utf-8')
+    .send({ ...body, requestId: reply.request.id });
 }
 
 export const INTERNAL_ERROR = problem(500, 'An unexpected error occurred; it has been logged.');

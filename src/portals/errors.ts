@@ -98,3 +98,34 @@ export class IdempotencyKeyInUseError extends DomainError {
     this.name = 'IdempotencyKeyInUseError';
   }
 }
+
+/**
+ * The DNS check did not prove the organization controls the domain (no record, another token, or
+ * another organization verified the domain first). The failure is recorded on the portal.
+ */
+export class DomainVerificationFailedError extends DomainError {
+  readonly domain: string;
+  readonly reason: string;
+
+  constructor(domain: string, reason: string) {
+    super(`Custom domain "${domain}" is not verified: ${reason}.`);
+    this.domain = domain;
+    this.reason = reason;
+    this.name = 'DomainVerificationFailedError';
+  }
+}
+
+/** DNS did not answer the verification lookup (timeout, SERVFAIL, refused); nothing was changed. */
+export class DnsUnavailableError extends DomainError {
+  readonly domain: string;
+
+  constructor(domain: string, options?: { cause?: unknown }) {
+    super(
+      `DNS did not answer for custom domain "${domain}"; nothing was changed and the domain stays as it was. ` +
+        'Try again shortly.',
+      options,
+    );
+    this.domain = domain;
+    this.name = 'DnsUnavailableError';
+  }
+}

@@ -22,11 +22,22 @@ interface FieldBase {
 /** A value that the server sets (`id`, the times); clients may send it back, and it is ignored. */
 export interface ReadOnlyField<T> extends FieldBase {
   kind: 'readOnly';
-  graphql: 'ID' | 'DateTime' | 'String';
-  /** The REST representation's schema (also the OpenAPI schema). */
+  /** `Enum`: the values of `choice`, spelled per door as a writable choice's are. */
+  graphql: 'ID' | 'DateTime' | 'String' | 'Enum';
+  /** The REST representation's schema of a non-null value (also the OpenAPI schema). */
   resource: z.ZodType;
+  /** The value may be null. */
+  nullable?: boolean;
+  choice?: ChoiceOf<string>;
   /** Never set: carries the value's type for inference. */
   value?: T;
+}
+
+/** A choice's GraphQL enum, and each value's GraphQL spelling and meaning. */
+export interface ChoiceOf<V extends string> {
+  enumName: string;
+  enumDescription: string;
+  values: Record<V, ChoiceValue>;
 }
 
 /**
@@ -43,7 +54,7 @@ export interface WritableField<T> extends FieldBase {
   resource: z.ZodType;
   default?: T | null;
   /** For `choice`: the GraphQL enum, and each value's GraphQL spelling and meaning. */
-  choice?: { enumName: string; enumDescription: string; values: Record<string & T, ChoiceValue> };
+  choice?: ChoiceOf<string & T>;
 }
 
 export interface ChoiceValue {
@@ -57,6 +68,10 @@ export interface FieldGroup<F extends FieldMap = FieldMap> extends FieldBase {
   /** The GraphQL object type's name; the input type is this plus `Input`. */
   typeName: string;
   fields: F;
+  /** Set by the server only (every field inside is read-only): no input type, ignored in REST bodies. */
+  readOnly?: boolean;
+  /** The whole group may be null. */
+  nullable?: boolean;
 }
 
 export type Field = ReadOnlyField<unknown> | WritableField<unknown> | FieldGroup;
@@ -65,18 +80,22 @@ export type FieldMap = Record<string, Field>;
 /** The value a field holds once stored: defaults filled in. */
 export type ValueOf<F> =
   F extends FieldGroup<infer M>
-    ? { [K in keyof M]: ValueOf<M[K]> }
+    ? F extends { nullable: true }
+      ? { [K in keyof M]: ValueOf<M[K]> } | null
+      : { [K in keyof M]: ValueOf<M[K]> }
     : F extends ReadOnlyField<infer T>
-      ? T
+      ? F extends { nullable: true }
+        ? T | null
+        : T
       : F extends WritableField<infer T>
         ? F extends { default: null }
           ? T | null
           : T
         : never;
 
-/** The writable part of a field map (read-only fields dropped, groups kept). */
+/** The writable part of a field map (read-only fields and groups dropped, other groups kept). */
 export type WritableOf<M extends FieldMap> = {
-  [K in keyof M as M[K] extends ReadOnlyField<unknown> ? never : K]: ValueOf<M[K]>;
+  [K in keyof M as M[K] extends ReadOnlyField<unknown> | { readOnly: true } ? never : K]: ValueOf<M[K]>;
 };
 
 // --- constructors -----------------------------------------------------------------------------
@@ -126,9 +145,33 @@ function group<M extends FieldMap>(typeName: string, description: string, isPubl
   return { kind: 'group', typeName, description, public: isPublic, fields };
 }
 
+/** A group the server sets, null when there is nothing to show. */
+function readOnlyGroup<M extends FieldMap>(
+  typeName: string,
+  description: string,
+  fields: M,
+): FieldGroup<M> & { readOnly: true; nullable: true } {
+  return { kind: 'group', typeName, description, public: false, fields, readOnly: true, nullable: true };
+}
+
+/** A value the server sets, which may be null. */
+function readOnlyNullable<T>(graphql: 'DateTime' | 'String', resource: z.ZodType, description: string) {
+  return { ...readOnly<T>(graphql, resource, description, false), nullable: true } as ReadOnlyField<T> & {
+    nullable: true;
+  };
+}
+
+/** One of a set of values, set by the server. */
+function readOnlyChoice<const V extends string>(description: string, choice: ChoiceOf<V>): ReadOnlyField<V> {
+  const names = Object.keys(choice.values) as [V, ...V[]];
+  return { kind: 'readOnly', graphql: 'Enum', resource: z.enum(names), description, public: false, choice };
+}
+
 // --- rules ------------------------------------------------------------------------------------
 
 export const DEFAULT_PORTAL_HOST = 'portal.secure-payments.app';
+/** The DNS name under a custom domain where its owner publishes the verification TXT record. */
+export const DOMAIN_RECORD_PREFIX = '_billing-portal-verification';
 
 /** `[@~\-.\w]`: characters that can stand in a URL path segment unescaped. */
 const URL_SAFE = /^[@~\-.\w]+$/;
@@ -250,6 +293,49 @@ export const PORTAL_FIELDS = {
     default: null,
     public: false,
   }),
+  customDomainVerification: readOnlyGroup(
+    'CustomDomainVerification',
+    "Proof that the organization controls customDomain: the DNS record to publish and the last check's outcome; " +
+      'null without a custom domain. The storefront serves the portal on its custom domain only once verified.',
+    {
+      status: readOnlyChoice('Where the verification stands.', {
+        enumName: 'CustomDomainVerificationStatus',
+        enumDescription: "Where a custom domain's verification stands.",
+        values: {
+          pending: { graphql: 'PENDING', description: 'Not checked yet: publish the record, then ask for a check.' },
+          verified: {
+            graphql: 'VERIFIED',
+            description: 'The record was found: the domain is served for this organization.',
+          },
+          failed: { graphql: 'FAILED', description: 'The last check did not find the record (see failureReason).' },
+        },
+      }),
+      recordType: readOnly<'TXT'>('String', z.literal('TXT'), 'The type of DNS record to publish: TXT.', false),
+      recordName: readOnly<string>(
+        'String',
+        z.string(),
+        `Where to publish the record: ${DOMAIN_RECORD_PREFIX}.{customDomain}.`,
+        false,
+      ),
+      recordValue: readOnly<string>(
+        'String',
+        z.string(),
+        "The record's value: a random token for this organization's claim on this domain; claiming the domain " +
+          'again after releasing it makes a new one.',
+        false,
+      ),
+      checkedTime: readOnlyNullable<Date>(
+        'DateTime',
+        z.iso.datetime({ precision: 3 }),
+        'When the record was last checked; null before the first check.',
+      ),
+      failureReason: readOnlyNullable<string>(
+        'String',
+        z.string(),
+        'Why the last check failed; null unless status is failed.',
+      ),
+    },
+  ),
   status: choice({
     description: "Whether the portal is served: an inactive portal's public URL answers 404.",
     enumName: 'BillingPortalStatus',
@@ -308,9 +394,32 @@ export type Portal = ValueOf<FieldGroup<PortalFieldMap>> & { organizationId: str
 
 export type PortalStatus = PortalFields['status'];
 
+/** A portal as its document holds it: its custom domain's verification is its organization's claim's. */
+export type StoredPortal = Omit<Portal, 'customDomainVerification'>;
+
+/** A custom domain's verification as a portal shows it. */
+export type DomainVerification = NonNullable<Portal['customDomainVerification']>;
+export type DomainVerificationStatus = DomainVerification['status'];
+
+/** Set by the server only: a read-only value, or a group of them. */
+export function isReadOnly(field: Field): boolean {
+  return field.kind === 'readOnly' || (field.kind === 'group' && field.readOnly === true);
+}
+
+/** Written by clients: a writable value, or a group that holds some. */
+export function isWritable(field: Field): field is WritableField<unknown> | FieldGroup {
+  return !isReadOnly(field);
+}
+
+/** Whether a field may be null where clients read it. */
+export function isNullable(field: Field): boolean {
+  if (field.kind === 'group' || field.kind === 'readOnly') return field.nullable === true;
+  return field.default === null;
+}
+
 /** The names of the read-only top-level fields (REST bodies may carry them; they are ignored). */
 export const READ_ONLY_FIELD_NAMES = Object.entries(PORTAL_FIELDS)
-  .filter(([, field]) => field.kind === 'readOnly')
+  .filter(([, field]) => isReadOnly(field))
   .map(([name]) => name);
 
 /** Walks a field map depth-first, in declaration order. */
@@ -323,7 +432,7 @@ export function* eachField(fields: FieldMap, path: string[] = []): Generator<{ p
 
 /** A group is required when any field inside it is. */
 export function isRequired(field: Field): boolean {
-  if (field.kind === 'readOnly') return false;
+  if (!isWritable(field)) return false;
   if (field.kind === 'group') return Object.values(field.fields).some(isRequired);
   return field.default === undefined;
 }

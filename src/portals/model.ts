@@ -9,6 +9,7 @@ import {
   DEFAULT_PORTAL_HOST,
   expected,
   inputDescription,
+  isWritable,
   isRequired,
   PORTAL_FIELDS,
   portalIdSchema,
@@ -16,13 +17,13 @@ import {
   type PortalFields,
 } from './fields.ts';
 
-export type { Portal, PortalFields, PortalStatus } from './fields.ts';
+export type { DomainVerification, Portal, PortalFields, PortalStatus, StoredPortal } from './fields.ts';
 
 /** The input schema of a field map: writable fields only, optional ones accepting null ("the default"). */
 function inputSchemaOf(fields: FieldMap): z.ZodType {
   const shape: Record<string, z.ZodType> = {};
   for (const [name, field] of Object.entries(fields)) {
-    if (field.kind === 'readOnly') continue;
+    if (!isWritable(field)) continue;
     const schema = field.kind === 'group' ? inputSchemaOf(field.fields) : field.input;
     const optional = isRequired(field) ? schema : schema.nullish();
     shape[name] = optional.meta({ description: inputDescription(field, 'rest') });
@@ -34,7 +35,7 @@ function inputSchemaOf(fields: FieldMap): z.ZodType {
 function withDefaults(fields: FieldMap, input: Record<string, unknown> | null | undefined): Record<string, unknown> {
   const filled: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(fields)) {
-    if (field.kind === 'readOnly') continue;
+    if (!isWritable(field)) continue;
     const value = input?.[name] as Record<string, unknown> | null | undefined;
     filled[name] = field.kind === 'group' ? withDefaults(field.fields, value) : (value ?? field.default ?? null);
   }

@@ -5,26 +5,39 @@
 import { ulid } from 'ulid';
 import {
   ConflictError,
+  DnsUnavailableError,
+  DomainVerificationFailedError,
   IdempotencyKeyInUseError,
   IdempotencyKeyReusedError,
   NotFoundError,
+  ValidationError,
   type WriteCondition,
 } from './errors.ts';
+import { DnsLookupError, txtLookup, type TxtAnswer, type TxtLookup } from './dns-txt.ts';
 import type { PortalFields } from './fields.ts';
 import { fingerprintOf } from './idempotency.ts';
-import { isPortalId, parsePortalInput, parsePortalWrite, type Portal } from './model.ts';
+import { isPortalId, parsePortalInput, parsePortalWrite, type Portal, type StoredPortal } from './model.ts';
 import type { PortalKeyset, PortalListQuery } from './list-query.ts';
 import type { PortalPage, PortalStore } from './mongo/store.ts';
+import { recordNameOf, type DomainClaim } from './mongo/domain-claims.ts';
 
 export const SERVER_ID_PREFIX = 'bill_prt_';
+
+export interface PortalServiceOptions {
+  clock?: () => Date;
+  /** How custom-domain verification reads TXT records (DNS_SERVERS); default: the system's resolvers. */
+  lookupTxt?: TxtLookup;
+}
 
 export class PortalService {
   private readonly store: PortalStore;
   private readonly clock: () => Date;
+  private readonly lookupTxt: TxtLookup;
 
-  constructor(store: PortalStore, clock: () => Date = () => new Date()) {
+  constructor(store: PortalStore, options: PortalServiceOptions = {}) {
     this.store = store;
-    this.clock = clock;
+    this.clock = options.clock ?? (() => new Date());
+    this.lookupTxt = options.lookupTxt ?? txtLookup();
   }
 
   /**
@@ -60,7 +73,8 @@ export class PortalService {
     }
     const keys = this.store.idempotencyKeys;
     const claim = await keys.claim(organizationId, idempotencyKey, fingerprintOf(fields), newId, now);
-    if (claim.kind === 'replay') return { portal: claim.portal, replayed: true };
+    // The portal as created, its domain's verification as it is now.
+    if (claim.kind === 'replay') return { portal: await this.store.withVerification(claim.portal), replayed: true };
     if (claim.kind === 'reused') throw new IdempotencyKeyReusedError(idempotencyKey);
     if (claim.kind === 'inFlight') throw new IdempotencyKeyInUseError(idempotencyKey);
     let portal: Portal;
@@ -95,12 +109,12 @@ export class PortalService {
   }
 
   /** The public storefront view's portal: active, by slug, within an organization. */
-  getPublic(organizationId: string, slug: string): Promise<Portal | null> {
+  getPublic(organizationId: string, slug: string): Promise<StoredPortal | null> {
     return this.store.findActiveBySlug(organizationId, slug);
   }
 
   /** The public storefront view's portal on a custom domain (a request's Host). */
-  getPublicOnDomain(host: string, slug: string): Promise<Portal | null> {
+  getPublicOnDomain(host: string, slug: string): Promise<StoredPortal | null> {
     const domain = host.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
     return this.store.findActiveOnDomain(domain, slug);
   }
@@ -112,6 +126,76 @@ export class PortalService {
       throw new NotFoundError(id);
     }
     if (!(await this.store.delete(organizationId, id, condition))) throw new NotFoundError(id);
+  }
+
+  /**
+   * Checks DNS for the TXT record that proves the organization controls the portal's custom domain, and
+   * records the outcome on the organization's claim (its portals on the domain get new revisions). Verified:
+   * the portal as it now is. Not proven: DomainVerificationFailedError (recorded as failed). DNS not
+   * answering: DnsUnavailableError, and nothing changes. A claim already verified is not checked again.
+   */
+  async verifyCustomDomain(organizationId: string, id: string): Promise<Portal> {
+    const portal = await this.get(organizationId, id);
+    if (!portal) throw new NotFoundError(id);
+    const domain = portal.customDomain;
+    if (!domain) {
+      throw new ValidationError([
+        { field: 'customDomain', message: 'is not set: there is no custom domain to verify' },
+      ]);
+    }
+    const claim = await this.store.domainClaims.ensure(organizationId, domain, this.now());
+    if (claim.status === 'verified') return portal;
+    const checked = await this.check(claim);
+    await this.store.touchPortalsOn(organizationId, domain);
+    if (checked.status !== 'verified') {
+      throw new DomainVerificationFailedError(domain, checked.failureReason ?? 'the record was not found');
+    }
+    return (await this.store.findById(organizationId, id)) ?? portal;
+  }
+
+  /** One DNS check of a claim, recorded: the claim as it is afterwards. */
+  private async check(claim: DomainClaim): Promise<DomainClaim> {
+    const name = recordNameOf(claim.domain);
+    let answer: TxtAnswer;
+    try {
+      answer = await this.lookupTxt(name);
+    } catch (error) {
+      if (error instanceof DnsLookupError) throw new DnsUnavailableError(claim.domain, { cause: error });
+      throw error;
+    }
+    if (!answer.found) return this.fail(claim, `no TXT record at ${name}`);
+    if (!answer.values.includes(claim.token)) {
+      return this.fail(claim, `the TXT record at ${name} does not hold this claim's token (recordValue)`);
+    }
+    const verified = await this.verify(claim);
+    if (verified !== 'taken') return verified;
+    return this.fail(claim, 'another organization has verified this domain');
+  }
+
+  /**
+   * Marks the claim verified. Another organization's verified claim stands in the way only while one of
+   * its portals still uses the domain; a claim left behind (a portal write interrupted before it gave
+   * the domain up) is released first.
+   */
+  private async verify(claim: DomainClaim): Promise<DomainClaim | 'taken'> {
+    const claims = this.store.domainClaims;
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const verified = await claims.markVerified(claim, this.now());
+      if (verified === null) return this.fail(claim, 'the domain was released while it was being checked');
+      if (verified !== 'taken') return verified;
+      const holder = await claims.findVerified(claim.domain);
+      if (holder && !(await this.store.releaseIfUnused(holder.organizationId, claim.domain))) return 'taken';
+    }
+    return 'taken';
+  }
+
+  /** Records a failed check; the claim as it is afterwards (verified meanwhile by a concurrent check, say). */
+  private async fail(claim: DomainClaim, reason: string): Promise<DomainClaim> {
+    const now = this.now();
+    const current = await this.store.domainClaims.markFailed(claim, reason, now);
+    return (
+      current ?? { ...claim, status: 'failed', checkedTime: now, failureReason: 'the claim was released meanwhile' }
+    );
   }
 
   listByOffset(organizationId: string, query: PortalListQuery, offset: number, limit: number): Promise<PortalPage> {

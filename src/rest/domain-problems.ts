@@ -6,6 +6,8 @@ import type { FastifyReply } from 'fastify';
 import {
   ConflictError,
   DatabaseUnavailableError,
+  DnsUnavailableError,
+  DomainVerificationFailedError,
   DomainError,
   IdempotencyKeyInUseError,
   IdempotencyKeyReusedError,
@@ -32,6 +34,10 @@ export function problemForError(error: unknown): Problem | undefined {
   if (error instanceof IdempotencyKeyReusedError) return problem(422, error.message);
   if (error instanceof IdempotencyKeyInUseError) return problem(409, error.message);
   if (error instanceof DatabaseUnavailableError) return problem(503, error.message);
+  if (error instanceof DomainVerificationFailedError) {
+    return problem(422, error.message, [{ field: 'customDomain', message: `is not verified: ${error.reason}` }]);
+  }
+  if (error instanceof DnsUnavailableError) return problem(503, error.message);
   if (error instanceof DomainError) return problem(400, error.message);
   return undefined;
 }
@@ -43,5 +49,6 @@ export function sendDomainProblem(reply: FastifyReply, error: unknown): FastifyR
   if (error instanceof ConflictError && error.currentRevision !== null)
     reply.header('ETag', etagOf(error.currentRevision));
   if (error instanceof IdempotencyKeyInUseError) reply.header('Retry-After', '1');
+  if (error instanceof DnsUnavailableError) reply.header('Retry-After', '5');
   return sendProblem(reply, known);
 }

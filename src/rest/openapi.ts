@@ -29,10 +29,10 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   413: `The body is larger than ${MAX_BODY_BYTES} bytes.`,
   415: 'The body is not application/json.',
   422:
-    'The body is not a valid billing portal (invalidFields names every problem), its slug is taken, or the ' +
-    'Idempotency-Key was used for a different request.',
+    'The body is not a valid billing portal (invalidFields names every problem), its slug is taken, the ' +
+    'Idempotency-Key was used for a different request, or DNS does not prove a custom domain (customDomain says why).',
   429: 'The organization has used its writes for this minute.',
-  503: 'The database is unavailable.',
+  503: 'The database, or (verifying a custom domain) DNS, did not answer; nothing changed. Retry shortly.',
 };
 
 const rateLimitHeaders = {
@@ -92,7 +92,8 @@ export function buildOpenApiDocument(): JsonSchema {
   const requestBody = {
     required: true,
     description:
-      'A whole billing portal. Read-only fields (id, createdTime, updatedTime, _links) may be sent and are ignored; ' +
+      'A whole billing portal. Read-only fields (id, customDomainVerification, createdTime, updatedTime, revision, ' +
+      '_links) may be sent and are ignored; ' +
       'any other field the resource does not have is a 422.',
     content: json(ref('BillingPortalInput')),
   };
@@ -200,6 +201,27 @@ export function buildOpenApiDocument(): JsonSchema {
       },
     },
   };
+  const verificationOperations = {
+    post: {
+      operationId: 'verifyBillingPortalDomain',
+      summary: "Verify a portal's custom domain by DNS",
+      description:
+        'Looks up the TXT record named in customDomainVerification.recordName and, when one of its values is ' +
+        'recordValue, marks the domain verified for your organization: the storefront serves it from then on. ' +
+        'Only one organization can have a domain verified. Not proven: 422, recorded as failed with ' +
+        'failureReason. DNS not answering: 503, nothing changed. Already verified: 200 at once, without a ' +
+        'lookup. No request body.',
+      parameters: itemParameters,
+      responses: {
+        '200': {
+          description: 'Verified: the portal, its customDomainVerification.status "verified".',
+          headers: { ...etag, ...rateLimitHeaders },
+          content: json(ref('BillingPortal')),
+        },
+        ...problems(401, 403, 404, 422, 429, 503),
+      },
+    },
+  };
   const organizationParameter = { name: 'organizationId', in: 'path', required: true, schema: { type: 'string' } };
   const withOrganization = (operations: Record<string, { operationId: string; parameters?: unknown[] }>) =>
     Object.fromEntries(
@@ -251,6 +273,9 @@ export function buildOpenApiDocument(): JsonSchema {
       '/billing-portals/{id}': itemOperations,
       '/organizations/{organizationId}/billing-portals': withOrganization(collectionOperations),
       '/organizations/{organizationId}/billing-portals/{id}': withOrganization(itemOperations),
+      '/billing-portals/{id}/custom-domain/verification': verificationOperations,
+      '/organizations/{organizationId}/billing-portals/{id}/custom-domain/verification':
+        withOrganization(verificationOperations),
       '/storefront/billing-portals/{slug}': storefront(false),
       '/organizations/{organizationId}/storefront/billing-portals/{slug}': storefront(true),
     },

@@ -50,9 +50,11 @@ function fromGraphQLSpelling(fields: FieldMap, value: Record<string, unknown>): 
   const domain: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(fields)) {
     const fieldValue = value[name];
-    if (field.kind === 'group') domain[name] = fromGraphQLSpelling(field.fields, fieldValue as Record<string, unknown>);
-    else if (field.kind === 'readOnly' && field.graphql === 'DateTime') domain[name] = new Date(fieldValue as string);
-    else if (field.kind === 'choice') {
+    if (fieldValue === null) domain[name] = null;
+    else if (field.kind === 'group') {
+      domain[name] = fromGraphQLSpelling(field.fields, fieldValue as Record<string, unknown>);
+    } else if (field.kind === 'readOnly' && field.graphql === 'DateTime') domain[name] = new Date(fieldValue as string);
+    else if (field.choice) {
       const values = Object.entries(field.choice!.values as Record<string, { graphql: string }>);
       domain[name] = values.find(([, spelling]) => spelling.graphql === fieldValue)![0];
     } else domain[name] = fieldValue;

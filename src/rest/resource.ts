@@ -5,12 +5,14 @@
  */
 import { z } from 'zod';
 import {
+  isNullable,
   outputDescription,
   PORTAL_FIELDS,
   READ_ONLY_FIELD_NAMES,
   type Field,
   type FieldMap,
   type Portal,
+  type StoredPortal,
 } from '../portals/fields.ts';
 
 const links = z.array(z.strictObject({ rel: z.literal('self'), href: z.url() }));
@@ -19,13 +21,9 @@ function resourceSchemaOf(fields: FieldMap, include: (field: Field) => boolean):
   const shape: Record<string, z.ZodType> = {};
   for (const [name, field] of Object.entries(fields)) {
     if (!include(field)) continue;
-    const schema =
-      field.kind === 'group'
-        ? resourceSchemaOf(field.fields, include)
-        : field.kind !== 'readOnly' && field.default === null
-          ? field.resource.nullable()
-          : field.resource;
-    shape[name] = schema.meta({ description: outputDescription(field, 'rest') });
+    const schema = field.kind === 'group' ? resourceSchemaOf(field.fields, include) : field.resource;
+    const nullable = isNullable(field) ? schema.nullable() : schema;
+    shape[name] = nullable.meta({ description: outputDescription(field, 'rest') });
   }
   return z.strictObject(shape);
 }
@@ -51,7 +49,9 @@ function restFields(fields: FieldMap, value: Record<string, unknown>, include: (
   for (const [name, field] of Object.entries(fields)) {
     if (!include(field)) continue;
     const fieldValue = value[name];
-    if (field.kind === 'group') {
+    if (fieldValue === null || fieldValue === undefined) {
+      shown[name] = null;
+    } else if (field.kind === 'group') {
       shown[name] = restFields(field.fields, fieldValue as Record<string, unknown>, include);
     } else if (field.kind === 'readOnly' && field.graphql === 'DateTime') {
       shown[name] = (fieldValue as Date).toISOString();
@@ -65,7 +65,11 @@ function restFields(fields: FieldMap, value: Record<string, unknown>, include: (
 export type PortalView = Omit<Portal, 'organizationId'>;
 
 /** The declared fields `include` admits, with the portal's id and its `_links`. */
-function representation(portal: PortalView, selfHref: string, include: (field: Field) => boolean): PortalResource {
+function representation(
+  portal: PortalView | StoredPortal,
+  selfHref: string,
+  include: (field: Field) => boolean,
+): PortalResource {
   return { ...restFields(PORTAL_FIELDS, portal, include), id: portal.id, _links: [{ rel: 'self', href: selfHref }] };
 }
 
@@ -74,6 +78,6 @@ export function toResource(portal: PortalView, selfHref: string): PortalResource
 }
 
 /** What the public storefront shows: the public fields only (no name, customDomain, status or times). */
-export function toPublicView(portal: Portal, selfHref: string): PortalResource {
+export function toPublicView(portal: StoredPortal, selfHref: string): PortalResource {
   return representation(portal, selfHref, (field) => field.public);
 }

@@ -144,6 +144,13 @@ export async function restRoutes(app: FastifyInstance, options: RestOptions): Pr
     return reply.status(204).send();
   }
 
+  /** Checks the portal's custom domain by DNS; its body, if any, is not read. */
+  async function verifyDomain(request: ItemRequest, reply: FastifyReply) {
+    const portal = await portals.verifyCustomDomain(request.organizationId, request.params.id);
+    reply.header('ETag', etagOf(portal.revision));
+    return reply.send(toResource(portal, selfHref(request, portal.id)));
+  }
+
   async function list(request: CollectionRequest, reply: FastifyReply) {
     const parsed = parseListParameters(request.query);
     if (!parsed.ok) {
@@ -171,5 +178,12 @@ export async function restRoutes(app: FastifyInstance, options: RestOptions): Pr
       app.route({ method: method as HTTPMethods, ...route });
     }
     refuseOtherMethods(app, url, Object.keys(handlers) as HTTPMethods[]);
+  }
+  for (const base of BASES) {
+    const url = `${base}/:id/custom-domain/verification`;
+    const schema = { response: ITEM_RESPONSE };
+    const route = { url, onRequest: authenticate, preHandler: [spendWrite], schema, handler: verifyDomain as never };
+    app.route({ method: 'POST', ...route });
+    refuseOtherMethods(app, url, ['POST']);
   }
 }

@@ -3,7 +3,7 @@
  * or on the custom domain the request's Host names. Missing and inactive look the same: 404.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Portal } from '../portals/model.ts';
+import type { StoredPortal } from '../portals/model.ts';
 import type { PortalService } from '../portals/service.ts';
 import { refuseOtherMethods } from '../http/method-not-allowed.ts';
 import { problem, sendProblem } from '../http/problem.ts';
@@ -19,7 +19,7 @@ type StorefrontRequest = FastifyRequest<{ Params: { slug: string; organizationId
 export async function storefrontRoutes(app: FastifyInstance, options: StorefrontOptions): Promise<void> {
   const { portals } = options;
 
-  function answer(request: StorefrontRequest, reply: FastifyReply, portal: Portal | null) {
+  function answer(request: StorefrontRequest, reply: FastifyReply, portal: StoredPortal | null) {
     // Deactivation must take effect at once: a cache (a CDN) may keep the view but must revalidate it every
     // time, which the ETag makes cheap: 304 and no body while the portal is unchanged.
     reply.header('Cache-Control', 'no-cache');

@@ -137,6 +137,7 @@ describe.skipIf(skip)('database outage', () => {
         }
         expect(readyz.status).toBe(503);
         expect(isProblem(readyz)).toBe(true);
+        expect(readyz.json?.dependencies).toEqual({ database: 'not answering' });
         expect(readyz.ms).toBeLessThan(FAIL_FAST_BOUND_MS);
         expect(healthz.status).toBe(200);
 

@@ -160,3 +160,62 @@ export const ListPortals = graphql(`
     }
   }
 `);
+
+export const DomainVerificationFields = graphql(`
+  fragment DomainVerificationFields on CustomDomainVerification {
+    status
+    recordType
+    recordName
+    recordValue
+    checkedTime
+    failureReason
+  }
+`);
+
+export const GetPortalDomain = graphql(`
+  query GetPortalDomain($id: ID!) {
+    billingPortal(id: $id) {
+      id
+      customDomain
+      revision
+      customDomainVerification {
+        ...DomainVerificationFields
+      }
+    }
+  }
+`);
+
+export const VerifyPortalDomain = graphql(`
+  mutation VerifyPortalDomain($id: ID!) {
+    verifyBillingPortalDomain(id: $id) {
+      __typename
+      ... on VerifyBillingPortalDomainSuccess {
+        billingPortal {
+          id
+          customDomainVerification {
+            ...DomainVerificationFields
+          }
+        }
+      }
+      ... on DomainVerificationFailedError {
+        domain
+        reason
+      }
+      ... on DnsUnavailableError {
+        domain
+      }
+      ... on ValidationError {
+        invalidFields {
+          field
+          message
+        }
+      }
+      ... on NotFoundError {
+        id
+      }
+      ... on Error {
+        message
+      }
+    }
+  }
+`);

@@ -3,6 +3,7 @@
  * at MONGODB_URI), the real app listening on a free loopback port, and HTTP helpers.
  */
 import { randomBytes } from 'node:crypto';
+import type { Writable } from 'node:stream';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import type { Collection, Db } from 'mongodb';
@@ -10,6 +11,7 @@ import { buildApp, type AppSettings } from '../../src/app.ts';
 import { ApiKeys } from '../../src/auth/credentials.ts';
 import { openTestServer } from '@billing-portal/embedded-mongo/testing';
 import { PortalService } from '../../src/portals/service.ts';
+import { txtLookup, type DnsSettings } from '../../src/portals/dns-txt.ts';
 import type { PortalDocument } from '../../src/portals/mongo/query.ts';
 import { COLLECTION_NAME, PortalStore } from '../../src/portals/mongo/store.ts';
 import { MongoWriteCounter } from '../../src/limits/write-counter.ts';
@@ -52,6 +54,8 @@ export interface TestService {
 export interface ServiceOptions {
   settings?: Partial<AppSettings>;
   metricsToken?: string;
+  logStream?: Writable;
+  dns?: DnsSettings;
   /** A development key, as `npm start` makes without API_KEYS: organization `default`, shown in GraphiQL. */
   developmentKey?: string;
 }
@@ -70,7 +74,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
   await store.ensureIndexes();
   const app = await buildApp({
     schema,
-    portals: new PortalService(store),
+    portals: new PortalService(store, { lookupTxt: options.dns && txtLookup(options.dns) }),
     apiKeys: new ApiKeys(
       new Map([
         ...[ORG_A, ORG_B].map((o) => [o.key, o.organizationId] as const),
@@ -81,6 +85,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
     databaseReady: async () => (await db.command({ ping: 1 })).ok === 1,
     writeCounter: new MongoWriteCounter(db),
     settings: options.settings,
+    logger: options.logStream ? { level: 'info', stream: options.logStream } : false,
     metrics: metrics && { collector: metrics, token: metricsToken! },
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });

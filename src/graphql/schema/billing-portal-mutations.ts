@@ -1,6 +1,8 @@
 /** Writes of billing portals. Expected failures are union members (data), never top-level errors. */
 import {
   ConflictError,
+  DnsUnavailableError,
+  DomainVerificationFailedError,
   IdempotencyKeyInUseError,
   IdempotencyKeyReusedError,
   NotFoundError,
@@ -44,6 +46,18 @@ const DeleteBillingPortalSuccess = builder.objectRef<{ id: string }>('DeleteBill
   description: 'The portal was deleted.',
   fields: (t) => ({ deletedId: t.exposeID('id', { description: 'ID of the deleted billing portal.' }) }),
 });
+
+const VerifyBillingPortalDomainSuccess = builder
+  .objectRef<{ portal: Portal }>('VerifyBillingPortalDomainSuccess')
+  .implement({
+    description: "The portal's custom domain is verified for your organization.",
+    fields: (t) => ({
+      billingPortal: t.expose('portal', {
+        type: BillingPortal,
+        description: 'The billing portal, its customDomainVerification now VERIFIED.',
+      }),
+    }),
+  });
 
 builder.mutationFields((t) => ({
   upsertBillingPortal: t.field({
@@ -99,6 +113,25 @@ builder.mutationFields((t) => ({
       }
       return context.portals.create(organizationId, input, idempotencyKey ?? undefined);
     },
+  }),
+  verifyBillingPortalDomain: t.field({
+    type: VerifyBillingPortalDomainSuccess,
+    description:
+      "Checks DNS for the TXT record that proves your organization controls the portal's custom domain (see " +
+      'customDomainVerification), and records the outcome. Only a verified domain is served by the storefront, and ' +
+      'for one organization at most. Already verified: answers at once, without a lookup.',
+    args: { id: t.arg.id({ required: true, description: 'ID of the billing portal.' }) },
+    errors: {
+      types: [NotFoundError, ValidationError, DomainVerificationFailedError, DnsUnavailableError],
+      directResult: true,
+      union: {
+        name: 'VerifyBillingPortalDomainResult',
+        description: 'The portal with its domain verified, or why the domain is not verified.',
+      },
+    },
+    resolve: async (_root, { id }, context) => ({
+      portal: await context.portals.verifyCustomDomain(requireOrganization(context), String(id)),
+    }),
   }),
   deleteBillingPortal: t.field({
     type: DeleteBillingPortalSuccess,

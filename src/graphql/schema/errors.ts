@@ -1,7 +1,9 @@
 /** Errors a client can act on, as GraphQL types: each implements the `Error` interface. */
 import {
   ConflictError,
+  DnsUnavailableError,
   DomainError,
+  DomainVerificationFailedError,
   IdempotencyKeyInUseError,
   IdempotencyKeyReusedError,
   NotFoundError,
@@ -84,4 +86,25 @@ builder.objectType(IdempotencyKeyInUseError, {
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof IdempotencyKeyInUseError,
   fields: (t) => ({ idempotencyKey: t.exposeString('idempotencyKey', { description: 'The key sent.' }) }),
+});
+
+builder.objectType(DomainVerificationFailedError, {
+  name: 'DomainVerificationFailedError',
+  description:
+    "DNS does not prove that your organization controls the portal's custom domain: no record, another token, or " +
+    'another organization verified the domain first. Recorded on the portal as FAILED; publish the record and retry.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof DomainVerificationFailedError,
+  fields: (t) => ({
+    domain: t.exposeString('domain', { description: 'The custom domain checked.' }),
+    reason: t.exposeString('reason', { description: 'Why it is not verified (also its failureReason).' }),
+  }),
+});
+
+builder.objectType(DnsUnavailableError, {
+  name: 'DnsUnavailableError',
+  description: 'DNS did not answer (timeout, SERVFAIL, refused): nothing was changed. Retry shortly.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof DnsUnavailableError,
+  fields: (t) => ({ domain: t.exposeString('domain', { description: 'The custom domain being checked.' }) }),
 });

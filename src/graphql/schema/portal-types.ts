@@ -7,11 +7,14 @@
 import type { EnumRef, ImplementableObjectRef, InputObjectRef, ObjectFieldBuilder } from '@pothos/core';
 import {
   inputDescription,
+  isNullable,
+  isWritable,
   isRequired,
   outputDescription,
   type Field,
   type FieldGroup,
   type FieldMap,
+  type ReadOnlyField,
   type WritableField,
 } from '../../portals/fields.ts';
 import { builder, type SchemaTypesOfBuilder as Types } from './builder.ts';
@@ -25,7 +28,9 @@ const enums = new Map<string, AnyEnumRef>();
 const objects = new Map<string, AnyObjectRef>();
 const inputs = new Map<string, AnyInputRef>();
 
-function defineEnum(field: WritableField<unknown>): AnyEnumRef {
+type ChoiceField<V extends string> = WritableField<V> | ReadOnlyField<V>;
+
+function defineEnum(field: ChoiceField<string>): AnyEnumRef {
   const choice = field.choice!;
   return builder.enumType(choice.enumName, {
     description: choice.enumDescription,
@@ -39,11 +44,11 @@ function defineEnum(field: WritableField<unknown>): AnyEnumRef {
 }
 
 /** The enum of a choice field: its values spelled the GraphQL way, standing for the domain's values. */
-export function enumOf<V extends string>(field: WritableField<V>): EnumRef<Types, V, V> {
+export function enumOf<V extends string>(field: ChoiceField<V>): EnumRef<Types, V, V> {
   const choice = field.choice!;
   let ref = enums.get(choice.enumName);
   if (!ref) {
-    ref = defineEnum(field as WritableField<unknown>);
+    ref = defineEnum(field as ChoiceField<string>);
     enums.set(choice.enumName, ref);
   }
   return ref as EnumRef<Types, V, V>;
@@ -51,7 +56,8 @@ export function enumOf<V extends string>(field: WritableField<V>): EnumRef<Types
 
 function outputType(field: Field): AnyObjectRef | AnyEnumRef | 'ID' | 'DateTime' | 'Boolean' | 'String' {
   if (field.kind === 'group') return objectTypeOf(field);
-  if (field.kind === 'readOnly') return field.graphql;
+  if (field.kind === 'readOnly')
+    return field.graphql === 'Enum' ? enumOf(field as ReadOnlyField<string>) : field.graphql;
   if (field.kind === 'choice') return enumOf(field as WritableField<string>);
   return field.kind === 'flag' ? 'Boolean' : 'String';
 }
@@ -64,7 +70,7 @@ export function outputFields(fields: FieldMap) {
         name,
         t.field({
           type: outputType(field) as 'String',
-          nullable: field.kind !== 'group' && field.kind !== 'readOnly' && field.default === null,
+          nullable: isNullable(field),
           description: outputDescription(field, 'graphql'),
           resolve: (parent) => parent[name] as string,
         }),
@@ -97,7 +103,7 @@ function defineInput(fields: FieldMap, name: string, description: string): AnyIn
     fields: (t) =>
       Object.fromEntries(
         Object.entries(fields).flatMap(([fieldName, field]) =>
-          field.kind === 'readOnly'
+          !isWritable(field)
             ? []
             : [
                 [

@@ -41,7 +41,7 @@ function sendErrors(reply: FastifyReply, status: number, message: string, code?:
   return reply
     .code(status)
     .type('application/json; charset=utf-8')
-    .send({ errors: [{ message, ...(code ? { extensions: { code } } : {}) }] });
+    .send({ errors: [{ message, extensions: { ...(code ? { code } : {}), requestId: reply.request.id } }] });
 }
 
 /** Responses that must be streamed: subscriptions and incremental delivery. */

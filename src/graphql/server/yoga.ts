@@ -15,6 +15,7 @@ import type { GraphiQLAssets } from './graphiql-assets.ts';
 import { renderGraphiQLPage } from './graphiql-page.ts';
 import { queryLimits, withoutIntrospection, writeBudgetPlugin } from './plugins.ts';
 import { operationMetrics } from './operation-metrics.ts';
+import { rememberOriginal, requestIdentity } from './request-identity.ts';
 import type { ServiceMetrics } from '../../observability/metrics.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -75,6 +76,7 @@ export function createGraphQLHandler(options: YogaOptions) {
       ...(options.introspection === 'off' ? [withoutIntrospection()] : []),
       writeBudgetPlugin(options.writeBudget),
       compiledExecution(),
+      requestIdentity(),
       ...(options.metrics ? [operationMetrics(options.metrics)] : []),
     ],
     maskedErrors: {
@@ -94,8 +96,7 @@ export function createGraphQLHandler(options: YogaOptions) {
           });
         }
         const masked = maskError(error, message, isDev);
-        if (masked !== error) logger.error({ err: original ?? error }, 'unexpected error in a GraphQL operation');
-        return masked;
+        return masked === error ? masked : rememberOriginal(masked, original ?? error);
       },
     },
     // A request without a key gets this far only with GRAPHQL_INTROSPECTION=public (route.ts): it may read

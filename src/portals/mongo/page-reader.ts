@@ -8,7 +8,7 @@
  */
 import type { Collection, Db, Filter } from 'mongodb';
 import { guard } from './database-unavailable.ts';
-import type { Portal } from '../model.ts';
+import type { StoredPortal } from '../model.ts';
 import type { MongoSort, PortalDocument } from './query.ts';
 import { PortalCache, type PortalVersion } from './portal-cache.ts';
 import { withRevision } from './revision.ts';
@@ -41,12 +41,12 @@ export class PageReader {
     sort: MongoSort,
     skip: number,
     limit: number,
-  ): Promise<Portal[]> {
+  ): Promise<StoredPortal[]> {
     if (limit === 0) return [];
     const keys = await this.pageVersions(filter, sort, skip, limit);
     const page = keys.map((key) => this.cache.get(organizationId, key));
     const missing = keys.filter((_, i) => page[i] === undefined);
-    if (missing.length === 0) return page as Portal[];
+    if (missing.length === 0) return page as StoredPortal[];
     const read = await guard(() =>
       this.collection
         .find({ organizationId, id: { $in: missing.map(({ id }) => id) } }, { projection: CACHEABLE_PROJECTION })
@@ -108,7 +108,7 @@ export class PageReader {
     sort: MongoSort,
     skip: number,
     limit: number,
-  ): Promise<Portal[]> {
+  ): Promise<StoredPortal[]> {
     const documents = await guard(() =>
       this.collection.find(filter, { projection: CACHEABLE_PROJECTION }).sort(sort).skip(skip).limit(limit).toArray(),
     );
@@ -116,7 +116,7 @@ export class PageReader {
   }
 
   /** The portal of a document read with its revision, cached at that version when it has one. */
-  private remember(document: PortalDocument): Portal {
+  private remember(document: PortalDocument): StoredPortal {
     // Written before revisions existed: read whole every time, until its next write.
     const { revision } = document;
     const portal = withRevision(document);

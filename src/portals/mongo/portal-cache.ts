@@ -7,7 +7,7 @@
  * Decoding twenty whole documents was most of what a list page cost (BENCHMARKS.md).
  */
 import { LRUCache } from 'lru-cache';
-import type { Portal } from '../model.ts';
+import type { StoredPortal } from '../model.ts';
 
 /** About 2 KB each: a bounded few tens of megabytes at most. */
 const DEFAULT_CAPACITY = 10_000;
@@ -22,7 +22,7 @@ export interface PortalVersion {
 interface Entry {
   revision: string;
   updatedTime: number;
-  portal: Portal;
+  portal: StoredPortal;
 }
 
 export class PortalCache {
@@ -35,7 +35,7 @@ export class PortalCache {
   }
 
   /** The portal at exactly this version, if that is the version cached. */
-  get(organizationId: string, version: PortalVersion): Portal | undefined {
+  get(organizationId: string, version: PortalVersion): StoredPortal | undefined {
     if (version.revision === undefined) return undefined;
     const entry = this.entries.get(`${organizationId}\u0000${version.id}`);
     const current = entry?.revision === version.revision && entry.updatedTime === version.updatedTime.getTime();
@@ -47,7 +47,7 @@ export class PortalCache {
     return entry.portal;
   }
 
-  remember(portal: Portal, version: { revision: string; updatedTime: Date }): void {
+  remember(portal: StoredPortal, version: { revision: string; updatedTime: Date }): void {
     this.entries.set(`${portal.organizationId}\u0000${portal.id}`, {
       revision: version.revision,
       updatedTime: version.updatedTime.getTime(),

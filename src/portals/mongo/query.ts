@@ -12,10 +12,10 @@ import {
   type TimeCondition,
   type TimeRange,
 } from '../list-query.ts';
-import type { Portal } from '../model.ts';
+import type { Portal, StoredPortal } from '../model.ts';
 
 /** What is stored: the portal plus lower-cased copies of the fields that are matched case-insensitively. */
-export interface PortalDocument extends Omit<Portal, 'revision'> {
+export interface PortalDocument extends Omit<StoredPortal, 'revision'> {
   lookup: { websiteId: string; slug: string };
   /** Random, new on every write; absent on documents written before revisions existed (revision.ts). */
   revision?: string;

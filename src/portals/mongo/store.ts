@@ -5,27 +5,24 @@
  *
  * Every write stamps a new random `revision`, by which list pages (page-reader.ts) know which portals
  * they may take from the cache.
+ *
+ * A portal on a custom domain shows its organization's claim on the domain (domain-claims.ts), read
+ * with the portal: the claims, not the portals, say whose a domain is and what the storefront serves.
  */
 import { MongoError, MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
 import { guard } from './database-unavailable.ts';
 import { ConflictError, ValidationError, type WriteCondition } from '../errors.ts';
 import type { PortalKeyset, PortalListQuery } from '../list-query.ts';
-import type { Portal, PortalFields } from '../model.ts';
+import type { Portal, PortalFields, StoredPortal } from '../model.ts';
 import { keysetCondition, toMongoFilter, toMongoSort, type PortalDocument } from './query.ts';
 import { PORTAL_INDEXES, SLUG_INDEX } from './indexes.ts';
 import { IdempotencyKeys } from './idempotency-keys.ts';
+import { DomainClaims, verificationOf } from './domain-claims.ts';
 import { PageReader } from './page-reader.ts';
 import { PortalCache } from './portal-cache.ts';
 import { atRevision, newRevision, withRevision } from './revision.ts';
 
 export const COLLECTION_NAME = 'billingPortals';
-/** Which organization a custom domain belongs to: one document per domain. */
-export const DOMAIN_COLLECTION_NAME = 'customDomains';
-
-export interface DomainClaim {
-  _id: string;
-  organizationId: string;
-}
 
 /** Never send storage-only fields back. */
 const PORTAL_PROJECTION = { _id: 0, lookup: 0 } as const;
@@ -40,7 +37,8 @@ export interface PortalPage {
 
 export class PortalStore {
   private readonly collection: Collection<PortalDocument>;
-  private readonly domains: Collection<DomainClaim>;
+  /** Organizations' claims on custom domains. */
+  readonly domainClaims: DomainClaims;
 
   private readonly pages: PageReader;
   /** The idempotency keys of portal creation. */
@@ -48,7 +46,7 @@ export class PortalStore {
 
   constructor(db: Db, pageCache = new PortalCache()) {
     this.collection = db.collection<PortalDocument>(COLLECTION_NAME);
-    this.domains = db.collection<DomainClaim>(DOMAIN_COLLECTION_NAME);
+    this.domainClaims = new DomainClaims(db);
     this.pages = new PageReader(db, this.collection, pageCache);
     this.idempotencyKeys = new IdempotencyKeys(db);
   }
@@ -60,6 +58,7 @@ export class PortalStore {
   async ensureIndexes(): Promise<void> {
     await guard(() => this.collection.createIndexes(PORTAL_INDEXES));
     await this.idempotencyKeys.ensureIndexes();
+    await this.domainClaims.ensureIndexes();
   }
 
   /**
@@ -76,35 +75,52 @@ export class PortalStore {
   ): Promise<{ portal: Portal; created: boolean }> {
     if (condition.exists === false)
       return { portal: await this.insert(organizationId, id, fields, now), created: true };
-    if (fields.customDomain) await this.claimDomain(organizationId, fields.customDomain);
     const conditional = condition.revision !== undefined || condition.exists === true;
     const filter: Filter<PortalDocument> = {
       organizationId,
       id,
       ...(condition.revision === undefined ? {} : atRevision(condition.revision)),
     };
+    const revision = newRevision();
+    const before = await this.replace(filter, fields, revision, now, !conditional);
+    if (!before && conditional) throw await this.conflict(organizationId, id);
+    if (before?.customDomain && before.customDomain !== fields.customDomain) {
+      await this.releaseIfUnused(organizationId, before.customDomain);
+    }
+    const portal: StoredPortal = {
+      id,
+      organizationId,
+      ...fields,
+      createdTime: before?.createdTime ?? now,
+      updatedTime: now,
+      revision,
+    };
+    return { portal: await this.withVerification(portal), created: before === null };
+  }
+
+  /**
+   * Writes the fields over the portal the filter finds (or a new one): the document as it was before,
+   * its createdTime and the domain it may be leaving; null when there was none.
+   */
+  private async replace(
+    filter: Filter<PortalDocument>,
+    fields: PortalFields,
+    revision: string,
+    now: Date,
+    upsert: boolean,
+  ): Promise<Pick<PortalDocument, 'createdTime' | 'customDomain'> | null> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await guard(() =>
+        return await guard(() =>
           this.collection.findOneAndUpdate(
             filter,
             {
-              $set: { ...fields, lookup: lookupOf(fields), revision: newRevision(), updatedTime: now },
+              $set: { ...fields, lookup: lookupOf(fields), revision, updatedTime: now },
               $setOnInsert: { createdTime: now },
             },
-            {
-              upsert: !conditional,
-              returnDocument: 'after',
-              includeResultMetadata: true,
-              projection: PORTAL_PROJECTION,
-            },
+            { upsert, returnDocument: 'before', projection: { _id: 0, createdTime: 1, customDomain: 1 } },
           ),
         );
-        if (!result.value) {
-          if (conditional) throw await this.conflict(organizationId, id);
-          throw new Error('findOneAndUpdate with upsert returned no document');
-        }
-        return { portal: withRevision(result.value), created: result.lastErrorObject?.updatedExisting !== true };
       } catch (error) {
         // Two upserts of one new id can both try to insert; the loser retries and becomes an update.
         if (isDuplicateKey(error) && !isSlugConflict(error) && attempt < UPSERT_ATTEMPTS) continue;
@@ -115,7 +131,7 @@ export class PortalStore {
 
   /** A new portal; an id already taken is a ConflictError naming the current revision. */
   async insert(organizationId: string, id: string, fields: PortalFields, now: Date): Promise<Portal> {
-    const portal: Portal = {
+    const portal: StoredPortal = {
       id,
       organizationId,
       ...fields,
@@ -123,24 +139,27 @@ export class PortalStore {
       updatedTime: now,
       revision: newRevision(),
     };
-    if (fields.customDomain) await this.claimDomain(organizationId, fields.customDomain);
     try {
       await guard(() => this.collection.insertOne({ ...portal, lookup: lookupOf(fields) }));
     } catch (error) {
       if (isDuplicateKey(error) && !isSlugConflict(error)) throw await this.conflict(organizationId, id, true);
       throw translateWriteError(error);
     }
-    return portal;
+    return this.withVerification(portal);
   }
 
   async findById(organizationId: string, id: string): Promise<Portal | null> {
+    return this.shownOrNull(this.storedById(organizationId, id));
+  }
+
+  private storedById(organizationId: string, id: string): Promise<StoredPortal | null> {
     return this.portalOrNull(
       guard(() => this.collection.findOne({ organizationId, id }, { projection: PORTAL_PROJECTION })),
     );
   }
 
   findBySlug(organizationId: string, slug: string): Promise<Portal | null> {
-    return this.portalOrNull(
+    const stored = this.portalOrNull(
       guard(() =>
         this.collection.findOne(
           { organizationId, 'lookup.slug': slug.toLowerCase() },
@@ -148,10 +167,11 @@ export class PortalStore {
         ),
       ),
     );
+    return this.shownOrNull(stored);
   }
 
   /** An active portal by slug, for the public storefront. */
-  findActiveBySlug(organizationId: string, slug: string): Promise<Portal | null> {
+  findActiveBySlug(organizationId: string, slug: string): Promise<StoredPortal | null> {
     return this.portalOrNull(
       guard(() =>
         this.collection.findOne(
@@ -162,15 +182,15 @@ export class PortalStore {
     );
   }
 
-  /** An active portal served on a custom domain, found through the organization that owns the domain. */
-  async findActiveOnDomain(domain: string, slug: string): Promise<Portal | null> {
-    const claim = await guard(() => this.domains.findOne({ _id: domain }));
-    if (!claim) return null;
+  /** An active portal on a custom domain, of the organization whose claim on the domain is verified. */
+  async findActiveOnDomain(domain: string, slug: string): Promise<StoredPortal | null> {
+    const owner = await this.domainClaims.findVerified(domain);
+    if (!owner) return null;
     return this.portalOrNull(
       guard(() =>
         this.collection.findOne(
           {
-            organizationId: claim.organizationId,
+            organizationId: owner.organizationId,
             'lookup.slug': slug.toLowerCase(),
             customDomain: domain,
             status: 'active',
@@ -181,36 +201,51 @@ export class PortalStore {
     );
   }
 
+  /** The portal with its organization's claim on its custom domain (made if there is none yet). */
+  async withVerification(portal: StoredPortal): Promise<Portal> {
+    return (await this.withVerifications(portal.organizationId, [portal]))[0];
+  }
+
+  private async withVerifications(organizationId: string, portals: StoredPortal[]): Promise<Portal[]> {
+    const domains = [...new Set(portals.flatMap((portal) => (portal.customDomain ? [portal.customDomain] : [])))];
+    const claims = await this.domainClaims.forDomains(organizationId, domains, new Date());
+    return portals.map((portal) => {
+      const claim = portal.customDomain ? claims.get(portal.customDomain) : undefined;
+      return { ...portal, customDomainVerification: claim ? verificationOf(claim) : null };
+    });
+  }
+
   /**
-   * Makes `domain` the organization's, unless another organization owns it and still has a portal on
-   * it (then: ValidationError on customDomain). A domain no portal uses any more passes to the next
-   * organization that asks.
+   * Gives up the organization's claim on a domain that none of its portals uses any more, so that the
+   * domain is served again only once someone verifies it anew. True when the organization no longer
+   * holds the domain.
    */
-  private async claimDomain(organizationId: string, domain: string): Promise<void> {
-    const claim = await guard(() =>
-      this.domains
-        .findOneAndUpdate(
-          { _id: domain },
-          { $setOnInsert: { organizationId } },
-          { upsert: true, returnDocument: 'after' },
-        )
-        .catch((error: unknown) => {
-          // Two first claims raced; the loser reads the winner's.
-          if (isDuplicateKey(error)) return this.domains.findOne({ _id: domain });
-          throw error;
-        }),
+  async releaseIfUnused(organizationId: string, domain: string): Promise<boolean> {
+    if (await this.usesDomain(organizationId, domain)) return false;
+    if (!(await this.domainClaims.release(organizationId, domain))) return true;
+    // A portal written onto the domain meanwhile may have read the claim just deleted: it gets a new
+    // (pending) one. Its writer, reading the claim after writing the portal, covers the other order.
+    if (!(await this.usesDomain(organizationId, domain))) return true;
+    await this.domainClaims.ensure(organizationId, domain, new Date());
+    await this.touchPortalsOn(organizationId, domain);
+    return false;
+  }
+
+  private async usesDomain(organizationId: string, domain: string): Promise<boolean> {
+    const count = await guard(() =>
+      this.collection.countDocuments({ organizationId, customDomain: domain }, { limit: 1 }),
     );
-    if (!claim || claim.organizationId === organizationId) return;
-    const stillUsed = await guard(() =>
-      this.collection.countDocuments({ organizationId: claim.organizationId, customDomain: domain }, { limit: 1 }),
+    return count > 0;
+  }
+
+  /**
+   * New revisions for the organization's portals on a domain whose claim changed: what they show
+   * changed, so their ETags must too.
+   */
+  async touchPortalsOn(organizationId: string, domain: string): Promise<void> {
+    await guard(() =>
+      this.collection.updateMany({ organizationId, customDomain: domain }, { $set: { revision: newRevision() } }),
     );
-    if (stillUsed === 0) {
-      const moved = await guard(() =>
-        this.domains.updateOne({ _id: domain, organizationId: claim.organizationId }, { $set: { organizationId } }),
-      );
-      if (moved.modifiedCount === 1) return;
-    }
-    throw new ValidationError([{ field: 'customDomain', message: 'is already used by another organization' }]);
   }
 
   /**
@@ -220,21 +255,31 @@ export class PortalStore {
    */
   async delete(organizationId: string, id: string, condition: WriteCondition = {}): Promise<boolean> {
     const revision = condition.revision === undefined ? {} : atRevision(condition.revision);
-    const result = await guard(() => this.collection.deleteOne({ organizationId, id, ...revision }));
-    if (result.deletedCount === 1) return true;
+    const deleted = await guard(() =>
+      this.collection.findOneAndDelete({ organizationId, id, ...revision }, { projection: { customDomain: 1 } }),
+    );
+    if (deleted) {
+      if (deleted.customDomain) await this.releaseIfUnused(organizationId, deleted.customDomain);
+      return true;
+    }
     if (condition.revision !== undefined || condition.exists === true) throw await this.conflict(organizationId, id);
     return false;
   }
 
   /** Why a conditional write found nothing to write: the portal's current revision, or none. */
   private async conflict(organizationId: string, id: string, expectedAbsent = false): Promise<ConflictError> {
-    const current = await this.findById(organizationId, id);
+    const current = await this.storedById(organizationId, id);
     return new ConflictError(id, current?.revision ?? null, expectedAbsent);
   }
 
-  private async portalOrNull(read: Promise<PortalDocument | null>): Promise<Portal | null> {
+  private async portalOrNull(read: Promise<PortalDocument | null>): Promise<StoredPortal | null> {
     const document = await read;
     return document && withRevision(document);
+  }
+
+  private async shownOrNull(read: Promise<StoredPortal | null>): Promise<Portal | null> {
+    const portal = await read;
+    return portal && this.withVerification(portal);
   }
 
   /** One page by offset, with the total number of matches. */
@@ -249,14 +294,14 @@ export class PortalStore {
       this.pages.read(organizationId, filter, toMongoSort(query.sort, 1), offset, limit),
       this.pages.count(filter),
     ]);
-    return { portals, total };
+    return { portals: await this.withVerifications(organizationId, portals), total };
   }
 
   /**
    * Up to `limit` portals strictly after (or, `reverse`, strictly before) a keyset position, in the
    * query's order (or its reverse).
    */
-  listByKeyset(
+  async listByKeyset(
     organizationId: string,
     query: PortalListQuery,
     options: { after?: PortalKeyset; before?: PortalKeyset; limit: number; reverse: boolean },
@@ -265,7 +310,11 @@ export class PortalStore {
     if (options.after) clauses.push(keysetCondition(query.sort, options.after, 1));
     if (options.before) clauses.push(keysetCondition(query.sort, options.before, -1));
     const filter = clauses.length === 1 ? clauses[0] : { $and: clauses };
-    return this.pages.read(organizationId, filter, toMongoSort(query.sort, options.reverse ? -1 : 1), 0, options.limit);
+    const sort = toMongoSort(query.sort, options.reverse ? -1 : 1);
+    return this.withVerifications(
+      organizationId,
+      await this.pages.read(organizationId, filter, sort, 0, options.limit),
+    );
   }
 
   count(organizationId: string, query: PortalListQuery): Promise<number> {

@@ -7,6 +7,20 @@ import { join, resolve } from 'node:path';
 
 const heldHere = new Set<string>();
 
+/** The data directory belongs to another live server (or to this process already). */
+export class DataDirLockedError extends Error {
+  readonly dataDir: string;
+  /** The owner's process id. */
+  readonly owner: number;
+
+  constructor(dataDir: string, owner: number, detail: string) {
+    super(`data directory ${dataDir} is ${detail}`);
+    this.name = 'DataDirLockedError';
+    this.dataDir = dataDir;
+    this.owner = owner;
+  }
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -18,7 +32,7 @@ function alive(pid: number): boolean {
 
 export function lockDataDir(dir: string): () => void {
   const path = join(resolve(dir), 'mongod.lock');
-  if (heldHere.has(path)) throw new Error(`data directory ${dir} is already in use by this process`);
+  if (heldHere.has(path)) throw new DataDirLockedError(dir, process.pid, 'already in use by this process');
   try {
     const fd = openSync(path, 'wx', 0o600);
     writeSync(fd, String(process.pid));
@@ -27,7 +41,7 @@ export function lockDataDir(dir: string): () => void {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     const owner = Number(readFileSync(path, 'utf8').trim());
     if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
-      throw new Error(`data directory ${dir} is in use by process ${owner} (${path})`);
+      throw new DataDirLockedError(dir, owner, `in use by process ${owner} (${path})`);
     }
     writeFileSync(path, String(process.pid), { mode: 0o600 });
   }
