@@ -140,7 +140,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   const openApiDocument = buildOpenApiDocument();
-  app.get('/openapi.json', async () => openApiDocument);
+  // The server is where the caller found the document (behind a proxy: as TRUST_PROXY lets it say).
+  app.get('/openapi.json', async (request) => ({
+    ...openApiDocument,
+    servers: [{ url: `${request.protocol}://${request.host}`, description: 'this service' }],
+  }));
   refuseOtherMethods(app, '/openapi.json', ['GET']);
   await app.register(healthRoutes, { databaseReady: options.databaseReady });
   if (options.metrics)
