@@ -6,7 +6,7 @@ import type { Config } from './config.ts';
 import { graphqlRoute } from './graphql/server/route.ts';
 import { createGraphQLHandler } from './graphql/server/yoga.ts';
 import type { PortalService } from './portals/service.ts';
-import { MAX_BODY_BYTES } from './http/body-limit.ts';
+import { discardUnreadBody, MAX_BODY_BYTES } from './http/body-limit.ts';
 import { answerUnreadableRequest, CLIENT_ERROR_DETAILS, VALID_HOST } from './http/client-errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { requestIdOf } from './http/request-id.ts';
@@ -123,6 +123,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Links and Location are built from the Host: it must be one.
     if (!VALID_HOST.test(request.host)) return sendProblem(reply, problem(400, 'The Host header is not a host name.'));
   });
+
+  app.addHook('onSend', async (request, reply) => discardUnreadBody(request, reply));
 
   app.setErrorHandler((error, request, reply) => {
     const answered = sendDomainProblem(reply, error);
