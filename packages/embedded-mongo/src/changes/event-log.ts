@@ -1,0 +1,128 @@
+/**
+ * The change event log (an in-memory oplog): one entry per committed write, in commit order, each with
+ * its own strictly increasing cluster time. Entries hold references to the stored documents (which are
+ * never changed in place), so recording costs one small object; event documents are rendered when a
+ * change stream reads them. Bounded by count and age; the log remembers the newest time it dropped so
+ * a resume from before it fails (ChangeStreamHistoryLost) instead of skipping events.
+ */
+import type { Doc } from '../compare.ts';
+import type { LogTime } from './resume-token.ts';
+import { compareTimes } from './resume-token.ts';
+
+export type OperationType = 'insert' | 'update' | 'replace' | 'delete' | 'drop' | 'dropDatabase' | 'create';
+
+export interface ChangeEntry {
+  time: LogTime;
+  wallTime: Date;
+  op: OperationType;
+  db: string;
+  /** Empty for dropDatabase. */
+  coll: string;
+  /** The document before the write (update, replace, delete). */
+  before?: Doc;
+  /** The document after the write (insert, update, replace). */
+  after?: Doc;
+  /** create: the collection's options. */
+  options?: Doc;
+  /** Rendered parts shared by every stream, filled in on first use. */
+  cache?: { updateDescription?: Doc };
+}
+
+export interface ChangeLogOptions {
+  /** Entries kept (default 10,000). */
+  maxEvents?: number;
+  /** Entries older than this are dropped as new ones arrive (default 24 h). */
+  maxAgeMs?: number;
+  /** Wall clock (default Date.now). */
+  now?: () => number;
+}
+
+export const DEFAULT_MAX_EVENTS = 10_000;
+export const DEFAULT_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+export class ChangeEventLog {
+  private entries: ChangeEntry[] = [];
+  /** Index of the oldest retained entry in `entries` (dropped ones are spliced out in chunks). */
+  private head = 0;
+  private last: LogTime;
+  /** Every entry at or before this time has been dropped (or predates this server's start). */
+  private lostUpTo: LogTime;
+  private readonly waiters = new Set<() => void>();
+  private readonly maxEvents: number;
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
+
+  constructor(options: ChangeLogOptions = {}) {
+    this.maxEvents = Math.max(1, options.maxEvents ?? DEFAULT_MAX_EVENTS);
+    this.maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
+    this.now = options.now ?? Date.now;
+    // Start one second ahead: every time handed out before a restart is then older than this boundary.
+    this.last = { t: Math.floor(this.now() / 1000) + 1, i: 0 };
+    this.lostUpTo = this.last;
+  }
+
+  /** The newest time handed out (a new stream starts after it). */
+  get lastTime(): LogTime {
+    return this.last;
+  }
+
+  get size(): number {
+    return this.entries.length - this.head;
+  }
+
+  record(entry: Omit<ChangeEntry, 'time' | 'wallTime'>): void {
+    const wall = this.now();
+    const seconds = Math.floor(wall / 1000);
+    this.last = seconds > this.last.t ? { t: seconds, i: 1 } : { t: this.last.t, i: this.last.i + 1 };
+    const full = entry as ChangeEntry;
+    full.time = this.last;
+    full.wallTime = new Date(wall);
+    this.entries.push(full);
+    this.trim(wall);
+    if (this.waiters.size > 0) {
+      const woken = [...this.waiters];
+      this.waiters.clear();
+      for (const wake of woken) wake();
+    }
+  }
+
+  /** Whether the entries after `time` are all still here. */
+  retainsAfter(time: LogTime): boolean {
+    return compareTimes(time, this.lostUpTo) >= 0;
+  }
+
+  /** Index (for `at`) of the first entry after `time`. */
+  indexAfter(time: LogTime): number {
+    let lo = this.head;
+    let hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareTimes(this.entries[mid].time, time) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - this.head;
+  }
+
+  at(index: number): ChangeEntry | undefined {
+    return this.entries[this.head + index];
+  }
+
+  /** Calls `wake` once, at the next recorded entry, unless cancelled first. */
+  onNextEntry(wake: () => void): () => void {
+    this.waiters.add(wake);
+    return () => this.waiters.delete(wake);
+  }
+
+  private trim(wall: number): void {
+    const cutoff = wall - this.maxAgeMs;
+    while (this.size > this.maxEvents || (this.size > 0 && this.entries[this.head].wallTime.getTime() < cutoff)) {
+      this.lostUpTo = this.entries[this.head].time;
+      this.entries[this.head] = undefined as unknown as ChangeEntry;
+      this.head++;
+    }
+    if (this.head > 1024 && this.head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
