@@ -186,4 +186,197 @@ describe.skipIf(externalServer)('change streams (embedded server)', () => {
     ]);
     await stream.close();
   });
+
+  it('fills fullDocument and fullDocumentBeforeChange as each mode says', async () => {
+    const c = fresh();
+    const { stream, first } = await open(client, c);
+    await c.insertOne({ _id: 1, v: 0 } as Document);
+    const inserted = await first;
+    await stream.close();
+    await c.updateOne({ _id: 1 } as Document, { $set: { v: 1 } });
+    await c.updateOne({ _id: 1 } as Document, { $set: { v: 2 } });
+    /** The events after the insert, read now with these options. */
+    const read = async (options: ChangeStreamOptions, count = 2): Promise<Document[]> => {
+      const s = c.watch([], { resumeAfter: inserted._id, ...options });
+      const events = await take(s as Stream, undefined, count);
+      await s.close();
+      return events;
+    };
+    const v = (n: number): Document => ({ _id: 1, v: n });
+    expect((await read({})).map((e) => e.fullDocument)).toEqual([undefined, undefined]);
+    // updateLookup: the document as it is when the event is read; the others: right after that update.
+    expect((await read({ fullDocument: 'updateLookup' })).map((e) => e.fullDocument)).toEqual([v(2), v(2)]);
+    expect((await read({ fullDocument: 'whenAvailable' })).map((e) => e.fullDocument)).toEqual([v(1), v(2)]);
+    expect((await read({ fullDocument: 'required' })).map((e) => e.fullDocument)).toEqual([v(1), v(2)]);
+    const before = await read({ fullDocumentBeforeChange: 'required' });
+    expect(before.map((e) => e.fullDocumentBeforeChange)).toEqual([v(0), v(1)]);
+    await c.deleteOne({ _id: 1 } as Document);
+    const afterDelete = await read({ fullDocument: 'updateLookup', fullDocumentBeforeChange: 'whenAvailable' }, 3);
+    expect(afterDelete.map((e) => [e.operationType, e.fullDocument, e.fullDocumentBeforeChange])).toEqual([
+      ['update', null, v(0)],
+      ['update', null, v(1)],
+      ['delete', undefined, v(2)],
+    ]);
+  });
+
+  it('passes events through $match, $project and $addFields', async () => {
+    const c = fresh();
+    const { stream, first } = await open(client, c, [
+      { $match: { operationType: 'insert', 'fullDocument.kind': 'a' } },
+      { $project: { operationType: 1, 'fullDocument.n': 1 } },
+      { $addFields: { seen: true } },
+    ]);
+    await c.insertMany([
+      { kind: 'b', n: 1 },
+      { kind: 'a', n: 2 },
+      { kind: 'a', n: 3 },
+    ]);
+    await c.updateMany({}, { $set: { kind: 'a' } });
+    await c.insertOne({ kind: 'a', n: 4 });
+    const events = await take(stream, first, 3);
+    expect(events.map(({ _id, ...rest }) => rest)).toEqual(
+      [2, 3, 4].map((n) => ({
+        operationType: 'insert',
+        fullDocument: { n },
+        seen: true,
+      })),
+    );
+    await stream.close();
+  });
+
+  it('refuses bad options and pipelines with MongoDB codes, leaving no cursor behind', async () => {
+    const c = fresh();
+    const cases: Array<[Document[], ChangeStreamOptions, number]> = [
+      [[{ $group: { _id: null } }], {}, 20],
+      [[{ $match: {} }, { $changeStream: {} }], {}, 40602],
+      [[], { fullDocument: 'everything' as never }, 2],
+      [[], { fullDocumentBeforeChange: 'always' as never }, 2],
+      [[], { resumeAfter: { _data: 'nonsense' } }, 260],
+      [[], { resumeAfter: { _data: '82' }, startAtOperationTime: new Timestamp({ t: 1, i: 0 }) }, 40674],
+    ];
+    for (const [pipeline, options, code] of cases) {
+      const stream = c.watch(pipeline, options);
+      await expect(stream.next(), JSON.stringify({ pipeline, options })).rejects.toMatchObject({ code });
+      await stream.close();
+    }
+    const unknown = await db
+      .command({ aggregate: c.collectionName, pipeline: [{ $changeStream: { bogus: 1 } }], cursor: {} })
+      .catch((e: unknown) => e);
+    expect(unknown).toMatchObject({ code: 40415 });
+    // A pipeline that removes the resume token fails when the event is produced.
+    const { stream, first } = await open(client, c, [{ $project: { _id: 0 } }]);
+    await c.insertOne({});
+    await expect(first).rejects.toMatchObject({ code: 280 });
+    await stream.close();
+    expect(server.stats().cursors.changeStreams).toBe(0);
+  });
+
+  it('serves database-level streams, ending with dropDatabase; cluster streams see every database', async () => {
+    const d = client.db('cs_db');
+    const other = client.db('cs_other');
+    const { stream, first } = await open(client, d);
+    const cluster = await open(client, client as never);
+    await d.collection('x').insertOne({ _id: 1 } as Document);
+    await other.collection('y').insertOne({ _id: 2 } as Document);
+    await d.collection('z').insertOne({ _id: 3 } as Document);
+    await d.dropDatabase();
+    const events = await take(stream, first, 6);
+    expect(events.map((e) => [e.operationType, e.ns])).toEqual([
+      ['insert', { db: 'cs_db', coll: 'x' }],
+      ['insert', { db: 'cs_db', coll: 'z' }],
+      ['drop', { db: 'cs_db', coll: 'x' }],
+      ['drop', { db: 'cs_db', coll: 'z' }],
+      ['dropDatabase', { db: 'cs_db' }],
+      ['invalidate', undefined],
+    ]);
+    const all = await take(cluster.stream, cluster.first, 3);
+    expect(all.map((e) => `${e.ns.db}.${e.documentKey._id}`)).toEqual(['cs_db.1', 'cs_other.2', 'cs_db.3']);
+    await stream.close();
+    await cluster.stream.close();
+    await other.dropDatabase();
+  });
+
+  it('resumes after a token with exactly the missed events, in order; startAfter goes past an invalidate', async () => {
+    const c = fresh();
+    const { stream, first } = await open(client, c);
+    await c.insertOne({ _id: 0 } as Document);
+    const seen = await first;
+    await stream.close();
+    for (let i = 1; i <= 5; i++) await c.insertOne({ _id: i } as Document);
+    await fresh().insertOne({ elsewhere: true });
+    const resumed = c.watch([], { resumeAfter: seen._id });
+    const missed = await take(resumed, undefined, 5);
+    expect(missed.map((e) => e.documentKey._id)).toEqual([1, 2, 3, 4, 5]);
+    await resumed.close();
+
+    const at = c.watch([], { startAtOperationTime: missed[2].clusterTime });
+    expect((await take(at, undefined, 3)).map((e) => e.documentKey._id)).toEqual([3, 4, 5]);
+    await at.close();
+
+    const dropped = await open(client, c);
+    await c.drop();
+    const [, invalidate] = await take(dropped.stream, dropped.first, 2);
+    expect(invalidate.operationType).toBe('invalidate');
+    await c.insertOne({ _id: 'again' } as Document);
+    const refused = c.watch([], { resumeAfter: invalidate._id });
+    await expect(refused.next()).rejects.toMatchObject({ code: 260 });
+    await refused.close();
+    const after = c.watch([], { startAfter: invalidate._id });
+    expect(await after.next()).toMatchObject({ operationType: 'insert', documentKey: { _id: 'again' } });
+    await after.close();
+  });
+
+  it('answers a waiting getMore as soon as a write arrives', async () => {
+    const c = fresh();
+    // The wait is longer than the test's timeout: only a wake-up on the write can pass.
+    const waiting = started(client, 'getMore');
+    const { stream, first } = await open(client, c, [], { maxAwaitTimeMS: 120_000 });
+    await waiting;
+    await c.insertOne({ _id: 'now' } as Document);
+    expect((await first).documentKey).toEqual({ _id: 'now' });
+    await stream.close();
+  });
+
+  it('records one event per write however many streams are open, and serves them all', async () => {
+    const c = await db.createCollection(`c${++n}`);
+    const streams = [];
+    for (let i = 0; i < 40; i++) {
+      streams.push(await open(client, c, i % 2 ? [{ $match: { 'fullDocument.odd': true } }] : []));
+    }
+    expect(server.stats().cursors.changeStreams).toBe(40);
+    const before = server.stats().changeEvents;
+    await c.insertOne({ _id: 'even', odd: false } as Document);
+    await c.insertOne({ _id: 'odd', odd: true } as Document);
+    expect(server.stats().changeEvents - before).toBe(2);
+    const firsts = await Promise.all(streams.map((s) => s.first));
+    expect(firsts.map((e) => e.documentKey._id)).toEqual(streams.map((_, i) => (i % 2 ? 'odd' : 'even')));
+    for (const s of streams) await s.stream.close();
+    expect(server.stats().cursors.changeStreams).toBe(0);
+  });
+
+  it('releases the cursor on close (even while a getMore waits) and on killCursors', async () => {
+    const c = fresh();
+    const waiting = started(client, 'getMore');
+    const { stream, first } = await open(client, c);
+    await waiting;
+    expect(server.stats().cursors.changeStreams).toBe(1);
+    await stream.close();
+    await first.catch(() => undefined);
+    expect(server.stats().cursors.changeStreams).toBe(0);
+
+    // killCursors from elsewhere: the driver's next getMore finds no cursor and resumes by itself.
+    const replies: Document[] = [];
+    const record = (e: { commandName: string; reply: Document }): void => {
+      if (e.commandName === 'aggregate') replies.push(e.reply);
+    };
+    client.on('commandSucceeded', record);
+    const opened = await open(client, c, [], { maxAwaitTimeMS: 1 });
+    client.off('commandSucceeded', record);
+    const id = replies[0].cursor.id;
+    const killed = await db.command({ killCursors: c.collectionName, cursors: [id] });
+    expect(killed.cursorsKilled).toEqual([id]);
+    await c.insertOne({ _id: 'after-kill' } as Document);
+    expect((await opened.first).documentKey).toEqual({ _id: 'after-kill' });
+    await opened.stream.close();
+  });
 });

@@ -46,7 +46,8 @@ export class ChangeStream {
   private tokenAtPosition: Doc | undefined;
   private ended = false;
   private killed = false;
-  private interrupt: (() => void) | undefined;
+  /** Wake-ups of the getMores waiting on this stream (the driver sends one at a time; others may not). */
+  private readonly waiting = new Set<() => void>();
   private readonly pipeline: Aggregator | undefined;
   private readonly cloneEvents: boolean;
   private readonly engine: Engine;
@@ -125,13 +126,14 @@ export class ChangeStream {
         return result;
       }
       await this.waitForEntry(remaining);
+      if (this.killed) throw new MongoCommandError('CursorKilled', 'the change stream cursor was killed');
     }
   }
 
   /** Stops the stream; a `next` that is waiting answers CursorKilled. */
   kill(): void {
     this.killed = true;
-    this.interrupt?.();
+    for (const wake of [...this.waiting]) wake();
   }
 
   private waitForEntry(ms: number): Promise<void> {
@@ -139,12 +141,12 @@ export class ChangeStream {
       const done = (): void => {
         clearTimeout(timer);
         cancel();
-        this.interrupt = undefined;
+        this.waiting.delete(done);
         resolve();
       };
       const cancel = this.log.onNextEntry(done);
       const timer = setTimeout(done, ms);
-      this.interrupt = done;
+      this.waiting.add(done);
     });
   }
 
