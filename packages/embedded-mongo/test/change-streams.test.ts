@@ -7,7 +7,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import type { Server, Socket } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient, MongoServerError, Timestamp } from 'mongodb';
@@ -378,5 +378,125 @@ describe.skipIf(externalServer)('change streams (embedded server)', () => {
     await c.insertOne({ _id: 'after-kill' } as Document);
     expect((await opened.first).documentKey).toEqual({ _id: 'after-kill' });
     await opened.stream.close();
+  });
+});
+
+/** A loopback TCP proxy whose connections the test can cut, as a network failure would. */
+async function startProxy(targetPort: number): Promise<{ port: number; cut(): void; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const proxy: Server = createServer((downstream) => {
+    const upstream = connect(targetPort, '127.0.0.1');
+    for (const s of [downstream, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    downstream.pipe(upstream);
+    upstream.pipe(downstream);
+    downstream.on('close', () => upstream.destroy());
+    upstream.on('close', () => downstream.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const cut = (): void => {
+    for (const s of sockets) s.destroy();
+  };
+  return {
+    port: (proxy.address() as AddressInfo).port,
+    cut,
+    close: () => {
+      cut();
+      return new Promise((resolve) => proxy.close(() => resolve()));
+    },
+  };
+}
+
+describe.skipIf(externalServer)('change streams: history, restarts and dropped connections (embedded server)', () => {
+  const quiet = { log: () => undefined };
+
+  it('answers 286 ChangeStreamHistoryLost for a resume point older than the kept history', async () => {
+    const server = await startEmbeddedMongo({ ...quiet, changeStreamHistory: { maxEvents: 3 } });
+    const client = new MongoClient(server.uri, { monitorCommands: true });
+    try {
+      const c = client.db('h').collection('c');
+      await c.insertOne({ _id: 0 } as Document);
+      const { stream, first } = await open(client, c);
+      await c.insertOne({ _id: 1 } as Document);
+      const seen = await first;
+      await c.insertOne({ _id: 2 } as Document);
+      const kept = c.watch([], { resumeAfter: seen._id });
+      expect(((await kept.next()) as Document).documentKey).toEqual({ _id: 2 });
+      await kept.close();
+      for (let i = 3; i <= 6; i++) await c.insertOne({ _id: i } as Document);
+      const lost = c.watch([], { resumeAfter: seen._id });
+      await expect(lost.next()).rejects.toMatchObject({ code: 286, codeName: 'ChangeStreamHistoryLost' });
+      await lost.close();
+      // The open stream read up to event 1 only: its next getMore finds its position gone too.
+      await expect(stream.next()).rejects.toMatchObject({ code: 286 });
+      await stream.close();
+      expect(server.stats().cursors.changeStreams).toBe(0);
+      expect(server.stats().changeEvents).toBe(3);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
+  it('after a restart, a stream from before it fails with 286 instead of skipping the events it missed', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'emb-cs-'));
+    let server = await startEmbeddedMongo({ ...quiet, dataDir });
+    const port = server.port;
+    const client = new MongoClient(server.uri, { monitorCommands: true, serverSelectionTimeoutMS: 10_000 });
+    try {
+      const c = client.db('r').collection('c');
+      const { stream, first } = await open(client, c);
+      await c.insertOne({ _id: 1 } as Document);
+      const seen = await first;
+      await c.insertOne({ _id: 2 } as Document); // never read by the stream
+      await server.close();
+      server = await startEmbeddedMongo({ ...quiet, dataDir, port });
+      // The driver resumes after the network error with its last token: the event log restarted empty.
+      await expect(stream.next()).rejects.toMatchObject({ code: 286 });
+      await stream.close();
+      const resumed = c.watch([], { resumeAfter: seen._id });
+      await expect(resumed.next()).rejects.toMatchObject({ code: 286 });
+      await resumed.close();
+      expect(await c.countDocuments()).toBe(2);
+    } finally {
+      await client.close();
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('survives a dropped connection: the driver resumes and gets every event; the old cursor is released', async () => {
+    const server = await startEmbeddedMongo(quiet);
+    const proxy = await startProxy(server.port);
+    const direct = new MongoClient(server.uri);
+    const client = new MongoClient(`mongodb://127.0.0.1:${proxy.port}/`, {
+      monitorCommands: true,
+      serverSelectionTimeoutMS: 10_000,
+    });
+    try {
+      const writer = direct.db('d').collection('c');
+      const c = client.db('d').collection('c');
+      const { stream, first } = await open(client, c);
+      await writer.insertOne({ _id: 1 } as Document);
+      expect((await first).documentKey).toEqual({ _id: 1 });
+      const waiting = started(client, 'getMore');
+      const pending = stream.next();
+      await waiting;
+      proxy.cut();
+      for (let i = 2; i <= 4; i++) await writer.insertOne({ _id: i } as Document);
+      const events = await take(stream, pending, 3);
+      expect(events.map((e) => e.documentKey._id)).toEqual([2, 3, 4]);
+      await eventually(() => server.stats().cursors.changeStreams === 1);
+      await stream.close();
+      expect(server.stats().cursors.changeStreams).toBe(0);
+    } finally {
+      await client.close();
+      await direct.close();
+      await proxy.close();
+      await server.close();
+    }
   });
 });

@@ -4,7 +4,11 @@
  * never changed in place), so recording costs one small object; event documents are rendered when a
  * change stream reads them. Bounded by count and age; the log remembers the newest time it dropped so
  * a resume from before it fails (ChangeStreamHistoryLost) instead of skipping events.
+ *
+ * Times are (seconds, increment) with the increment counting from the millisecond within the second
+ * (ms × 2^22), so they also increase across a restart; tokens carry the log's epoch besides.
  */
+import { randomInt } from 'node:crypto';
 import type { Doc } from '../compare.ts';
 import type { LogTime } from './resume-token.ts';
 import { compareTimes } from './resume-token.ts';
@@ -40,7 +44,17 @@ export interface ChangeLogOptions {
 export const DEFAULT_MAX_EVENTS = 10_000;
 export const DEFAULT_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
+const PER_MS = 2 ** 22;
+const MAX_INCREMENT = 0xffffffff;
+
+function timeAt(wall: number): LogTime {
+  const ms = Math.floor(wall);
+  return { t: Math.floor(ms / 1000), i: (ms % 1000) * PER_MS };
+}
+
 export class ChangeEventLog {
+  /** Differs on every start: tokens from an earlier run cannot name a position in this log. */
+  readonly epoch = randomInt(0, 2 ** 32 - 1);
   private entries: ChangeEntry[] = [];
   /** Index of the oldest retained entry in `entries` (dropped ones are spliced out in chunks). */
   private head = 0;
@@ -56,8 +70,8 @@ export class ChangeEventLog {
     this.maxEvents = Math.max(1, options.maxEvents ?? DEFAULT_MAX_EVENTS);
     this.maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
     this.now = options.now ?? Date.now;
-    // Start one second ahead: every time handed out before a restart is then older than this boundary.
-    this.last = { t: Math.floor(this.now() / 1000) + 1, i: 0 };
+    // Everything before this log's start is history it does not have.
+    this.last = timeAt(this.now());
     this.lostUpTo = this.last;
   }
 
@@ -72,8 +86,11 @@ export class ChangeEventLog {
 
   record(entry: Omit<ChangeEntry, 'time' | 'wallTime'>): void {
     const wall = this.now();
-    const seconds = Math.floor(wall / 1000);
-    this.last = seconds > this.last.t ? { t: seconds, i: 1 } : { t: this.last.t, i: this.last.i + 1 };
+    const at = timeAt(wall);
+    at.i += 1;
+    if (compareTimes(at, this.last) > 0) this.last = at;
+    else if (this.last.i < MAX_INCREMENT) this.last = { t: this.last.t, i: this.last.i + 1 };
+    else this.last = { t: this.last.t + 1, i: 1 };
     const full = entry as ChangeEntry;
     full.time = this.last;
     full.wallTime = new Date(wall);

@@ -25,7 +25,7 @@ export function classify(scope: StreamScope, entry: ChangeEntry): { sees: boolea
 export function renderEvent(entry: ChangeEntry, spec: ChangeStreamSpec, engine: Engine): Doc | undefined {
   if (entry.op === 'create' && !spec.showExpandedEvents) return undefined;
   const event: Doc = {
-    _id: encodeToken(entry.time, 'event'),
+    _id: encodeToken(entry.time, engine.changes.epoch, 'event'),
     operationType: entry.op,
     clusterTime: toTimestamp(entry.time),
     wallTime: entry.wallTime,
@@ -47,9 +47,9 @@ export function renderEvent(entry: ChangeEntry, spec: ChangeStreamSpec, engine: 
   return event;
 }
 
-export function invalidateEvent(entry: ChangeEntry): Doc {
+export function invalidateEvent(entry: ChangeEntry, epoch: number): Doc {
   return {
-    _id: encodeToken(entry.time, 'invalidate'),
+    _id: encodeToken(entry.time, epoch, 'invalidate'),
     operationType: 'invalidate',
     clusterTime: toTimestamp(entry.time),
     wallTime: entry.wallTime,

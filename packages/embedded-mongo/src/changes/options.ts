@@ -14,7 +14,7 @@ export interface ChangeStreamSpec {
   showExpandedEvents: boolean;
   allChangesForCluster: boolean;
   /** Where to start: after a token, or at a time (inclusive); none = after the newest event. */
-  start?: { after: LogTime; kind: TokenKind; startAfter: boolean } | { at: LogTime };
+  start?: { after: LogTime; epoch: number; kind: TokenKind; startAfter: boolean } | { at: LogTime };
 }
 
 const FULL_DOCUMENT: FullDocumentMode[] = ['default', 'updateLookup', 'whenAvailable', 'required'];
@@ -83,14 +83,14 @@ export function parseChangeStreamSpec(raw: unknown): ChangeStreamSpec {
     spec.start = { at: fromTimestamp(raw.startAtOperationTime, 'startAtOperationTime') };
   } else if (given.length === 1) {
     const field = given[0];
-    const { time, kind } = decodeToken(raw[field], field);
+    const { time, epoch, kind } = decodeToken(raw[field], field);
     if (kind === 'invalidate' && field === 'resumeAfter') {
       throw new MongoCommandError(
         'InvalidResumeToken',
         "Attempting to resume a change stream using 'resumeAfter' is not allowed from an invalidate notification.",
       );
     }
-    spec.start = { after: time, kind, startAfter: field === 'startAfter' };
+    spec.start = { after: time, epoch, kind, startAfter: field === 'startAfter' };
   }
   return spec;
 }

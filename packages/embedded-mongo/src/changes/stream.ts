@@ -68,7 +68,10 @@ export class ChangeStream {
       this.position = this.log.lastTime;
     } else {
       this.position = 'at' in start ? justBefore(start.at) : start.after;
-      if (!this.log.retainsAfter(this.position)) throw historyLost();
+      // A token of another epoch predates this server's start: whatever followed it is gone.
+      if (!this.log.retainsAfter(this.position) || ('epoch' in start && start.epoch !== this.log.epoch)) {
+        throw historyLost();
+      }
       if (compareTimes(this.position, this.log.lastTime) > 0 && !('at' in start)) {
         throw new MongoCommandError(
           'ChangeStreamFatalError',
@@ -99,7 +102,7 @@ export class ChangeStream {
       const rendered = renderEvent(entry, this.spec, this.engine);
       const events = rendered ? [rendered] : [];
       if (invalidates) {
-        events.push(invalidateEvent(entry));
+        events.push(invalidateEvent(entry, this.log.epoch));
         this.ended = true;
       }
       for (const event of events) {
@@ -111,7 +114,7 @@ export class ChangeStream {
       }
       if (bytes > MAX_BATCH_BYTES) break;
     }
-    const postBatchResumeToken = this.tokenAtPosition ?? encodeToken(this.position, 'position');
+    const postBatchResumeToken = this.tokenAtPosition ?? encodeToken(this.position, this.log.epoch, 'position');
     return { docs, postBatchResumeToken, ended: this.ended };
   }
 
