@@ -219,6 +219,25 @@ describe.skipIf(externalServer)('change streams (embedded server)', () => {
     ]);
   });
 
+  it('reports collection creation only with showExpandedEvents', async () => {
+    const name = `c${++n}`;
+    const plain = await open(client, db.collection(name));
+    const expanded = await open(client, db.collection(name), [], { showExpandedEvents: true });
+    await db.collection(name).insertOne({ _id: 1 } as Document);
+    expect((await plain.first).operationType).toBe('insert');
+    const events = await take(expanded.stream, expanded.first, 2);
+    expect(events.map(shape)).toEqual([
+      {
+        operationType: 'create',
+        ns: { db: 'cs', coll: name },
+        operationDescription: { idIndex: { v: 2, key: { _id: 1 }, name: '_id_' } },
+      },
+      { operationType: 'insert', fullDocument: { _id: 1 }, ns: { db: 'cs', coll: name }, documentKey: { _id: 1 } },
+    ]);
+    await plain.stream.close();
+    await expanded.stream.close();
+  });
+
   it('passes events through $match, $project and $addFields', async () => {
     const c = fresh();
     const { stream, first } = await open(client, c, [
@@ -304,7 +323,7 @@ describe.skipIf(externalServer)('change streams (embedded server)', () => {
     await stream.close();
     for (let i = 1; i <= 5; i++) await c.insertOne({ _id: i } as Document);
     await fresh().insertOne({ elsewhere: true });
-    const resumed = c.watch([], { resumeAfter: seen._id });
+    const resumed = c.watch([], { resumeAfter: seen._id, batchSize: 2 });
     const missed = await take(resumed, undefined, 5);
     expect(missed.map((e) => e.documentKey._id)).toEqual([1, 2, 3, 4, 5]);
     await resumed.close();

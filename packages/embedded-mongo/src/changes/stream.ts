@@ -95,24 +95,25 @@ export class ChangeStream {
     for (let index = this.log.indexAfter(this.position); !this.ended && docs.length < max; index++) {
       const entry = this.log.at(index);
       if (entry === undefined) break;
-      this.position = entry.time;
-      this.tokenAtPosition = undefined;
       const { sees, invalidates } = classify(this.scope, entry);
-      if (!sees) continue;
-      const rendered = renderEvent(entry, this.spec, this.engine);
-      const events = rendered ? [rendered] : [];
-      if (invalidates) {
-        events.push(invalidateEvent(entry, this.log.epoch));
-        this.ended = true;
+      const out: Doc[] = [];
+      if (sees) {
+        const rendered = renderEvent(entry, this.spec, this.engine);
+        const events = rendered ? [rendered] : [];
+        if (invalidates) events.push(invalidateEvent(entry, this.log.epoch));
+        for (const event of events) {
+          const shaped = this.transform(event);
+          if (shaped !== undefined) out.push(shaped);
+        }
       }
-      for (const event of events) {
-        const out = this.transform(event);
-        if (out === undefined) continue;
-        docs.push(out);
-        this.tokenAtPosition = event._id as Doc;
-        bytes += BSON.calculateObjectSize(out);
-      }
-      if (bytes > MAX_BATCH_BYTES) break;
+      const size = out.reduce((sum, d) => sum + BSON.calculateObjectSize(d), 0);
+      // The entry goes whole into this batch or waits for the next one (unless the batch is empty).
+      if (docs.length > 0 && bytes + size > MAX_BATCH_BYTES) break;
+      bytes += size;
+      docs.push(...out);
+      this.position = entry.time;
+      this.tokenAtPosition = out.length > 0 ? (out[out.length - 1]._id as Doc) : undefined;
+      if (sees && invalidates) this.ended = true;
     }
     const postBatchResumeToken = this.tokenAtPosition ?? encodeToken(this.position, this.log.epoch, 'position');
     return { docs, postBatchResumeToken, ended: this.ended };
@@ -149,6 +150,7 @@ export class ChangeStream {
       };
       const cancel = this.log.onNextEntry(done);
       const timer = setTimeout(done, ms);
+      timer.unref();
       this.waiting.add(done);
     });
   }
