@@ -17,7 +17,8 @@ export type OperationType = 'insert' | 'update' | 'replace' | 'delete' | 'drop' 
 
 export interface ChangeEntry {
   time: LogTime;
-  wallTime: Date;
+  /** Wall clock at commit, in ms (the event's `wallTime`). */
+  wallMs: number;
   op: OperationType;
   db: string;
   /** Empty for dropDatabase. */
@@ -84,17 +85,15 @@ export class ChangeEventLog {
     return this.entries.length - this.head;
   }
 
-  record(entry: Omit<ChangeEntry, 'time' | 'wallTime'>): void {
+  record(entry: Omit<ChangeEntry, 'time' | 'wallMs'>): void {
     const wall = this.now();
     const at = timeAt(wall);
     at.i += 1;
     if (compareTimes(at, this.last) > 0) this.last = at;
     else if (this.last.i < MAX_INCREMENT) this.last = { t: this.last.t, i: this.last.i + 1 };
     else this.last = { t: this.last.t + 1, i: 1 };
-    const full = entry as ChangeEntry;
-    full.time = this.last;
-    full.wallTime = new Date(wall);
-    this.entries.push(full);
+    // The caller's fresh object becomes the entry (no copy).
+    this.entries.push(Object.assign(entry, { time: this.last, wallMs: wall }));
     this.trim(wall);
     if (this.waiters.size > 0) {
       const woken = [...this.waiters];
@@ -132,7 +131,7 @@ export class ChangeEventLog {
 
   private trim(wall: number): void {
     const cutoff = wall - this.maxAgeMs;
-    while (this.size > this.maxEvents || (this.size > 0 && this.entries[this.head].wallTime.getTime() < cutoff)) {
+    while (this.size > this.maxEvents || (this.size > 0 && this.entries[this.head].wallMs < cutoff)) {
       this.lostUpTo = this.entries[this.head].time;
       this.entries[this.head] = undefined as unknown as ChangeEntry;
       this.head++;

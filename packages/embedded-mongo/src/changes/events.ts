@@ -28,7 +28,7 @@ export function renderEvent(entry: ChangeEntry, spec: ChangeStreamSpec, engine: 
     _id: encodeToken(entry.time, engine.changes.epoch, 'event'),
     operationType: entry.op,
     clusterTime: toTimestamp(entry.time),
-    wallTime: entry.wallTime,
+    wallTime: new Date(entry.wallMs),
   };
   const fullDocument = postImage(entry, spec, engine);
   if (fullDocument !== undefined) event.fullDocument = fullDocument;
@@ -52,7 +52,7 @@ export function invalidateEvent(entry: ChangeEntry, epoch: number): Doc {
     _id: encodeToken(entry.time, epoch, 'invalidate'),
     operationType: 'invalidate',
     clusterTime: toTimestamp(entry.time),
-    wallTime: entry.wallTime,
+    wallTime: new Date(entry.wallMs),
   };
 }
 
