@@ -81,10 +81,6 @@ export class ChangeStream {
     }
   }
 
-  get isEnded(): boolean {
-    return this.ended;
-  }
-
   /** The events available now, without waiting. */
   batch(batchSize: number | undefined): StreamBatch {
     if (this.killed) throw new MongoCommandError('CursorKilled', 'the change stream cursor was killed');

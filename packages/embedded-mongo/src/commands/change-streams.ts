@@ -39,7 +39,7 @@ function scopeOf(target: unknown, db: string, allChangesForCluster: boolean): { 
   return { scope: allChangesForCluster ? { cluster: true } : { db }, ns: `${db}.$cmd.aggregate` };
 }
 
-export function openChangeStream(cmd: Doc, pipeline: Doc[], ctx: CommandContext): Doc {
+export async function openChangeStream(cmd: Doc, pipeline: Doc[], ctx: CommandContext): Promise<Doc> {
   if (cmd.explain === true)
     throw new MongoCommandError('NotImplemented', 'explain of a $changeStream is not supported');
   const spec = parseChangeStreamSpec(pipeline[0].$changeStream);
@@ -50,5 +50,7 @@ export function openChangeStream(cmd: Doc, pipeline: Doc[], ctx: CommandContext)
   const cursorOpts: Doc = isPlainObject(cmd.cursor) ? cmd.cursor : {};
   const operationTime = toTimestamp(ctx.engine.changes.lastTime);
   const first = stream.batch(optionalNumber(cursorOpts.batchSize));
+  // As getMore: no event leaves before its write is durable.
+  if (first.docs.length > 0) await ctx.engine.sync();
   return { ...ctx.cursors.openTailable(ns, stream, ctx.connectionId, first), operationTime };
 }
