@@ -379,9 +379,13 @@ describe.skipIf(externalServer)('change streams (embedded server)', () => {
     const { stream, first } = await open(client, c);
     await waiting;
     expect(server.stats().cursors.changeStreams).toBe(1);
+    const status = async (): Promise<number> =>
+      Number((await client.db('admin').command({ serverStatus: 1 })).metrics.cursor.open.total);
+    expect(await status()).toBe(1);
     await stream.close();
     await first.catch(() => undefined);
     expect(server.stats().cursors.changeStreams).toBe(0);
+    expect(await status()).toBe(0);
 
     // killCursors from elsewhere: the driver's next getMore finds no cursor and resumes by itself.
     const replies: Document[] = [];
