@@ -356,6 +356,22 @@ describe.skipIf(externalServer)('change streams (embedded server)', () => {
     await stream.close();
   });
 
+  it('answers a getMore whose wait runs out with an empty batch, the same cursor and a resume token', async () => {
+    const c = fresh();
+    const opened = await db.command({ aggregate: c.collectionName, pipeline: [{ $changeStream: {} }], cursor: {} });
+    const { id, firstBatch, postBatchResumeToken, ns } = opened.cursor;
+    expect([firstBatch, ns, opened.operationTime instanceof Timestamp]).toEqual([[], `cs.${c.collectionName}`, true]);
+    expect(postBatchResumeToken).toEqual({ _data: expect.any(String) });
+    const idle = await db.command({ getMore: id, collection: c.collectionName, maxTimeMS: 5 });
+    expect(idle.cursor).toEqual({ nextBatch: [], postBatchResumeToken, id, ns });
+    await c.insertOne({ _id: 1 } as Document);
+    const more = await db.command({ getMore: id, collection: c.collectionName, maxTimeMS: 5 });
+    expect(more.cursor.nextBatch.map((e: Document) => e.documentKey)).toEqual([{ _id: 1 }]);
+    expect(more.cursor.postBatchResumeToken).toEqual(more.cursor.nextBatch[0]._id);
+    expect(more.cursor.postBatchResumeToken._data > postBatchResumeToken._data).toBe(true);
+    await db.command({ killCursors: c.collectionName, cursors: [id] });
+  });
+
   it('records one event per write however many streams are open, and serves them all', async () => {
     const c = await db.createCollection(`c${++n}`);
     const streams = [];
