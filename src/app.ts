@@ -7,7 +7,7 @@ import { graphqlRoute } from './graphql/server/route.ts';
 import { GraphiQLAssets } from './graphql/server/graphiql-assets.ts';
 import { createGraphQLHandler } from './graphql/server/yoga.ts';
 import type { PortalService } from './portals/service.ts';
-import { MAX_BODY_BYTES } from './http/body-limit.ts';
+import { discardUnreadBody, MAX_BODY_BYTES } from './http/body-limit.ts';
 import { answerUnreadableRequest, CLIENT_ERROR_DETAILS, VALID_HOST } from './http/client-errors.ts';
 import { crossOriginAccess, type CorsOrigins } from './http/cors.ts';
 import { healthRoutes } from './http/health.ts';
@@ -136,6 +136,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
+  app.addHook('onSend', async (request, reply) => discardUnreadBody(request, reply));
+
   // Before every route: one cross-origin policy for both doors, preflights answered alike.
   await crossOriginAccess(app, settings.corsOrigins);
 
@@ -155,7 +157,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   const openApiDocument = buildOpenApiDocument();
-  app.get('/openapi.json', async () => openApiDocument);
+  // The server is where the caller found the document (behind a proxy: as TRUST_PROXY lets it say).
+  app.get('/openapi.json', async (request) => ({
+    ...openApiDocument,
+    servers: [{ url: `${request.protocol}://${request.host}`, description: 'this service' }],
+  }));
   refuseOtherMethods(app, '/openapi.json', ['GET']);
   await app.register(healthRoutes, { databaseReady: options.databaseReady });
   if (options.metrics)

@@ -1,3 +1,4 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +50,26 @@ function conforms(pathTemplate: string, method: string, response: RestResponse) 
 }
 
 describe('GET /openapi.json', () => {
+  it('is a valid OpenAPI document by swagger-parser, naming this service as its server', async () => {
+    // validate() dereferences in place: give it a copy.
+    await expect(SwaggerParser.validate(structuredClone(document))).resolves.toBeDefined();
+    expect(document.servers).toEqual([{ url: service.url, description: 'this service' }]);
+  });
+
+  it('defines no response it does not use, and no regex beside a date-time format', () => {
+    const text = JSON.stringify(document.paths);
+    const unused = Object.keys(document.components.responses).filter(
+      (name) => !text.includes(`"#/components/responses/${name}"`),
+    );
+    expect(unused).toEqual([]);
+    const dateTimesWithPattern: string[] = [];
+    JSON.stringify(document, (key, value) => {
+      if (value?.format === 'date-time' && 'pattern' in value) dateTimesWithPattern.push(key);
+      return value;
+    });
+    expect(dateTimesWithPattern).toEqual([]);
+  });
+
   it('is an OpenAPI 3.1 document whose portal input schema is the validation schema the code runs', () => {
     expect(document.openapi).toBe('3.1.0');
     const input = document.components.schemas.BillingPortalInput;

@@ -23,7 +23,6 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   401: 'Missing or unknown API key.',
   403: "The organization in the path is not the API key's.",
   404: "No such billing portal (another organization's looks the same).",
-  405: 'The method is not allowed on this path (see Allow).',
   409: 'The first request with this Idempotency-Key is still running; retry after Retry-After seconds.',
   412: 'A precondition (If-Match, If-None-Match) does not hold; nothing changed. ETag is the current one, if any.',
   413: `The body is larger than ${MAX_BODY_BYTES} bytes.`,
@@ -296,7 +295,6 @@ export function buildOpenApiDocument(): JsonSchema {
           {
             description,
             content: problemJson,
-            ...(status === '405' ? { headers: { Allow: { schema: { type: 'string' } } } } : {}),
             ...(status === '429' ? { headers: rateLimitHeaders } : {}),
           },
         ]),

@@ -5,6 +5,7 @@ export const ErrorCodes = {
   InternalError: 1,
   BadValue: 2,
   FailedToParse: 9,
+  TypeMismatch: 14,
   IllegalOperation: 20,
   NamespaceNotFound: 26,
   IndexNotFound: 27,
@@ -19,9 +20,19 @@ export const ErrorCodes = {
   IndexOptionsConflict: 85,
   IndexKeySpecsConflict: 86,
   ExceededMemoryLimit: 146,
+  CursorKilled: 237,
   NotImplemented: 238,
+  InvalidResumeToken: 260,
+  ChangeStreamFatalError: 280,
+  ChangeStreamHistoryLost: 286,
   QueryExceededMemoryLimitNoDiskUseAllowed: 292,
   DuplicateKey: 11000,
+  /** An unknown field in a command's sub-document (MongoDB's IDL parser). */
+  Location40415: 40415,
+  /** `$changeStream` anywhere but first. */
+  Location40602: 40602,
+  /** More than one of resumeAfter, startAfter, startAtOperationTime. */
+  Location40674: 40674,
 } as const;
 
 export type CodeName = keyof typeof ErrorCodes;

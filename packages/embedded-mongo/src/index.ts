@@ -39,6 +39,11 @@ export interface EmbeddedMongoOptions {
   maxStageMemoryBytes?: number;
   /** The clock `maxTimeMS` is measured with (default Date.now; tests pass their own). */
   clock?: () => number;
+  /**
+   * How much change stream history is kept in memory (default 10,000 events, 24 h): a resume from
+   * before the oldest kept event fails with code 286 ChangeStreamHistoryLost.
+   */
+  changeStreamHistory?: { maxEvents?: number; maxAgeMs?: number };
 }
 
 export interface EmbeddedMongo {
@@ -60,12 +65,16 @@ export interface EmbeddedMongoStats {
   connections: number;
   /** Bytes of messages still arriving, across all connections. */
   bufferedBytes: number;
+  /** Open cursors, of which change streams. */
+  cursors: { open: number; changeStreams: number };
+  /** Change events held for change streams to read or resume from. */
+  changeEvents: number;
   journal?: { records: number; flushes: number; generation: number; journalBytes: number };
 }
 
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const log = options.log ?? ((m: string) => console.error(`[embedded-mongo] ${m}`));
-  const engine = new Engine();
+  const engine = new Engine({ changeLog: options.changeStreamHistory });
   let journal: Journal | undefined;
   if (options.dataDir) {
     journal = await Journal.open(options.dataDir, engine, {
@@ -102,6 +111,8 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     stats: () => ({
       connections: server.connectionCount,
       bufferedBytes: server.bufferedBytes,
+      cursors: server.cursorCounts,
+      changeEvents: engine.changes.size,
       journal: journal?.stats(),
     }),
     close() {

@@ -54,6 +54,11 @@ export class WireServer {
     return this.sockets.size;
   }
 
+  /** Open cursors, and how many of them are change streams. */
+  get cursorCounts(): { open: number; changeStreams: number } {
+    return { open: this.cursors.size, changeStreams: this.cursors.tailableCount };
+  }
+
   /** Bytes of unfinished messages held across all connections. */
   get bufferedBytes(): number {
     return this.buffered;
@@ -150,6 +155,7 @@ export class WireServer {
     socket.on('close', () => {
       release();
       this.sockets.delete(socket);
+      this.cursors.releaseConnection(connectionId);
     });
   }
 

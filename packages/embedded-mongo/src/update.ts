@@ -9,7 +9,7 @@ import { canonicalKey, cloneDoc, isPlainObject, setPath } from './compare.ts';
 import { MongoCommandError } from './errors.ts';
 import { BASE_OPTIONS } from './mingo-options.ts';
 
-type UpdateSpec = Doc | Doc[];
+export type UpdateSpec = Doc | Doc[];
 
 const IMMUTABLE_ID = "Performing an update on the path '_id' would modify the immutable field '_id'";
 

@@ -91,6 +91,10 @@ export const adminCommands: Record<string, CommandHandler> = {
     uptime: Math.floor(process.uptime()),
     localTime: new Date(),
     connections: { current: ctx.connectionId },
+    // As mongod reports them, so that a test can check for leaked cursors on either server.
+    metrics: {
+      cursor: { open: { total: Long.fromNumber(ctx.cursors.size), noTimeout: Long.ZERO, pinned: Long.ZERO } },
+    },
     ok: 1,
   }),
 };

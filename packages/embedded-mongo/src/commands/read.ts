@@ -7,6 +7,7 @@ import { aggregationOptions } from '../mingo-options.ts';
 import { runPipeline } from '../pipeline.ts';
 import { asDoc, compileFilter, countDocs, findDocs, project } from '../query.ts';
 import type { FindOptions } from '../query.ts';
+import { isChangeStreamPipeline, openChangeStream } from './change-streams.ts';
 import type { CommandHandler } from './context.ts';
 import { collectionName, optionalNumber } from './context.ts';
 
@@ -34,7 +35,13 @@ const find: CommandHandler = (cmd, ctx) => {
   return ctx.cursors.open(`${ctx.db}.${name}`, projected, batchSize, singleBatch);
 };
 
-const getMore: CommandHandler = (cmd, ctx) => ctx.cursors.getMore(cmd.getMore, optionalNumber(cmd.batchSize));
+const getMore: CommandHandler = (cmd, ctx) => {
+  const awaitMs = optionalNumber(cmd.maxTimeMS);
+  if (awaitMs !== undefined && !(Number.isInteger(awaitMs) && awaitMs >= 0)) {
+    throw new MongoCommandError('BadValue', 'maxTimeMS must be a non-negative integer');
+  }
+  return ctx.cursors.getMore(cmd.getMore, optionalNumber(cmd.batchSize), awaitMs || undefined, ctx.connectionId);
+};
 
 const killCursors: CommandHandler = (cmd, ctx) => {
   const ids: unknown = cmd.cursors;
@@ -67,8 +74,11 @@ const aggregate: CommandHandler = (cmd, ctx) => {
       "The 'cursor' option is required, except for aggregate with the explain argument",
     );
   }
+  if (isChangeStreamPipeline(pipeline)) return openChangeStream(cmd, pipeline, ctx);
   for (const stage of pipeline) {
     const op = Object.keys(stage)[0];
+    if (op === '$changeStream')
+      throw new MongoCommandError('Location40602', '$changeStream is only valid as the first stage in a pipeline');
     if (op === '$out' || op === '$merge')
       throw new MongoCommandError('NotImplemented', `${op} is not supported by the embedded server`);
   }

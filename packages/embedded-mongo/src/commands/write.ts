@@ -10,6 +10,7 @@ import { Deadline } from '../limits.ts';
 import { asDoc, compileFilter, findDocs, project } from '../query.ts';
 import type { Collection } from '../storage/collection.ts';
 import { applyUpdate, buildUpsertDocument, isOperatorUpdate, validateUpdate } from '../update.ts';
+import type { UpdateSpec } from '../update.ts';
 import type { CommandContext, CommandHandler } from './context.ts';
 import { collectionName, optionalNumber } from './context.ts';
 
@@ -59,6 +60,11 @@ const insert: CommandHandler = async (cmd, ctx) => {
   return finish(ctx, { n }, writeErrors);
 };
 
+/** What change streams call a write with this update: a replacement document, or an update. */
+function changeKind(u: UpdateSpec): 'update' | 'replace' {
+  return Array.isArray(u) || isOperatorUpdate(u) ? 'update' : 'replace';
+}
+
 interface UpdateOutcome {
   n: number;
   nModified: number;
@@ -83,10 +89,11 @@ function updateOne(ctx: CommandContext, name: string, stmt: Doc): UpdateOutcome 
     return { n: 1, nModified: 0, upsertedId: doc._id };
   }
   let nModified = 0;
+  const kind = changeKind(u);
   for (const old of matches) {
     const next = applyUpdate(old, u, arrayFilters, filter);
     if (canonicalKey(next) !== canonicalKey(old)) {
-      (coll as Collection).replace(old, next);
+      (coll as Collection).replace(old, next, kind);
       nModified++;
     }
   }
@@ -175,7 +182,7 @@ const findAndModify: CommandHandler = async (cmd, ctx) => {
     const u = validateUpdate(cmd.update);
     if (target) {
       const next = applyUpdate(target, u, arrayFilters, query);
-      if (canonicalKey(next) !== canonicalKey(target)) (coll as Collection).replace(target, next);
+      if (canonicalKey(next) !== canonicalKey(target)) (coll as Collection).replace(target, next, changeKind(u));
       reply = { lastErrorObject: { n: 1, updatedExisting: true }, value: shape(returnNew ? next : target) };
     } else if (cmd.upsert === true) {
       const doc = buildUpsertDocument(query, u, arrayFilters);

@@ -9,6 +9,7 @@
  */
 import { canonicalKey } from '../compare.ts';
 import type { Doc } from '../compare.ts';
+import type { ChangeEventLog } from '../changes/event-log.ts';
 import { MongoCommandError } from '../errors.ts';
 import { OrderedIndex, duplicateKeyError } from './indexes.ts';
 import type { IndexKeys, IndexSpec, Slot } from './indexes.ts';
@@ -32,12 +33,15 @@ export class Collection {
   readonly name: string;
   readonly options: Doc;
   private readonly log: ChangeLog;
+  private readonly changes: ChangeEventLog | undefined;
 
-  constructor(db: string, name: string, options: Doc, log: ChangeLog) {
+  /** `changes` records each write for change streams (the engine's log; tests of storage alone omit it). */
+  constructor(db: string, name: string, options: Doc, log: ChangeLog, changes?: ChangeEventLog) {
     this.db = db;
     this.name = name;
     this.options = options;
     this.log = log;
+    this.changes = changes;
   }
 
   get ns(): string {
@@ -70,10 +74,14 @@ export class Collection {
     this.seqs.set(id, seq);
     for (const [index, k] of keys) index.add(k, id, seq);
     this.log({ op: 'put', db: this.db, coll: this.name, doc });
+    this.changes?.record({ op: 'insert', db: this.db, coll: this.name, after: doc });
   }
 
-  /** Replaces `oldDoc` by `newDoc` (same `_id`). Throws E11000 on a duplicate. */
-  replace(oldDoc: Doc, newDoc: Doc): void {
+  /**
+   * Replaces `oldDoc` by `newDoc` (same `_id`). Throws E11000 on a duplicate. `kind` says what change
+   * streams report: an operator or pipeline update, or a replacement document.
+   */
+  replace(oldDoc: Doc, newDoc: Doc, kind: 'update' | 'replace' = 'update'): void {
     const id = canonicalKey(oldDoc._id);
     if (canonicalKey(newDoc._id) !== id) {
       throw new MongoCommandError(
@@ -88,6 +96,7 @@ export class Collection {
     this.seqs.set(id, seq);
     for (const [index, k] of keys) index.add(k, id, seq);
     this.log({ op: 'put', db: this.db, coll: this.name, doc: newDoc });
+    this.changes?.record({ op: kind, db: this.db, coll: this.name, before: oldDoc, after: newDoc });
   }
 
   remove(doc: Doc): void {
@@ -97,6 +106,7 @@ export class Collection {
     this.seqs.delete(id);
     for (const index of this.indexes.values()) index.remove(index.keysOf(doc), id, seq);
     this.log({ op: 'del', db: this.db, coll: this.name, id: doc._id });
+    this.changes?.record({ op: 'delete', db: this.db, coll: this.name, before: doc });
   }
 
   /** Adds an index, building it from the current documents; throws E11000 if a unique one can't hold. */

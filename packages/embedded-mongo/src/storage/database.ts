@@ -2,6 +2,8 @@
  * The storage engine: databases → collections, the change log feeding the journal, and replay.
  * A database exists while it holds at least one collection (as in MongoDB).
  */
+import { ChangeEventLog } from '../changes/event-log.ts';
+import type { ChangeLogOptions } from '../changes/event-log.ts';
 import type { Doc } from '../compare.ts';
 import { MongoCommandError } from '../errors.ts';
 import { Collection } from './collection.ts';
@@ -13,6 +15,12 @@ export class Engine {
   private journal: Journal | undefined;
   /** True during start-up replay: index maintenance is deferred to one bulk build per index. */
   private restoring = false;
+  /** Every committed write, for change streams. */
+  readonly changes: ChangeEventLog;
+
+  constructor(options: { changeLog?: ChangeLogOptions } = {}) {
+    this.changes = new ChangeEventLog(options.changeLog);
+  }
 
   beginRestore(): void {
     this.restoring = true;
@@ -51,9 +59,10 @@ export class Engine {
       colls = new Map();
       this.databases.set(db, colls);
     }
-    const coll = new Collection(db, name, options, this.log);
+    const coll = new Collection(db, name, options, this.log, this.changes);
     colls.set(name, coll);
     this.log({ op: 'createColl', db, coll: name, options });
+    this.changes.record({ op: 'create', db, coll: name, options });
     return { coll, created: true };
   }
 
@@ -62,11 +71,18 @@ export class Engine {
     if (!colls?.delete(name)) return false;
     if (colls.size === 0) this.databases.delete(db);
     this.log({ op: 'dropColl', db, coll: name });
+    this.changes.record({ op: 'drop', db, coll: name });
     return true;
   }
 
   dropDatabase(db: string): void {
-    if (this.databases.delete(db)) this.log({ op: 'dropDb', db });
+    const colls = this.databases.get(db);
+    if (!colls) return;
+    this.databases.delete(db);
+    this.log({ op: 'dropDb', db });
+    // As MongoDB: one drop per collection, then the database's.
+    for (const name of colls.keys()) this.changes.record({ op: 'drop', db, coll: name });
+    this.changes.record({ op: 'dropDatabase', db, coll: '' });
   }
 
   /** Applies one journal/snapshot record (trusted: no constraint checks, nothing logged). */
@@ -81,7 +97,7 @@ export class Engine {
       }
       let c = colls.get(coll);
       if (!c) {
-        c = new Collection(db, coll, {}, this.log);
+        c = new Collection(db, coll, {}, this.log, this.changes);
         c.deferIndexes = this.restoring;
         colls.set(coll, c);
       }
