@@ -19,6 +19,8 @@ import { WriteBudget } from './limits/write-budget.ts';
 import { CoalescingWriteCounter, type WriteCounter } from './limits/write-counter.ts';
 import type { ServiceMetrics } from './observability/metrics.ts';
 import { metricsRoute } from './observability/metrics-route.ts';
+import type { Tracing } from './observability/tracing.ts';
+import { traceHttpRequests } from './observability/http-spans.ts';
 
 /** The knobs of the HTTP shell, from the configuration (see config.ts for their meaning). */
 export interface AppSettings {
@@ -67,6 +69,8 @@ export interface AppOptions {
   settings?: Partial<AppSettings>;
   /** Collected and served at /metrics to holders of the token (METRICS_TOKEN); absent: no metrics. */
   metrics?: { collector: ServiceMetrics; token: string };
+  /** A span per request, GraphQL operation and database command (OTEL_EXPORTER_OTLP_ENDPOINT); absent: none. */
+  tracing?: Tracing;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -92,6 +96,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: (_error, _request, reply) => sendProblem(reply, problem(400, 'The request URL is malformed.')),
     clientErrorHandler: answerUnreadableRequest,
   });
+
+  // First, so that the server span covers every other hook.
+  if (options.tracing) traceHttpRequests(app, options.tracing);
 
   const metrics = options.metrics?.collector;
   if (metrics) {
@@ -147,6 +154,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     portals: options.portals,
     apiKeys: options.apiKeys,
     writeBudget,
+    tracing: options.tracing,
   });
   await app.register(storefrontRoutes, { portals: options.portals });
 
@@ -161,6 +169,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     hideFieldSuggestions: settings.hideFieldSuggestions,
     graphiqlApiKey: options.graphiqlApiKey,
     metrics,
+    tracing: options.tracing,
   });
   await app.register(graphqlRoute, { yoga });
 

@@ -1,5 +1,6 @@
 /** Environment → one typed, validated configuration object. A bad value stops start-up with its name. */
 import { z } from 'zod';
+import { TRACING_VARIABLES, tracingSettings, type TracingSettings } from './observability/tracing-settings.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().min(1).max(600_000);
@@ -66,6 +67,7 @@ const environmentSchema = z.object({
     .string()
     .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16 to 256 printable characters without spaces')
     .optional(),
+  ...TRACING_VARIABLES,
 });
 
 export interface Config {
@@ -86,6 +88,8 @@ export interface Config {
   headersTimeoutMs: number;
   trustProxy: boolean;
   metricsToken: string | undefined;
+  /** OpenTelemetry traces: on when an OTLP endpoint is set (tracing-settings.ts). */
+  tracing: TracingSettings | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -134,5 +138,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
+    tracing: tracingSettings(e),
   };
 }

@@ -16,6 +16,7 @@ import { MongoWriteCounter } from '../../src/limits/write-counter.ts';
 import { schema } from '../../src/graphql/schema/index.ts';
 import { ServiceMetrics } from '../../src/observability/metrics.ts';
 import { PortalCache } from '../../src/portals/mongo/portal-cache.ts';
+import type { Tracing } from '../../src/observability/tracing.ts';
 
 export const ORG_A = { organizationId: 'org-a', key: 'key-a-0123456789' } as const;
 export const ORG_B = { organizationId: 'org-b', key: 'key-b-0123456789' } as const;
@@ -50,16 +51,17 @@ export interface TestService {
 }
 
 export async function startService(
-  options: { settings?: Partial<AppSettings>; metricsToken?: string } = {},
+  options: { settings?: Partial<AppSettings>; metricsToken?: string; tracing?: Tracing } = {},
 ): Promise<TestService> {
-  const { metricsToken } = options;
+  const { metricsToken, tracing } = options;
   const server = await openTestServer(`billing_test_${randomBytes(6).toString('hex')}`, {
-    monitorCommands: !!metricsToken,
+    monitorCommands: !!metricsToken || !!tracing,
   });
   const { db } = server;
   const pageCache = new PortalCache();
   const metrics = metricsToken ? new ServiceMetrics() : undefined;
   metrics?.observeDatabase(server.client);
+  tracing?.observeDatabase(server.client);
   metrics?.countersFrom({ pageCache: () => pageCache.counts });
   const store = PortalStore.fromDb(db, pageCache);
   await store.ensureIndexes();
@@ -71,6 +73,7 @@ export async function startService(
     writeCounter: new MongoWriteCounter(db),
     settings: options.settings,
     metrics: metrics && { collector: metrics, token: metricsToken! },
+    tracing,
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
 

@@ -12,6 +12,8 @@ import { GRAPHIQL_EXAMPLE_OPERATIONS } from './graphiql.ts';
 import { queryLimits, withoutIntrospection, writeBudgetPlugin } from './plugins.ts';
 import { operationMetrics } from './operation-metrics.ts';
 import type { ServiceMetrics } from '../../observability/metrics.ts';
+import type { Tracing } from '../../observability/tracing.ts';
+import { operationTracing } from './operation-tracing.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -28,6 +30,7 @@ export interface YogaOptions {
   /** Pre-filled in GraphiQL's headers so a newcomer can run the examples at once. */
   graphiqlApiKey?: string;
   metrics?: ServiceMetrics;
+  tracing?: Tracing;
 }
 
 interface ServerContext {
@@ -74,6 +77,7 @@ export function createGraphQLHandler(options: YogaOptions) {
     },
     batching: false,
     plugins: [
+      ...(options.tracing ? [operationTracing(options.tracing)] : []),
       queryLimits({ hideFieldSuggestions: options.hideFieldSuggestions }),
       ...(options.introspection ? [] : [withoutIntrospection()]),
       writeBudgetPlugin(options.writeBudget),
