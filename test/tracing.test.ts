@@ -354,6 +354,18 @@ describe.skipIf(!!process.env.MONGODB_URI)('traces of the service process', () =
     );
   });
 
+  it('still exits 0 on SIGTERM when the collector refuses the last spans, and says so', async () => {
+    const service = await start({
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.endpoint}/not-a-collector`,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    });
+    expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+    expect(receiver.requests.map((request) => request.path)).toContain('/not-a-collector');
+    expect(service.output()).toContain('OpenTelemetry: the last spans were not sent');
+  });
+
   it('sends nothing, and makes no spans, when tracing is off', async () => {
     const before = receiver.requests.length;
     const service = await start({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_SDK_DISABLED: 'true' });
