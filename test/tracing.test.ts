@@ -83,10 +83,13 @@ describe('traces of requests (in-process service)', () => {
     await receiver?.close();
   });
 
-  /** The spans of `traceId`, once the provider has sent what it holds. */
-  async function spansOf(traceId: string): Promise<ReceivedSpan[]> {
+  /**
+   * The spans of `traceId` once its `requests` server spans have arrived: sent now by a flush, or, for a span
+   * that ended only after the client had its response, with the next batch.
+   */
+  async function spansOf(traceId: string, requests = 1): Promise<ReceivedSpan[]> {
     await provider.forceFlush();
-    return receiver.spans.filter((span) => span.traceId === traceId);
+    return receiver.waitFor(traceId, (spans) => spans.filter((span) => span.kind === 'server').length >= requests);
   }
 
   it('a REST PUT: server span under the caller, its GraphQL mutation, and the database commands', async () => {
@@ -171,7 +174,7 @@ describe('traces of requests (in-process service)', () => {
     expect((await failing.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
     expect((await fetch(`${traced.url}/no-such/route-42`, { headers })).status).toBe(404);
 
-    const spans = await spansOf(caller.traceId);
+    const spans = await spansOf(caller.traceId, 3);
     expect(spans.filter((span) => span.kind === 'internal').map((span) => [span.name, span.statusCode])).toEqual(
       expect.arrayContaining([
         ['query', 0],
@@ -184,18 +187,56 @@ describe('traces of requests (in-process service)', () => {
   });
 
   it('starts a trace of its own without a traceparent, or with one that is not valid', async () => {
-    for (const traceparent of [undefined, 'not-a-traceparent', `00-${'0'.repeat(32)}-${'1'.repeat(16)}-01`]) {
-      const response = await fetch(`${traced.url}/billing-portals/traced-rest`, {
+    const cases = [undefined, 'not-a-traceparent', `00-${'0'.repeat(32)}-${'1'.repeat(16)}-01`];
+    for (const [i, traceparent] of cases.entries()) {
+      const response = await fetch(`${traced.url}/billing-portals/root-${i}`, {
         headers: { 'REB-APIKEY': ORG_A.key, ...(traceparent && { traceparent }) },
       });
-      expect(response.status).toBe(200);
+      expect(response.status).toBe(404);
     }
+    const isCase = (span: ReceivedSpan) =>
+      span.kind === 'server' && /^\/billing-portals\/root-\d$/.test(String(span.attributes['url.path']));
     await provider.forceFlush();
-    const roots = receiver.spans.filter(
-      (span) => span.name === 'GET /billing-portals/:id' && span.kind === 'server' && span.parentSpanId === '',
+    await receiver.waitUntil((spans) => spans.filter(isCase).length === cases.length);
+    const roots = receiver.spans.filter(isCase);
+    expect(roots.map((span) => span.parentSpanId)).toEqual(['', '', '']);
+    expect(new Set(roots.map((span) => span.traceId)).size).toBe(cases.length);
+  });
+
+  it("follows the caller's decision not to sample: no spans for that trace", async () => {
+    const [unsampled, sampled] = [callerSpan(), callerSpan()];
+    const headers = (traceparent: string) => ({ 'REB-APIKEY': ORG_A.key, traceparent });
+    const notSampled = unsampled.traceparent.replace(/-01$/, '-00');
+    expect((await fetch(`${traced.url}/billing-portals/traced-rest`, { headers: headers(notSampled) })).status).toBe(
+      200,
     );
-    expect(new Set(roots.map((span) => span.traceId)).size).toBe(roots.length);
-    expect(roots.length).toBeGreaterThanOrEqual(3);
+    expect(
+      (await fetch(`${traced.url}/billing-portals/traced-rest`, { headers: headers(sampled.traceparent) })).status,
+    ).toBe(200);
+    // The later request's spans have arrived, and with them anything the earlier one would have sent.
+    expect(await spansOf(sampled.traceId)).not.toEqual([]);
+    expect(receiver.spans.filter((span) => span.traceId === unsampled.traceId)).toEqual([]);
+  });
+
+  it('keeps each request in its own trace when requests run at once', async () => {
+    const callers = Array.from({ length: 12 }, callerSpan);
+    const responses = await Promise.all(
+      callers.map((caller, i) =>
+        i % 2
+          ? traced.rest('PUT', `/billing-portals/at-once-${i}`, {
+              body: portalBody(),
+              headers: { traceparent: caller.traceparent },
+            })
+          : graphqlPost(traced.url, UPSERT(`at-once-${i}`, `at-once-${i}`), { traceparent: caller.traceparent }),
+      ),
+    );
+    expect(responses.map((response) => response.status)).toEqual(callers.map((_, i) => (i % 2 ? 201 : 200)));
+    for (const caller of callers) {
+      const spans = await spansOf(caller.traceId);
+      const operation = only(spans, (span) => span.kind === 'internal');
+      // Its own write, under its own operation: no command of another request strayed into this trace.
+      expect(only(spans, (span) => span.name === 'findAndModify billingPortals').parentSpanId).toBe(operation.spanId);
+    }
   });
 
   it('changes no response: the same requests answer alike with tracing on and off', async () => {
@@ -240,7 +281,9 @@ describe('traces of requests (in-process service)', () => {
     const [on, off] = [await answers(traced), await answers(untraced)];
     expect(on).toBe(off);
     // And tracing was on for the first: each request made a server span.
-    expect((await spansOf(caller.traceId)).filter((span) => span.kind === 'server')).toHaveLength(exchanges.length);
+    expect((await spansOf(caller.traceId, exchanges.length)).filter((span) => span.kind === 'server')).toHaveLength(
+      exchanges.length,
+    );
   });
 });
 

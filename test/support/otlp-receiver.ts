@@ -28,7 +28,9 @@ export interface OtlpReceiver {
   spans: ReceivedSpan[];
   /** Every request it was sent, whatever its path and type. */
   requests: Array<{ method: string; path: string; contentType: string | undefined }>;
-  /** Resolves once the spans of `traceId` include one for which `done` holds. */
+  /** Resolves once `done` holds for the spans received so far (checked again on each export). */
+  waitUntil(done: (spans: ReceivedSpan[]) => boolean): Promise<void>;
+  /** Resolves with the spans of `traceId` once `done` holds for them. */
   waitFor(traceId: string, done: (spans: ReceivedSpan[]) => boolean): Promise<ReceivedSpan[]>;
   close(): Promise<void>;
 }
@@ -110,22 +112,27 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
 
+  function waitUntil(done: (spans: ReceivedSpan[]) => boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!done(spans)) return;
+        waiters.delete(check);
+        resolve();
+      };
+      waiters.add(check);
+      check();
+    });
+  }
+
   return {
     endpoint: `http://127.0.0.1:${port}`,
     spans,
     requests,
-    waitFor(traceId, done) {
-      return new Promise((resolve) => {
-        const check = () => {
-          const ofTrace = spans.filter((span) => span.traceId === traceId);
-          if (!done(ofTrace)) return;
-          waiters.delete(check);
-          resolve(ofTrace);
-        };
-        waiters.add(check);
-        check();
-      });
-    },
+    waitUntil,
+    waitFor: (traceId, done) =>
+      waitUntil((all) => done(all.filter((span) => span.traceId === traceId))).then(() =>
+        spans.filter((span) => span.traceId === traceId),
+      ),
     async close() {
       server.closeAllConnections();
       server.close();
