@@ -172,15 +172,25 @@ describe('traces of requests (in-process service)', () => {
       body: JSON.stringify({ query: 'query Keyless { billingPortal(id: "traced-gql") { name } }' }),
     });
     expect((await failing.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    // A GET goes through the whole of Yoga rather than the JSON POST's shortcut: a span all the same.
+    const viaGet = await fetch(`${traced.url}/graphql?query=${encodeURIComponent('query ViaGet { __typename }')}`, {
+      headers,
+    });
+    expect(viaGet.status).toBe(200);
     expect((await fetch(`${traced.url}/no-such/route-42`, { headers })).status).toBe(404);
 
-    const spans = await spansOf(caller.traceId, 3);
-    expect(spans.filter((span) => span.kind === 'internal').map((span) => [span.name, span.statusCode])).toEqual(
+    const spans = await spansOf(caller.traceId, 4);
+    const operations = spans.filter((span) => span.kind === 'internal');
+    expect(operations.map((span) => [span.name, span.statusCode])).toHaveLength(3);
+    expect(operations.map((span) => [span.name, span.statusCode])).toEqual(
       expect.arrayContaining([
         ['query', 0],
         ['query Keyless', 2],
+        ['query ViaGet', 0],
       ]),
     );
+    const getSpan = only(spans, (span) => span.name === 'GET /graphql');
+    expect(only(operations, (span) => span.name === 'query ViaGet').parentSpanId).toBe(getSpan.spanId);
     const unrouted = only(spans, (span) => span.kind === 'server' && span.attributes['http.route'] === undefined);
     expect(unrouted).toMatchObject({ name: 'GET', attributes: { 'http.response.status_code': 404 }, statusCode: 0 });
     expect(spans.map((span) => span.name).filter((name) => name.includes('route-42'))).toEqual([]);

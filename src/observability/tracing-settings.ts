@@ -24,7 +24,7 @@ export interface TracingSettings {
   url: string;
   protocol: OtlpProtocol;
   sampler: SamplerName;
-  /** The ratio of the *traceidratio samplers, 0 to 1. */
+  /** The ratio of the traceidratio samplers, 0 to 1. */
   samplerRatio: number;
   /** The batch span processor's knobs (OTEL_BSP_*); unset: the SDK's defaults. */
   batch: {
@@ -79,9 +79,7 @@ export function tracingSettings(e: TracingEnvironment): TracingSettings | undefi
   if (!url || e.OTEL_SDK_DISABLED || e.OTEL_TRACES_EXPORTER === 'none') return undefined;
   return {
     url,
-    protocol: (e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ??
-      e.OTEL_EXPORTER_OTLP_PROTOCOL ??
-      'http/protobuf') as OtlpProtocol,
+    protocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
     sampler: e.OTEL_TRACES_SAMPLER,
     samplerRatio: e.OTEL_TRACES_SAMPLER_ARG ?? 1,
     batch: {

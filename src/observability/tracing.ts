@@ -65,6 +65,7 @@ export class Tracing {
     return this.contexts.with(context, fn);
   }
 
+  /** The span of the context `run` made active here, if any. */
   activeSpan(): Span | undefined {
     return trace.getSpan(this.contexts.active());
   }
