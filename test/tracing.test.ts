@@ -229,6 +229,8 @@ describe('traces of requests (in-process service)', () => {
   });
 
   it('keeps each request in its own trace when requests run at once', async () => {
+    // A write first, so that the budget's window is open and each spend is one command.
+    expect((await traced.rest('PUT', '/billing-portals/at-once', { body: portalBody() })).status).toBe(201);
     const callers = Array.from({ length: 12 }, callerSpan);
     const responses = await Promise.all(
       callers.map((caller, i) =>
@@ -241,12 +243,19 @@ describe('traces of requests (in-process service)', () => {
       ),
     );
     expect(responses.map((response) => response.status)).toEqual(callers.map((_, i) => (i % 2 ? 201 : 200)));
+    let budgetCommands = 0;
     for (const caller of callers) {
       const spans = await spansOf(caller.traceId);
       const operation = only(spans, (span) => span.kind === 'internal');
       // Its own write, under its own operation: no command of another request strayed into this trace.
       expect(only(spans, (span) => span.name === 'findAndModify billingPortals').parentSpanId).toBe(operation.spanId);
+      // Spends that arrive together go to the database as one command, in the trace of the first of them
+      // (not in the trace of whichever request's command was on its way before).
+      const budget = spans.filter((span) => span.name === 'findAndModify writeBudgets');
+      expect(budget.length).toBeLessThanOrEqual(1);
+      budgetCommands += budget.length;
     }
+    expect(budgetCommands).toBeGreaterThan(0);
   });
 
   it('changes no response: the same requests answer alike with tracing on and off', async () => {
