@@ -335,6 +335,24 @@ describe('the tracing configuration', () => {
     });
   });
 
+  it('sends OTLP protobuf by default (what OTEL_EXPORTER_OTLP_PROTOCOL defaults to)', async () => {
+    const receiver = await startOtlpReceiver();
+    const settings = loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint }).tracing!;
+    const provider = createTracerProvider(settings);
+    try {
+      const tracing = new Tracing(provider);
+      tracing.endRequest(tracing.startRequest('GET /healthz', {}, {}), 200);
+      // This receiver takes JSON only, so the export is refused; what was sent is what counts here.
+      await provider.forceFlush().catch(() => undefined);
+      expect(receiver.requests).toEqual([
+        { method: 'POST', path: '/v1/traces', contentType: 'application/x-protobuf' },
+      ]);
+    } finally {
+      await provider.shutdown();
+      await receiver.close();
+    }
+  });
+
   it.each([
     [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ftp://collector/v1/traces' }, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'http'],
     [{ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http' }, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'http/json'],
