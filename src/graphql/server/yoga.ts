@@ -13,6 +13,8 @@ import { queryLimits, withoutIntrospection, writeBudgetPlugin } from './plugins.
 import { operationMetrics } from './operation-metrics.ts';
 import { rememberOriginal, requestIdentity } from './request-identity.ts';
 import type { ServiceMetrics } from '../../observability/metrics.ts';
+import type { Tracing } from '../../observability/tracing.ts';
+import { operationTracing } from './operation-tracing.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -29,6 +31,7 @@ export interface YogaOptions {
   /** Pre-filled in GraphiQL's headers so a newcomer can run the examples at once. */
   graphiqlApiKey?: string;
   metrics?: ServiceMetrics;
+  tracing?: Tracing;
 }
 
 interface ServerContext {
@@ -75,6 +78,7 @@ export function createGraphQLHandler(options: YogaOptions) {
     },
     batching: false,
     plugins: [
+      ...(options.tracing ? [operationTracing(options.tracing)] : []),
       queryLimits({ hideFieldSuggestions: options.hideFieldSuggestions }),
       ...(options.introspection ? [] : [withoutIntrospection()]),
       writeBudgetPlugin(options.writeBudget),
