@@ -22,6 +22,8 @@ import { WriteBudget } from './limits/write-budget.ts';
 import { CoalescingWriteCounter, type WriteCounter } from './limits/write-counter.ts';
 import type { ServiceMetrics } from './observability/metrics.ts';
 import { metricsRoute } from './observability/metrics-route.ts';
+import type { Tracing } from './observability/tracing.ts';
+import { traceHttpRequests } from './observability/http-spans.ts';
 
 /** The knobs of the HTTP shell, from the configuration (see config.ts for their meaning). */
 export interface AppSettings {
@@ -75,6 +77,8 @@ export interface AppOptions {
   settings?: Partial<AppSettings>;
   /** Collected and served at /metrics to holders of the token (METRICS_TOKEN); absent: no metrics. */
   metrics?: { collector: ServiceMetrics; token: string };
+  /** A span per request, GraphQL operation and database command (OTEL_EXPORTER_OTLP_ENDPOINT); absent: none. */
+  tracing?: Tracing;
 }
 
 const HOST_NOT_A_HOST_NAME = 'The Host header (or X-Forwarded-Host from a trusted proxy) is not a host name.';
@@ -104,6 +108,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     genReqId: requestIdOf,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
   });
+
+  // First, so that the server span covers every other hook.
+  if (options.tracing) traceHttpRequests(app, options.tracing);
 
   const metrics = options.metrics?.collector;
   if (metrics) {
@@ -172,6 +179,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     portals: options.portals,
     apiKeys: options.apiKeys,
     writeBudget,
+    tracing: options.tracing,
   });
   await app.register(storefrontRoutes, { portals: options.portals });
 
@@ -189,6 +197,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     hideFieldSuggestions: settings.hideFieldSuggestions,
     graphiqlApiKey: options.graphiqlApiKey,
     metrics,
+    tracing: options.tracing,
   });
   await app.register(graphqlRoute, {
     yoga,

@@ -1,6 +1,7 @@
 /** Environment → one typed, validated configuration object. A bad value stops start-up with its name. */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { TRACING_VARIABLES, tracingSettings, type TracingSettings } from './observability/tracing-settings.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().min(1).max(600_000);
@@ -178,6 +179,7 @@ const environmentSchema = z.object({
   DNS_SERVERS: dnsServers.optional(),
   /** How long one DNS attempt waits for an answer (two attempts per verification). */
   DNS_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5000),
+  ...TRACING_VARIABLES,
 });
 
 /** Who may run introspection (`__schema`, `__type`). */
@@ -209,6 +211,8 @@ export interface Config {
   /** Custom-domain verification's DNS servers (empty: the system's) and per-attempt timeout. */
   dnsServers: string[];
   dnsTimeoutMs: number;
+  /** OpenTelemetry traces: on when an OTLP endpoint is set (tracing-settings.ts). */
+  tracing: TracingSettings | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -263,5 +267,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTermina
     metricsToken: e.METRICS_TOKEN,
     dnsServers: e.DNS_SERVERS ?? [],
     dnsTimeoutMs: e.DNS_TIMEOUT_MS,
+    tracing: tracingSettings(e),
   };
 }

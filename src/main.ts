@@ -12,13 +12,27 @@ import { GRAPHQL_PATH } from './graphql/server/yoga.ts';
 import { MongoWriteCounter } from './limits/write-counter.ts';
 import { ServiceMetrics } from './observability/metrics.ts';
 import { PortalCache } from './portals/mongo/portal-cache.ts';
+import type { TracingSettings } from './observability/tracing-settings.ts';
+
+/** Loaded only when tracing is on, so that a service without it does not load the SDK at all. */
+async function startTracing(settings: TracingSettings) {
+  const [sdk, { Tracing }] = await Promise.all([
+    import('./observability/tracer-provider.ts'),
+    import('./observability/tracing.ts'),
+  ]);
+  const provider = sdk.createTracerProvider(settings);
+  const description = `OpenTelemetry traces to ${sdk.describeEndpoint(settings.url)} (OTLP ${settings.protocol})`;
+  return { provider, tracing: new Tracing(provider), description, reportErrors: sdk.reportTracingErrors };
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const metrics = config.metricsToken ? new ServiceMetrics() : undefined;
-  const database = await openDatabase(config, { monitorCommands: !!metrics });
+  const traces = config.tracing && (await startTracing(config.tracing));
+  const database = await openDatabase(config, { monitorCommands: !!metrics || !!traces });
   const pageCache = new PortalCache();
   metrics?.observeDatabase(database.client);
+  traces?.tracing.observeDatabase(database.client);
   metrics?.countersFrom({ pageCache: () => pageCache.counts });
   const store = PortalStore.fromDb(database.db, pageCache);
   await store.ensureIndexes();
@@ -45,6 +59,7 @@ async function main(): Promise<void> {
     },
     settings: settingsFromConfig(config),
     metrics: metrics && { collector: metrics, token: config.metricsToken! },
+    tracing: traces?.tracing,
   });
   const address = await app.listen({ port: config.port, host: config.host });
   if (devKey) {
@@ -58,6 +73,10 @@ async function main(): Promise<void> {
   app.log.info(
     `billing-portal service on ${address}; database: ${database.description}; GraphiQL at ${address}${GRAPHQL_PATH}`,
   );
+  if (traces) {
+    traces.reportErrors((message) => app.log.warn(message));
+    app.log.info(traces.description);
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -66,6 +85,11 @@ async function main(): Promise<void> {
     app.log.info(`${signal} received: finishing in-flight requests`);
     try {
       await app.close();
+      // The spans of the last requests are sent before the process ends (an unreachable collector is given
+      // OTEL_EXPORTER_OTLP_TIMEOUT), and their loss is no reason to fail the shutdown.
+      await traces?.provider
+        .shutdown()
+        .catch((error: unknown) => app.log.warn({ err: error }, 'OpenTelemetry: the last spans were not sent'));
       await database.close();
       process.exit(0);
     } catch (error) {

@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 /** `*` alone: any origin; otherwise exact origins (scheme://host[:port]). Empty: no cross-origin access. */
 export type CorsOrigins = '*' | string[];
 
-/** What a browser may send: the credential, the body's type, preconditions, the idempotency key, a request id. */
+/** What a browser may send: the key, the body's type, preconditions, the idempotency key, request and trace ids. */
 const ALLOWED_HEADERS = [
   'REB-APIKEY',
   'Authorization',
@@ -19,6 +19,8 @@ const ALLOWED_HEADERS = [
   'If-None-Match',
   'Idempotency-Key',
   'X-Request-Id',
+  'traceparent',
+  'tracestate',
 ];
 
 /** What a browser script may read of a response, besides the CORS-safelisted headers. */

@@ -4,6 +4,7 @@
  * the organization's first write after the last one ended). Each spend is one atomic findAndModify; a
  * window that has ended is restarted by the next write, and a TTL index removes idle organizations'.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { MongoError, type Collection, type Db } from 'mongodb';
 import { guard } from '../portals/mongo/database-unavailable.ts';
 
@@ -66,6 +67,8 @@ export class MongoWriteCounter implements WriteCounter {
   }
 }
 
+type RunInContext = ReturnType<typeof AsyncLocalStorage.snapshot>;
+
 interface WaitingSpend {
   writes: number;
   resolve: (count: WindowCount) => void;
@@ -80,8 +83,12 @@ interface WaitingSpend {
  */
 export class CoalescingWriteCounter implements WriteCounter {
   private readonly counter: WriteCounter;
-  /** Per organization with a count in flight: the spends waiting for the next one. */
-  private readonly waiting = new Map<string, WaitingSpend[]>();
+  /**
+   * Per organization with a count in flight: the spends waiting for the next one, and the async context of
+   * the first of them, in which that one is sent (rather than in the context of the request whose count
+   * was in flight: a request's trace holds the database command of its own spend).
+   */
+  private readonly waiting = new Map<string, { spends: WaitingSpend[]; context?: RunInContext }>();
 
   constructor(counter: WriteCounter) {
     this.counter = counter;
@@ -90,13 +97,14 @@ export class CoalescingWriteCounter implements WriteCounter {
   add(organizationId: string, writes: number, windowMs: number): Promise<WindowCount> {
     return new Promise((resolve, reject) => {
       const queue = this.waiting.get(organizationId);
-      if (queue) queue.push({ writes, resolve, reject });
-      else this.send(organizationId, [{ writes, resolve, reject }], windowMs);
+      if (!queue) return this.send(organizationId, [{ writes, resolve, reject }], windowMs);
+      queue.context ??= AsyncLocalStorage.snapshot();
+      queue.spends.push({ writes, resolve, reject });
     });
   }
 
   private send(organizationId: string, batch: WaitingSpend[], windowMs: number): void {
-    this.waiting.set(organizationId, []);
+    this.waiting.set(organizationId, { spends: [] });
     const total = batch.reduce((sum, spend) => sum + spend.writes, 0);
     this.counter
       .add(organizationId, total, windowMs, new Date())
@@ -113,8 +121,8 @@ export class CoalescingWriteCounter implements WriteCounter {
         },
       )
       .finally(() => {
-        const next = this.waiting.get(organizationId) ?? [];
-        if (next.length > 0) this.send(organizationId, next, windowMs);
+        const next = this.waiting.get(organizationId);
+        if (next?.context) next.context(() => this.send(organizationId, next.spends, windowMs));
         else this.waiting.delete(organizationId);
       });
   }

@@ -2,11 +2,20 @@
  * The GraphQL operation the REST PUT runs: parsed and validated against the schema once, at start-up,
  * then executed per request with the path id and the body as variables.
  */
-import { execute, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import {
+  execute,
+  getOperationAST,
+  parse,
+  validate,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
 import { PORTAL_FIELDS, selectionOf, type FieldMap } from '../portals/fields.ts';
 import { ConflictError, type InvalidField, type WriteCondition } from '../portals/errors.ts';
 import type { GraphQLContext } from '../graphql/schema/context.ts';
 import type { PortalView } from './resource.ts';
+import type { Tracing } from '../observability/tracing.ts';
 
 const UPSERT_DOCUMENT = /* GraphQL */ `
   mutation RestUpsertBillingPortal($id: ID!, $input: BillingPortalInput!, $ifRevision: String, $ifExists: Boolean) {
@@ -89,14 +98,27 @@ function prepare(schema: GraphQLSchema, source: string): DocumentNode {
   return document;
 }
 
-export function prepareUpsertOperation(schema: GraphQLSchema): UpsertOperation {
+/** With `tracing`, each run is a GraphQL operation span under the request's, as at the GraphQL door. */
+export function prepareUpsertOperation(schema: GraphQLSchema, tracing?: Tracing): UpsertOperation {
   const document = prepare(schema, UPSERT_DOCUMENT);
+  const operationName = getOperationAST(document)?.name?.value;
+  const traced = (run: () => Promise<ExecutionResult>) =>
+    tracing
+      ? tracing.inChildSpan('mutation', {}, async (span) => {
+          if (span) tracing.nameOperation(span, 'mutation', operationName);
+          const result = await run();
+          if (span && result.errors?.length) tracing.markFailed(span);
+          return result;
+        })
+      : run();
   return {
     async run(id, body, condition, context) {
       const input = toGraphQLSpelling(PORTAL_FIELDS, body);
       if (input === NOT_A_CHOICE) return { kind: 'unfit', reason: 'a choice value that is not declared' };
       const variableValues = { id, input, ifRevision: condition.revision, ifExists: condition.exists };
-      const result = (await execute({ schema, document, variableValues, contextValue: context })) as UpsertResult;
+      const result = (await traced(async () =>
+        execute({ schema, document, variableValues, contextValue: context }),
+      )) as UpsertResult;
       // An error with a path came from running the resolver; one without, from the variables not fitting
       // the input type (a wrong type, an unknown field, no object at all), and then nothing ran.
       const executionError = result.errors?.find((error) => error.path !== undefined);

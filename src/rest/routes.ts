@@ -18,6 +18,7 @@ import { problem, sendProblem } from '../http/problem.ts';
 import { sendDomainProblem } from './domain-problems.ts';
 import { etagOf, notModified, writeCondition } from './preconditions.ts';
 import { jsonSchemaOf } from './json-schema.ts';
+import type { Tracing } from '../observability/tracing.ts';
 import { portalResourceSchema, READ_ONLY_RESOURCE_FIELDS, toResource } from './resource.ts';
 
 export interface RestOptions {
@@ -25,6 +26,7 @@ export interface RestOptions {
   portals: PortalService;
   apiKeys: ApiKeys;
   writeBudget: WriteBudget;
+  tracing?: Tracing;
 }
 
 const BASES = ['/billing-portals', '/organizations/:organizationId/billing-portals'] as const;
@@ -59,7 +61,7 @@ function selfHref(request: FastifyRequest, id: string): string {
 
 export async function restRoutes(app: FastifyInstance, options: RestOptions): Promise<void> {
   const { portals } = options;
-  const upsert = prepareUpsertOperation(options.schema);
+  const upsert = prepareUpsertOperation(options.schema, options.tracing);
   const authenticate = authenticator(options.apiKeys);
   // Request bodies are JSON; Fastify would otherwise hand a text/plain body to the handlers as a string.
   app.removeContentTypeParser('text/plain');

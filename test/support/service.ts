@@ -18,6 +18,7 @@ import { MongoWriteCounter } from '../../src/limits/write-counter.ts';
 import { schema } from '../../src/graphql/schema/index.ts';
 import { ServiceMetrics } from '../../src/observability/metrics.ts';
 import { PortalCache } from '../../src/portals/mongo/portal-cache.ts';
+import type { Tracing } from '../../src/observability/tracing.ts';
 
 export const ORG_A = { organizationId: 'org-a', key: 'key-a-0123456789' } as const;
 export const ORG_B = { organizationId: 'org-b', key: 'key-b-0123456789' } as const;
@@ -56,19 +57,21 @@ export interface ServiceOptions {
   metricsToken?: string;
   logStream?: Writable;
   dns?: DnsSettings;
+  tracing?: Tracing;
   /** A development key, as `npm start` makes without API_KEYS: organization `default`, shown in GraphiQL. */
   developmentKey?: string;
 }
 
 export async function startService(options: ServiceOptions = {}): Promise<TestService> {
-  const { metricsToken } = options;
+  const { metricsToken, tracing } = options;
   const server = await openTestServer(`billing_test_${randomBytes(6).toString('hex')}`, {
-    monitorCommands: !!metricsToken,
+    monitorCommands: !!metricsToken || !!tracing,
   });
   const { db } = server;
   const pageCache = new PortalCache();
   const metrics = metricsToken ? new ServiceMetrics() : undefined;
   metrics?.observeDatabase(server.client);
+  tracing?.observeDatabase(server.client);
   metrics?.countersFrom({ pageCache: () => pageCache.counts });
   const store = PortalStore.fromDb(db, pageCache);
   await store.ensureIndexes();
@@ -87,6 +90,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
     settings: options.settings,
     logger: options.logStream ? { level: 'info', stream: options.logStream } : false,
     metrics: metrics && { collector: metrics, token: metricsToken! },
+    tracing,
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
 

@@ -17,6 +17,8 @@ import { queryLimits, withoutIntrospection, writeBudgetPlugin } from './plugins.
 import { operationMetrics } from './operation-metrics.ts';
 import { rememberOriginal, requestIdentity } from './request-identity.ts';
 import type { ServiceMetrics } from '../../observability/metrics.ts';
+import type { Tracing } from '../../observability/tracing.ts';
+import { operationTracing } from './operation-tracing.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -35,6 +37,7 @@ export interface YogaOptions {
   /** Pre-filled in GraphiQL's headers so a newcomer can run the examples at once (this machine only). */
   graphiqlApiKey?: string;
   metrics?: ServiceMetrics;
+  tracing?: Tracing;
 }
 
 interface ServerContext {
@@ -72,6 +75,7 @@ export function createGraphQLHandler(options: YogaOptions) {
     // Yoga's own CORS reflects any origin; cross-origin access is the app's one policy (http/cors.ts).
     cors: false,
     plugins: [
+      ...(options.tracing ? [operationTracing(options.tracing)] : []),
       queryLimits({ hideFieldSuggestions: options.hideFieldSuggestions }),
       ...(options.introspection === 'off' ? [withoutIntrospection()] : []),
       writeBudgetPlugin(options.writeBudget),
