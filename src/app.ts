@@ -143,7 +143,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
-  app.addHook('onSend', async (request, reply) => discardUnreadBody(request, reply));
+  // While closing, the connection of an answer sent before its body closes at once (the 503 above says so).
+  app.addHook('onSend', async (request, reply) => {
+    if (!closing) discardUnreadBody(request, reply);
+  });
 
   // Before every route: one cross-origin policy for both doors, preflights answered alike.
   await crossOriginAccess(app, settings.corsOrigins);
