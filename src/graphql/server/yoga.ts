@@ -10,7 +10,7 @@ import { unauthenticated, type GraphQLContext } from '../schema/context.ts';
 import type { WriteBudget } from '../../limits/write-budget.ts';
 import { compiledExecution } from './compiled-execution.ts';
 import { mayShowDevelopmentKey } from './development-key-exposure.ts';
-import { GRAPHIQL_EXAMPLE_OPERATIONS } from './graphiql.ts';
+import { GRAPHIQL_EXAMPLES } from './graphiql.ts';
 import type { GraphiQLAssets } from './graphiql-assets.ts';
 import { renderGraphiQLPage } from './graphiql-page.ts';
 import { queryLimits, withoutIntrospection, writeBudgetPlugin } from './plugins.ts';
@@ -63,14 +63,17 @@ export function createGraphQLHandler(options: YogaOptions) {
     renderGraphiQL: async (page: GraphiQLOptions) => renderGraphiQLPage(page, await options.graphiqlAssets.urls()),
     graphiql:
       options.graphiql &&
-      ((_request, { req }) => ({
-        title: 'Billing portals · GraphiQL',
-        defaultQuery: GRAPHIQL_EXAMPLE_OPERATIONS,
-        headers:
+      ((_request, { req }) => {
+        const headers =
           options.graphiqlApiKey && mayShowDevelopmentKey(req)
             ? JSON.stringify({ 'REB-APIKEY': options.graphiqlApiKey }, null, 2)
-            : undefined,
-      })),
+            : undefined;
+        return {
+          title: 'Billing portals · GraphiQL',
+          defaultTabs: GRAPHIQL_EXAMPLES.map((query) => ({ query, headers })),
+          headers,
+        };
+      }),
     batching: false,
     // Yoga's own CORS reflects any origin; cross-origin access is the app's one policy (http/cors.ts).
     cors: false,
