@@ -26,6 +26,8 @@
  *   BENCH_DB_ROOT         a checkout whose packages/embedded-mongo runs the database (default: this tree;
  *                         for when that is mid-edit)
  *   BENCH_SERVICE_ROOT    a checkout whose src/main.ts runs as the service (default: this tree; for A/B runs)
+ *   METRICS_TOKEN         passed on to the service like the rest of this environment: set, the service
+ *                         collects metrics (what they cost); OTEL_* likewise turns tracing on
  *   BENCH_PROFILE         service | db | baseline (comma-separated): run that process with --cpu-prof,
  *                         profiles in bench/profiles/<name>/ (summarise with `node bench/service-profile.ts`)
  */
