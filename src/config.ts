@@ -101,6 +101,8 @@ const environmentSchema = z.object({
   DNS_SERVERS: dnsServers.optional(),
   /** How long one DNS attempt waits for an answer (two attempts per verification). */
   DNS_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5000),
+  /** Open GraphQL subscriptions (SSE streams) per organization on one instance. */
+  MAX_SUBSCRIPTIONS_PER_ORG: z.coerce.number().int().min(1).max(100_000).default(100),
 });
 
 export interface Config {
@@ -126,6 +128,7 @@ export interface Config {
   /** Custom-domain verification's DNS servers (empty: the system's) and per-attempt timeout. */
   dnsServers: string[];
   dnsTimeoutMs: number;
+  maxSubscriptionsPerOrg: number;
 }
 
 export class ConfigError extends Error {}
@@ -178,5 +181,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTermina
     metricsToken: e.METRICS_TOKEN,
     dnsServers: e.DNS_SERVERS ?? [],
     dnsTimeoutMs: e.DNS_TIMEOUT_MS,
+    maxSubscriptionsPerOrg: e.MAX_SUBSCRIPTIONS_PER_ORG,
   };
 }

@@ -14,6 +14,7 @@ import { PortalService } from '../../src/portals/service.ts';
 import { txtLookup, type DnsSettings } from '../../src/portals/dns-txt.ts';
 import type { PortalDocument } from '../../src/portals/mongo/query.ts';
 import { COLLECTION_NAME, PortalStore } from '../../src/portals/mongo/store.ts';
+import { DEFAULT_CHANGE_FEED_OPTIONS, PortalChangeFeed } from '../../src/portals/mongo/change-feed.ts';
 import { MongoWriteCounter } from '../../src/limits/write-counter.ts';
 import { schema } from '../../src/graphql/schema/index.ts';
 import { ServiceMetrics } from '../../src/observability/metrics.ts';
@@ -52,7 +53,14 @@ export interface TestService {
 }
 
 export async function startService(
-  options: { settings?: Partial<AppSettings>; metricsToken?: string; logStream?: Writable; dns?: DnsSettings } = {},
+  options: {
+    settings?: Partial<AppSettings>;
+    metricsToken?: string;
+    logStream?: Writable;
+    dns?: DnsSettings;
+    /** MAX_SUBSCRIPTIONS_PER_ORG (default 100). */
+    maxSubscriptionsPerOrg?: number;
+  } = {},
 ): Promise<TestService> {
   const { metricsToken } = options;
   const server = await openTestServer(`billing_test_${randomBytes(6).toString('hex')}`, {
@@ -65,9 +73,14 @@ export async function startService(
   metrics?.countersFrom({ pageCache: () => pageCache.counts });
   const store = PortalStore.fromDb(db, pageCache);
   await store.ensureIndexes();
+  const changes = new PortalChangeFeed(db.collection<PortalDocument>(COLLECTION_NAME), {
+    ...DEFAULT_CHANGE_FEED_OPTIONS,
+    maxPerOrganization: options.maxSubscriptionsPerOrg ?? DEFAULT_CHANGE_FEED_OPTIONS.maxPerOrganization,
+  });
   const app = await buildApp({
     schema,
     portals: new PortalService(store, { lookupTxt: options.dns && txtLookup(options.dns) }),
+    changes,
     apiKeys: new ApiKeys(new Map([ORG_A, ORG_B].map((o) => [o.key, o.organizationId]))),
     databaseReady: async () => (await db.command({ ping: 1 })).ok === 1,
     writeCounter: new MongoWriteCounter(db),
