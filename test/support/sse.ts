@@ -27,7 +27,7 @@ export function subscribe(url: string, key: string | null, query: string, variab
   // The client connects on the first read: asked for at once, so that the stream opens now.
   let pending = results.next();
   return {
-    async next() {
+    async next(): Promise<Received | 'done'> {
       const { value, done } = await pending;
       if (!done) pending = results.next();
       return done ? 'done' : (value as Received);

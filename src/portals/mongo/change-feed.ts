@@ -156,7 +156,7 @@ export class PortalChangeFeed {
 
   private async pump(stream: ChangeStream<PortalDocument, PortalEvent>): Promise<void> {
     try {
-      for (;;) this.dispatch(await stream.next());
+      for (;;) this.dispatch(await guard(() => stream.next()));
     } catch (error) {
       if (stream !== this.stream) return; // closed on purpose
       this.stream = undefined;
