@@ -187,6 +187,28 @@ describe('ending', () => {
   });
 });
 
+describe('a slow consumer', () => {
+  it('is ended with SLOW_CONSUMER once its bounded queue is full; memory does not grow', async () => {
+    const feed = new PortalChangeFeed(service.db.collection(COLLECTION_NAME) as never, {
+      maxPerOrganization: 10,
+      maxQueued: 3,
+    });
+    const subscription = await feed.subscribe({ organizationId: ORG_A.organizationId });
+    // Never read while five changes come: the fourth overflows the queue and ends the subscription.
+    for (let i = 0; i < 5; i++) await service.rest('PUT', `/billing-portals/slow-${i}`, { body: portalBody() });
+    await waitUntil(async () => feed.subscriberCount === 0);
+    const items = [];
+    for await (const item of subscription) items.push(item);
+    expect(items.slice(0, 3).map((item) => ('portalId' in item ? item.portalId : item.code))).toEqual([
+      'slow-0',
+      'slow-1',
+      'slow-2',
+    ]);
+    expect(items.slice(3).map((item) => ('code' in item ? item.code : item.portalId))).toEqual(['SLOW_CONSUMER']);
+    await feed.close();
+  });
+});
+
 describe('resuming', () => {
   it('with `after`: the changes missed since that event, in order, then live ones', async () => {
     const first = await openSubscriber();
