@@ -47,7 +47,9 @@ function scopeMatch(scope: SubscriptionScope): Document {
     [`${image}.organizationId`]: scope.organizationId,
     ...(scope.portalId === undefined ? {} : { [`${image}.id`]: scope.portalId }),
   });
-  return { $or: [portalOf('fullDocument'), portalOf('fullDocumentBeforeChange')] };
+  return {
+    $or: [portalOf('fullDocument'), portalOf('fullDocumentBeforeChange'), portalOf('fullDocument.deletedFrom')],
+  };
 }
 
 export class PortalChangeFeed {
@@ -204,23 +206,40 @@ function storedPortal(document: PortalDocument | null | undefined): StoredPortal
   return withRevision(portal);
 }
 
-/** The change an event stands for; undefined for an event this feed cannot route (no image of the portal). */
+/** Where a portal document turned into a tombstone came from (a delete that records its history entry). */
+type Tombstone = { deletedFrom?: { organizationId: string; id: string } };
+
+/**
+ * The change an event stands for; undefined for an event that is no change of a portal: one this feed
+ * cannot route (no image), or bookkeeping that leaves the revision as it was.
+ */
 function toChange(event: PortalEvent): PortalChange | undefined {
-  if (!('documentKey' in event) || !['insert', 'update', 'replace', 'delete'].includes(event.operationType))
-    return undefined;
-  const after = 'fullDocument' in event ? storedPortal(event.fullDocument) : null;
-  const before = 'fullDocumentBeforeChange' in event ? storedPortal(event.fullDocumentBeforeChange) : null;
+  if (!('documentKey' in event) || !OPERATION_TYPES.includes(event.operationType)) return undefined;
+  const afterImage = 'fullDocument' in event ? event.fullDocument : undefined;
+  const beforeImage = 'fullDocumentBeforeChange' in event ? event.fullDocumentBeforeChange : undefined;
+  const common = {
+    eventId: (event._id as { _data: string })._data,
+    occurredTime: event.wallTime ?? new Date(event.clusterTime!.high * 1000),
+    clusterTime: event.clusterTime!,
+  };
+  const deletedFrom = (afterImage as Tombstone | null | undefined)?.deletedFrom;
+  if (deletedFrom) {
+    const { organizationId, id: portalId } = deletedFrom;
+    return { ...common, kind: 'deleted', organizationId, portalId, revision: null, portal: null };
+  }
+  if ((beforeImage as Tombstone | null | undefined)?.deletedFrom) return undefined; // a tombstone's removal
+  const after = storedPortal(afterImage);
+  const before = storedPortal(beforeImage);
   const image = after ?? before;
   if (!image) return undefined;
+  if (event.operationType === 'update' && after && before && after.revision === before.revision) return undefined;
   const deleted = event.operationType === 'delete';
   return {
-    eventId: (event._id as { _data: string })._data,
+    ...common,
     kind: event.operationType === 'insert' ? 'created' : deleted ? 'deleted' : 'updated',
     organizationId: image.organizationId,
     portalId: image.id,
     revision: deleted ? null : (after?.revision ?? null),
-    occurredTime: event.wallTime ?? new Date(event.clusterTime!.high * 1000),
     portal: deleted ? null : after,
-    clusterTime: event.clusterTime!,
   };
 }
