@@ -13,8 +13,9 @@ export type ChangeFeedFailure =
 
 const MESSAGES: Record<ChangeFeedFailure, string> = {
   CHANGE_STREAMS_UNSUPPORTED:
-    'Live updates need MongoDB change streams, which a standalone MongoDB does not have: run a replica set ' +
-    '(a single-member one will do) or the embedded server. Everything else works.',
+    'Live updates need MongoDB change streams with pre- and post-images, which a standalone MongoDB (or one ' +
+    'older than 6.0) does not have: run a replica set of MongoDB 6.0 or later (a single-member one will do) ' +
+    'or the embedded server. Everything else works.',
   EVENT_HISTORY_LOST:
     'The changes after this event id are no longer kept: read the portals again, then subscribe without one.',
   INVALID_EVENT_ID: 'The event id (Last-Event-ID or `after`) is not one this service gave.',
@@ -34,9 +35,13 @@ export class ChangeFeedError extends Error {
   }
 }
 
-/** MongoDB's codes: a standalone's refusal, a lost history, a token it does not know. */
+/**
+ * MongoDB's codes: a standalone's refusal, an older server's unknown `fullDocumentBeforeChange` option, a
+ * lost history, a token it does not know.
+ */
 const CODES: Record<number, ChangeFeedFailure> = {
   40573: 'CHANGE_STREAMS_UNSUPPORTED',
+  40415: 'CHANGE_STREAMS_UNSUPPORTED',
   286: 'EVENT_HISTORY_LOST',
   260: 'INVALID_EVENT_ID',
 };
