@@ -6,10 +6,20 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { MongoClient } from 'mongodb';
+import { startEmbeddedMongo } from '@billing-portal/embedded-mongo';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.ts';
+import { ApiKeys } from '../src/auth/credentials.ts';
+import { schema } from '../src/graphql/schema/index.ts';
+import { MongoWriteCounter } from '../src/limits/write-counter.ts';
+import { PortalChangeFeed } from '../src/portals/mongo/change-feed.ts';
+import { COLLECTION_NAME, PortalStore } from '../src/portals/mongo/store.ts';
+import { PortalService } from '../src/portals/service.ts';
+import { startStandaloneProxy } from './support/standalone-proxy.ts';
 import { startServiceProcess } from './support/process.ts';
 import { RELIABILITY_ORG, startOutageService } from './support/reliability.ts';
-import { portalBody } from './support/service.ts';
+import { ORG_A, portalBody } from './support/service.ts';
 import { CHANGE_FIELDS, subscribe, type Received } from './support/sse.ts';
 
 const ALL = `subscription { billingPortalChanged { ${CHANGE_FIELDS} } }`;
@@ -96,6 +106,41 @@ describe.skipIf(skip)('subscriptions end cleanly', () => {
       await fresh.close();
     } finally {
       await service.close();
+    }
+  });
+
+  it('on a standalone MongoDB: a subscription gets CHANGE_STREAMS_UNSUPPORTED; everything else works', async () => {
+    const embedded = await startEmbeddedMongo({ log: () => undefined });
+    const standalone = await startStandaloneProxy({ host: embedded.host, port: embedded.port });
+    const client = new MongoClient(standalone.uri, { serverSelectionTimeoutMS: 5000 });
+    const db = client.db('standalone');
+    const store = PortalStore.fromDb(db);
+    await store.ensureIndexes();
+    const app = await buildApp({
+      schema,
+      portals: new PortalService(store),
+      changes: new PortalChangeFeed(db.collection(COLLECTION_NAME) as never),
+      apiKeys: new ApiKeys(new Map([[ORG_A.key, ORG_A.organizationId]])),
+      databaseReady: async () => true,
+      writeCounter: new MongoWriteCounter(db),
+    });
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const subscriber = subscribe(url, ORG_A.key, ALL);
+      const refused = await subscriber.next();
+      expect(refused).not.toBe('done');
+      expect((refused as Received).errors?.[0]).toMatchObject({
+        message: expect.stringContaining('replica set'),
+        extensions: { code: 'CHANGE_STREAMS_UNSUPPORTED' },
+      });
+      expect(await subscriber.next()).toBe('done');
+      await subscriber.close();
+      expect((await put(url, ORG_A.key, 'still-works')).status).toBe(201);
+    } finally {
+      await app.close();
+      await client.close();
+      await standalone.close();
+      await embedded.close();
     }
   });
 });
