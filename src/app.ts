@@ -6,6 +6,7 @@ import type { Config, IntrospectionAccess } from './config.ts';
 import { graphqlRoute } from './graphql/server/route.ts';
 import { GraphiQLAssets } from './graphql/server/graphiql-assets.ts';
 import { createGraphQLHandler } from './graphql/server/yoga.ts';
+import type { PortalChangeFeed } from './portals/mongo/change-feed.ts';
 import type { PortalService } from './portals/service.ts';
 import { discardUnreadBody, MAX_BODY_BYTES } from './http/body-limit.ts';
 import { answerUnreadableRequest, CLIENT_ERROR_DETAILS, VALID_HOST } from './http/client-errors.ts';
@@ -67,6 +68,8 @@ export function settingsFromConfig(config: Config): AppSettings {
 export interface AppOptions {
   schema: GraphQLSchema;
   portals: PortalService;
+  /** Live changes for GraphQL subscriptions; absent: subscriptions are refused with a clear error. */
+  changes?: PortalChangeFeed;
   apiKeys: ApiKeys;
   /** Answers when the database does; rejects (or resolves false) when it does not. */
   databaseReady: () => Promise<boolean>;
@@ -114,7 +117,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const metrics = options.metrics?.collector;
   if (metrics) {
-    metrics.countersFrom({ writeBudgetRefusals: () => writeBudget.refusals });
+    const { changes } = options;
+    metrics.countersFrom({
+      writeBudgetRefusals: () => writeBudget.refusals,
+      ...(changes ? { openSubscriptions: () => changes.subscriberCount } : {}),
+    });
     app.addHook('onResponse', async (request, reply) => {
       // The route's template, never the raw URL: ids must not become label values.
       metrics.httpRequest(
@@ -129,6 +136,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
+    // Event streams never end by themselves: ended here (each with an error event saying why), so that
+    // closing the server, which waits for open responses, can finish.
+    await options.changes?.close();
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
@@ -191,6 +201,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const yoga = createGraphQLHandler({
     schema: options.schema,
     portals: options.portals,
+    changes: options.changes,
     apiKeys: options.apiKeys,
     logger: app.log,
     writeBudget,

@@ -180,6 +180,8 @@ const environmentSchema = z.object({
   /** How long one DNS attempt waits for an answer (two attempts per verification). */
   DNS_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5000),
   ...TRACING_VARIABLES,
+  /** Open GraphQL subscriptions (SSE streams) per organization on one instance. */
+  MAX_SUBSCRIPTIONS_PER_ORG: z.coerce.number().int().min(1).max(100_000).default(100),
 });
 
 /** Who may run introspection (`__schema`, `__type`). */
@@ -213,6 +215,7 @@ export interface Config {
   dnsTimeoutMs: number;
   /** OpenTelemetry traces: on when an OTLP endpoint is set (tracing-settings.ts). */
   tracing: TracingSettings | undefined;
+  maxSubscriptionsPerOrg: number;
 }
 
 export class ConfigError extends Error {}
@@ -268,5 +271,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTermina
     dnsServers: e.DNS_SERVERS ?? [],
     dnsTimeoutMs: e.DNS_TIMEOUT_MS,
     tracing: tracingSettings(e),
+    maxSubscriptionsPerOrg: e.MAX_SUBSCRIPTIONS_PER_ORG,
   };
 }

@@ -6,7 +6,8 @@ import { startupFailureLine } from './startup-failure.ts';
 import { openDatabase } from './database.ts';
 import { PortalService } from './portals/service.ts';
 import { DEFAULT_DNS_SETTINGS, txtLookup } from './portals/dns-txt.ts';
-import { PortalStore } from './portals/mongo/store.ts';
+import { COLLECTION_NAME, PortalStore } from './portals/mongo/store.ts';
+import { DEFAULT_CHANGE_FEED_OPTIONS, PortalChangeFeed } from './portals/mongo/change-feed.ts';
 import { schema } from './graphql/schema/index.ts';
 import { GRAPHQL_PATH } from './graphql/server/yoga.ts';
 import { MongoWriteCounter } from './limits/write-counter.ts';
@@ -42,8 +43,14 @@ async function main(): Promise<void> {
   const devKey = config.apiKeys ? undefined : await developmentKey(config.dataDir);
   const apiKeys = new ApiKeys(config.apiKeys ?? new Map([[devKey!, DEVELOPMENT_ORGANIZATION]]));
 
+  const changes = new PortalChangeFeed(database.db.collection(COLLECTION_NAME), {
+    ...DEFAULT_CHANGE_FEED_OPTIONS,
+    maxPerOrganization: config.maxSubscriptionsPerOrg,
+  });
+
   const app = await buildApp({
     schema,
+    changes,
     portals: new PortalService(store, {
       lookupTxt: txtLookup({ ...DEFAULT_DNS_SETTINGS, servers: config.dnsServers, timeoutMs: config.dnsTimeoutMs }),
     }),

@@ -4,7 +4,7 @@
  * the labels: routes are Fastify's templates, never raw URLs, and GraphQL operation names are capped.
  */
 import type { MongoClient } from 'mongodb';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Seconds: from a cached read (about a millisecond) to a request that waited out the database timeout. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -99,8 +99,12 @@ export class ServiceMetrics {
   }
 
   /** Counters kept by their owners, read at each scrape. */
-  countersFrom(source: { pageCache?: () => CacheCounts; writeBudgetRefusals?: () => number }): void {
-    const { pageCache, writeBudgetRefusals } = source;
+  countersFrom(source: {
+    pageCache?: () => CacheCounts;
+    writeBudgetRefusals?: () => number;
+    openSubscriptions?: () => number;
+  }): void {
+    const { pageCache, writeBudgetRefusals, openSubscriptions } = source;
     if (pageCache) {
       new Counter({
         name: 'portal_page_cache_lookups_total',
@@ -123,6 +127,16 @@ export class ServiceMetrics {
         collect() {
           this.reset();
           this.inc(writeBudgetRefusals());
+        },
+      });
+    }
+    if (openSubscriptions) {
+      new Gauge({
+        name: 'graphql_subscriptions_open',
+        help: 'GraphQL subscriptions (SSE streams) open on this instance.',
+        registers: [this.registry],
+        collect() {
+          this.set(openSubscriptions());
         },
       });
     }

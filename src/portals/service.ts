@@ -40,6 +40,11 @@ export class PortalService {
     this.lookupTxt = options.lookupTxt ?? txtLookup();
   }
 
+  /** A portal as stored (a change event's image) as the API shows it, with its domain's verification. */
+  present(portal: StoredPortal): Promise<Portal> {
+    return this.store.withVerification(portal);
+  }
+
   /**
    * PUT semantics: full replacement of the portal `id`, created when absent — or, with a condition,
    * only if the portal is at the expected revision (or exists, or does not yet): else ConflictError.

@@ -17,6 +17,7 @@ import { startEmbeddedMongo, type EmbeddedMongo } from '@billing-portal/embedded
 import { PortalService } from '../../src/portals/service.ts';
 import type { PortalDocument } from '../../src/portals/mongo/query.ts';
 import { COLLECTION_NAME, PortalStore } from '../../src/portals/mongo/store.ts';
+import { PortalChangeFeed } from '../../src/portals/mongo/change-feed.ts';
 import { MongoWriteCounter } from '../../src/limits/write-counter.ts';
 import { schema } from '../../src/graphql/schema/index.ts';
 
@@ -151,6 +152,7 @@ export async function startOutageService(options: { dbTimeoutMs: number }): Prom
   const app = await buildApp({
     schema,
     portals: new PortalService(store),
+    changes: new PortalChangeFeed(database.db.collection<PortalDocument>(COLLECTION_NAME)),
     apiKeys: new ApiKeys(config.apiKeys!),
     databaseReady: database.ping,
     writeCounter: new MongoWriteCounter(database.db),

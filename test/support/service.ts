@@ -14,6 +14,7 @@ import { PortalService } from '../../src/portals/service.ts';
 import { txtLookup, type DnsSettings } from '../../src/portals/dns-txt.ts';
 import type { PortalDocument } from '../../src/portals/mongo/query.ts';
 import { COLLECTION_NAME, PortalStore } from '../../src/portals/mongo/store.ts';
+import { DEFAULT_CHANGE_FEED_OPTIONS, PortalChangeFeed } from '../../src/portals/mongo/change-feed.ts';
 import { MongoWriteCounter } from '../../src/limits/write-counter.ts';
 import { schema } from '../../src/graphql/schema/index.ts';
 import { ServiceMetrics } from '../../src/observability/metrics.ts';
@@ -58,6 +59,8 @@ export interface ServiceOptions {
   logStream?: Writable;
   dns?: DnsSettings;
   tracing?: Tracing;
+  /** MAX_SUBSCRIPTIONS_PER_ORG (default 100). */
+  maxSubscriptionsPerOrg?: number;
   /** A development key, as `npm start` makes without API_KEYS: organization `default`, shown in GraphiQL. */
   developmentKey?: string;
 }
@@ -75,9 +78,14 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
   metrics?.countersFrom({ pageCache: () => pageCache.counts });
   const store = PortalStore.fromDb(db, pageCache);
   await store.ensureIndexes();
+  const changes = new PortalChangeFeed(db.collection<PortalDocument>(COLLECTION_NAME), {
+    ...DEFAULT_CHANGE_FEED_OPTIONS,
+    maxPerOrganization: options.maxSubscriptionsPerOrg ?? DEFAULT_CHANGE_FEED_OPTIONS.maxPerOrganization,
+  });
   const app = await buildApp({
     schema,
     portals: new PortalService(store, { lookupTxt: options.dns && txtLookup(options.dns) }),
+    changes,
     apiKeys: new ApiKeys(
       new Map([
         ...[ORG_A, ORG_B].map((o) => [o.key, o.organizationId] as const),

@@ -1,11 +1,18 @@
 import { GraphQLError } from 'graphql';
 import { CREDENTIAL_REQUIRED } from '../../auth/credentials.ts';
+import type { PortalChangeFeed } from '../../portals/mongo/change-feed.ts';
 import type { PortalService } from '../../portals/service.ts';
 
 /** What every resolver sees: the caller's organization (if it presented a valid key) and the use cases. */
 export interface GraphQLContext {
   organizationId: string | undefined;
   portals: PortalService;
+  /** Live changes; absent when this service runs without them. */
+  changes?: PortalChangeFeed;
+  /** The SSE Last-Event-ID header: where a reconnecting subscriber resumes. */
+  lastEventId?: string;
+  /** The event id of the change a subscription is delivering, for the SSE `id:` line. */
+  delivery?: { eventId?: string };
 }
 
 export function unauthenticated(message: string): GraphQLError {

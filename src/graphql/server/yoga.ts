@@ -5,6 +5,7 @@ import { createYoga, maskError, type GraphiQLOptions } from 'graphql-yoga';
 import type { ApiKeys } from '../../auth/credentials.ts';
 import type { IntrospectionAccess } from '../../config.ts';
 import { DatabaseUnavailableError } from '../../portals/errors.ts';
+import type { PortalChangeFeed } from '../../portals/mongo/change-feed.ts';
 import type { PortalService } from '../../portals/service.ts';
 import { unauthenticated, type GraphQLContext } from '../schema/context.ts';
 import type { WriteBudget } from '../../limits/write-budget.ts';
@@ -15,6 +16,7 @@ import type { GraphiQLAssets } from './graphiql-assets.ts';
 import { renderGraphiQLPage } from './graphiql-page.ts';
 import { queryLimits, withoutIntrospection, writeBudgetPlugin } from './plugins.ts';
 import { operationMetrics } from './operation-metrics.ts';
+import { eventStreamWithIds } from './event-stream.ts';
 import { rememberOriginal, requestIdentity } from './request-identity.ts';
 import type { ServiceMetrics } from '../../observability/metrics.ts';
 import type { Tracing } from '../../observability/tracing.ts';
@@ -25,6 +27,8 @@ export const GRAPHQL_PATH = '/graphql';
 export interface YogaOptions {
   schema: GraphQLSchema;
   portals: PortalService;
+  /** Live changes for subscriptions; absent: subscriptions answer CHANGE_STREAMS_UNSUPPORTED. */
+  changes?: PortalChangeFeed;
   apiKeys: ApiKeys;
   logger: FastifyBaseLogger;
   writeBudget: WriteBudget;
@@ -84,6 +88,7 @@ export function createGraphQLHandler(options: YogaOptions) {
       writeBudgetPlugin(options.writeBudget),
       compiledExecution(),
       requestIdentity(),
+      eventStreamWithIds(),
       ...(options.metrics ? [operationMetrics(options.metrics)] : []),
     ],
     maskedErrors: {
@@ -114,6 +119,9 @@ export function createGraphQLHandler(options: YogaOptions) {
       return {
         organizationId: credential.kind === 'valid' ? credential.organizationId : undefined,
         portals: options.portals,
+        changes: options.changes,
+        lastEventId: request.headers.get('last-event-id') ?? undefined,
+        delivery: {},
       };
     },
   });
