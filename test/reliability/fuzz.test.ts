@@ -27,6 +27,12 @@ const BATCH = 25;
 const CONCURRENCY = 8;
 
 let service: TestService;
+/**
+ * The fuzz runs grow with SCALE, and so does the time they may take: a run cut off by its timeout would
+ * leave its requests running into the next test, whose "nothing changed" checks would then fail.
+ */
+const FUZZ_TIMEOUT = { timeout: 30_000 * SCALE };
+
 const SEEDED_IDS = Array.from({ length: 8 }, (_, i) => `seed-${i}`);
 
 const FULL_BODY = {
@@ -863,15 +869,15 @@ describe('fuzzing both doors', () => {
     expect(after.text).toBe(before.text);
   });
 
-  it('REST writes: bad bodies, content types, ids and credentials', async () => {
+  it('REST writes: bad bodies, content types, ids and credentials', FUZZ_TIMEOUT, async () => {
     await fuzz('REST writes', restWrite, 90 * SCALE);
   });
 
-  it('REST reads, deletes, list parameters and wrong methods', async () => {
+  it('REST reads, deletes, list parameters and wrong methods', FUZZ_TIMEOUT, async () => {
     await fuzz('REST reads', restRead, 60 * SCALE);
   });
 
-  it('GraphQL: documents with wrong variables, garbage documents and bodies, wrong methods', async () => {
+  it('GraphQL: documents with wrong variables, garbage documents and bodies, wrong methods', FUZZ_TIMEOUT, async () => {
     await fuzz('GraphQL', graphqlRequest, 70 * SCALE);
   });
 
