@@ -95,7 +95,7 @@ export async function restRoutes(app: FastifyInstance, options: RestOptions): Pr
     const preconditions = writeCondition(request.headers, 'PUT');
     if ('problem' in preconditions) return sendProblem(reply, preconditions.problem);
     const input = writableFields(request.body);
-    const context = { organizationId: request.organizationId, portals };
+    const context = { organizationId: request.organizationId, apiKeyName: request.apiKeyName, portals };
     const answer = await upsert.run(id, input, preconditions.condition, context);
     if (answer.kind === 'unfit') return explainRejectedBody(reply, id, input, answer.reason);
     if (answer.kind === 'invalid') return sendProblem(reply, problem(422, answer.message, answer.invalidFields));
@@ -122,6 +122,7 @@ export async function restRoutes(app: FastifyInstance, options: RestOptions): Pr
       request.organizationId,
       writableFields(request.body),
       idempotencyKey,
+      request.apiKeyName,
     );
     if (replayed) reply.header('Idempotent-Replayed', 'true');
     const href = selfHref(request, portal.id);
@@ -140,13 +141,13 @@ export async function restRoutes(app: FastifyInstance, options: RestOptions): Pr
   async function remove(request: ItemRequest, reply: FastifyReply) {
     const preconditions = writeCondition(request.headers, 'DELETE');
     if ('problem' in preconditions) return sendProblem(reply, preconditions.problem);
-    await portals.delete(request.organizationId, request.params.id, preconditions.condition);
+    await portals.delete(request.organizationId, request.params.id, preconditions.condition, request.apiKeyName);
     return reply.status(204).send();
   }
 
   /** Checks the portal's custom domain by DNS; its body, if any, is not read. */
   async function verifyDomain(request: ItemRequest, reply: FastifyReply) {
-    const portal = await portals.verifyCustomDomain(request.organizationId, request.params.id);
+    const portal = await portals.verifyCustomDomain(request.organizationId, request.params.id, request.apiKeyName);
     reply.header('ETag', etagOf(portal.revision));
     return reply.send(toResource(portal, selfHref(request, portal.id)));
   }

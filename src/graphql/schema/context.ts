@@ -2,9 +2,13 @@ import { GraphQLError } from 'graphql';
 import { CREDENTIAL_REQUIRED } from '../../auth/credentials.ts';
 import type { PortalService } from '../../portals/service.ts';
 
-/** What every resolver sees: the caller's organization (if it presented a valid key) and the use cases. */
+/**
+ * What every resolver sees: the caller's organization and its key's name (if it presented a valid key),
+ * and the use cases.
+ */
 export interface GraphQLContext {
   organizationId: string | undefined;
+  apiKeyName?: string;
   portals: PortalService;
 }
 
@@ -18,4 +22,9 @@ export function unauthenticated(message: string): GraphQLError {
 export function requireOrganization(context: GraphQLContext): string {
   if (context.organizationId === undefined) throw unauthenticated(CREDENTIAL_REQUIRED);
   return context.organizationId;
+}
+
+/** The name of the caller's API key, which the change history records as who wrote. */
+export function writerOf(context: GraphQLContext): string | null {
+  return context.apiKeyName ?? null;
 }

@@ -108,6 +108,7 @@ export function createGraphQLHandler(options: YogaOptions) {
       if (credential.kind === 'invalid') throw unauthenticated(credential.reason);
       return {
         organizationId: credential.kind === 'valid' ? credential.organizationId : undefined,
+        apiKeyName: credential.kind === 'valid' ? credential.apiKeyName : undefined,
         portals: options.portals,
       };
     },
