@@ -19,6 +19,7 @@ import { sendDomainProblem } from './domain-problems.ts';
 import { etagOf, notModified, writeCondition } from './preconditions.ts';
 import { jsonSchemaOf } from './json-schema.ts';
 import { portalResourceSchema, READ_ONLY_RESOURCE_FIELDS, toResource } from './resource.ts';
+import { historyEntrySchema, parseHistoryParameters, toHistoryResource } from './history-resource.ts';
 
 export interface RestOptions {
   schema: GraphQLSchema;
@@ -34,6 +35,7 @@ const BASES = ['/billing-portals', '/organizations/:organizationId/billing-porta
 const RESOURCE_JSON_SCHEMA = jsonSchemaOf(portalResourceSchema, 'output');
 const ITEM_RESPONSE = { 200: RESOURCE_JSON_SCHEMA, 201: RESOURCE_JSON_SCHEMA };
 const LIST_RESPONSE = { 200: { type: 'array', items: RESOURCE_JSON_SCHEMA } };
+const HISTORY_RESPONSE = { 200: { type: 'array', items: jsonSchemaOf(historyEntrySchema, 'output') } };
 
 type ItemRequest = FastifyRequest<{ Params: { id: string; organizationId?: string } }>;
 type CollectionRequest = FastifyRequest<{ Params: { organizationId?: string }; Querystring: Record<string, unknown> }>;
@@ -166,6 +168,22 @@ export async function restRoutes(app: FastifyInstance, options: RestOptions): Pr
       .send(page.portals.map((portal) => toResource(portal, selfHref(request, portal.id))));
   }
 
+  /** The portal's change history, newest first; still there after the portal is deleted. */
+  async function history(request: ItemRequest, reply: FastifyReply) {
+    const parsed = parseHistoryParameters(request.query as Record<string, unknown>);
+    if (!parsed.ok) {
+      return sendProblem(reply, problem(400, 'One or more query parameters are invalid.', parsed.invalidFields));
+    }
+    const { id } = request.params;
+    const page = await portals.historyPage(request.organizationId, id, parsed.offset, parsed.limit);
+    if (!page) return sendProblem(reply, problem(404, `Billing portal "${id}" has no history.`));
+    return reply
+      .header('Pagination-Total', page.total)
+      .header('Pagination-Limit', parsed.limit)
+      .header('Pagination-Offset', parsed.offset)
+      .send(page.entries.map(toHistoryResource));
+  }
+
   const resources = BASES.flatMap((base) => [
     { url: base, handlers: { GET: list, POST: post } },
     { url: `${base}/:id`, handlers: { GET: getOne, PUT: put, DELETE: remove } },
@@ -187,5 +205,11 @@ export async function restRoutes(app: FastifyInstance, options: RestOptions): Pr
     const schema = { response: ITEM_RESPONSE };
     app.route({ method: 'POST', url, preHandler: [authenticate, spendWrite], schema, handler: verifyDomain as never });
     refuseOtherMethods(app, url, ['POST']);
+  }
+  for (const base of BASES) {
+    const url = `${base}/:id/history`;
+    const schema = { response: HISTORY_RESPONSE };
+    app.route({ method: 'GET', url, preHandler: [authenticate], schema, handler: history as never });
+    refuseOtherMethods(app, url, ['GET']);
   }
 }
