@@ -7,14 +7,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './gql/index.js';
 import { fingerprintOf } from '../src/auth/credentials.ts';
+import { startDnsServer, type TestDnsServer } from './support/dns-server.ts';
 import { ORG_A, ORG_B, portalBody, startService, type TestService } from './support/service.ts';
 
+let dns: TestDnsServer;
 let service: TestService;
 beforeAll(async () => {
-  service = await startService({ settings: { writesPerMinute: 0 } });
+  dns = await startDnsServer();
+  service = await startService({
+    settings: { writesPerMinute: 0 },
+    dns: { servers: [dns.address], timeoutMs: 250, tries: 1 },
+  });
 });
 afterAll(async () => {
   await service?.close();
+  await dns?.close();
 });
 
 const ACTOR_A = { organizationId: ORG_A.organizationId, apiKeyName: ORG_A.keyName };
@@ -187,6 +194,34 @@ describe('history of REST writes', () => {
     expect(bad.body.invalidFields.map((f: any) => f.field).sort()).toEqual(['limit', 'offset', 'sort']);
     expect((await restHistory('never-written')).status).toBe(404);
     expect((await restHistory('not a valid id!')).status).toBe(404);
+  });
+});
+
+describe('history of custom-domain checks', () => {
+  it('a check that moves the portal to a new revision records what it changed of the verification', async () => {
+    const domain = 'pay.history.example';
+    const portal = await put('hist-domain', portalBody({ customDomain: domain }));
+    const verify = () => service.rest('POST', '/billing-portals/hist-domain/custom-domain/verification');
+    expect((await verify()).status).toBe(422);
+    dns.txt.set(`_billing-portal-verification.${domain}`, [portal.customDomainVerification.recordValue]);
+    const verified = await verify();
+    expect(verified.status).toBe(200);
+
+    const entries = (await restHistory('hist-domain')).body as any[];
+    expect(entries.map((e) => e.kind)).toEqual(['updated', 'updated', 'created']);
+    expect(entries[0].revision).toBe(verified.body.revision);
+    expect(entries[0].actor).toEqual(ACTOR_A);
+    const checked = verified.body.customDomainVerification.checkedTime;
+    expect(entries[0].changes).toEqual([
+      { path: 'customDomainVerification.status', before: 'failed', after: 'verified' },
+      { path: 'customDomainVerification.checkedTime', before: expect.any(String), after: checked },
+      { path: 'customDomainVerification.failureReason', before: expect.any(String), after: null },
+    ]);
+    expect(entries[1].changes).toContainEqual({
+      path: 'customDomainVerification.status',
+      before: 'pending',
+      after: 'failed',
+    });
   });
 });
 
