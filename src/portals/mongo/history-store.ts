@@ -1,6 +1,6 @@
 /**
  * The history collection: one document per change of a portal, copied from the portal document's
- * outbox (history-outbox.ts) by an idempotent upsert keyed by (organization, portal, revision), so that
+ * outbox (history-outbox.ts) by inserts under a unique (organization, portal, revision) index, so that
  * any number of copies of one entry — by its writer, a reader, the start-up sweep — store it once.
  * Entries expire through a TTL index on `expiresAt` (their time plus HISTORY_RETENTION_DAYS).
  */
@@ -48,24 +48,15 @@ export class HistoryStore {
     await guard(() => this.collection.createIndexes(INDEXES));
   }
 
-  /** Stores outbox entries of a portal; entries already stored stay as they are. */
+  /** Stores outbox entries of a portal; entries already stored stay as they are (entries never change). */
   async copy(organizationId: string, portalId: string, entries: OutboxEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const operations = entries.map((entry) => {
-      const document = this.documentOf(organizationId, portalId, entry);
-      return {
-        updateOne: {
-          filter: { organizationId, portalId, revision: entry.revision },
-          update: { $setOnInsert: document },
-          upsert: true,
-        },
-      };
-    });
+    const documents = entries.map((entry) => this.documentOf(organizationId, portalId, entry));
     try {
-      await guard(() => this.collection.bulkWrite(operations, { ordered: false }));
+      await guard(() => this.collection.insertMany(documents, { ordered: false }));
     } catch (error) {
-      // Another copier stored the same entry at the same moment: it is stored.
-      if (!(error instanceof MongoBulkWriteError) || !error.writeErrors || !allDuplicates(error)) throw error;
+      // Stored before (by an earlier copy, or another copier at the same moment): it is stored.
+      if (!(error instanceof MongoBulkWriteError) || !allDuplicates(error)) throw error;
     }
   }
 
@@ -138,5 +129,5 @@ function entryOf(document: Omit<HistoryDocument, 'organizationId' | 'expiresAt'>
 
 function allDuplicates(error: MongoBulkWriteError): boolean {
   const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-  return errors.length > 0 && errors.every((writeError) => writeError.code === 11000);
+  return error.code === 11000 || (errors.length > 0 && errors.every((writeError) => writeError.code === 11000));
 }
