@@ -1,8 +1,15 @@
 /**
  * The change history's transactional outbox: the very single-document write that changes a portal also
- * appends the change's entry to an array on the portal document (`historyOutbox`), so that no write is
- * ever stored without its entry and no entry without its write, with no multi-document transaction.
- * Entries are then copied to the history collection and pulled from the document (history-store.ts).
+ * puts the change's entry in the portal document (`historyOutbox`), so that no write is ever stored
+ * without its entry and no entry without its write, with no multi-document transaction. The writer then
+ * copies it to the history collection (history-store.ts) before it answers.
+ *
+ * The document keeps the entry of its latest write only: a write replaces it, and gets the entry it
+ * replaced back (the update answers the document as it was), which its writer copies too — usually
+ * stored already, but not when the previous writer died before copying. So an acknowledged write's
+ * entry is always stored, the current revision's always at hand, and the document stays small without a
+ * second update to clear it. (A custom-domain check, which updates many portals at once and so cannot
+ * get entries back, keeps a few.)
  *
  * A write of the fields is an update pipeline: the entry takes the fields as they were (`before`) from
  * the document itself, in the same atomic step. Each entry gets a `sequence`, increasing per portal in
@@ -56,8 +63,38 @@ const NEXT_SEQUENCE = (time: Date) => ({
   $max: [{ $add: [{ $ifNull: ['$historySequence', 0] }, 1] }, sequenceFloor(time)],
 });
 
+/** How many entries a custom-domain check leaves in a document (its own and those before it). */
+const KEPT_BY_TOUCH = 4;
+
 function appended(entry: Record<string, unknown>): Document {
-  return { $concatArrays: [{ $ifNull: ['$historyOutbox', []] }, [entry]] };
+  return { $slice: [{ $concatArrays: [{ $ifNull: ['$historyOutbox', []] }, [entry]] }, -KEPT_BY_TOUCH] };
+}
+
+/** The fields a document holds, as the pipeline's `before` takes them. */
+export function storedFieldsOf(document: object): Partial<PortalFields> {
+  return Object.fromEntries(
+    WRITABLE_NAMES.filter((name) => name in document).map((name) => [
+      name,
+      (document as Record<string, unknown>)[name],
+    ]),
+  ) as Partial<PortalFields>;
+}
+
+/** The entry recordedReplacement puts in the document, from the document as it was (null: none). */
+export function replacementEntry(
+  before: OutboxFields | null,
+  fields: PortalFields,
+  write: { revision: string; time: Date; apiKeyName: string | null },
+): OutboxEntry {
+  return {
+    revision: write.revision,
+    kind: before ? 'updated' : 'created',
+    time: write.time,
+    sequence: nextSequence(before?.historySequence, write.time),
+    apiKeyName: write.apiKeyName,
+    before: before && storedFieldsOf(before),
+    after: fields,
+  };
 }
 
 /**
@@ -74,15 +111,17 @@ export function recordedReplacement(
     { $set: { historySequence: NEXT_SEQUENCE(write.time) } },
     {
       $set: {
-        historyOutbox: appended({
-          revision: literal(write.revision),
-          kind: { $cond: [IS_NEW, 'created', 'updated'] },
-          time: literal(write.time),
-          sequence: '$historySequence',
-          apiKeyName: literal(write.apiKeyName),
-          before: { $cond: [IS_NEW, null, STORED_FIELDS] },
-          after: literal(fields),
-        }),
+        historyOutbox: [
+          {
+            revision: literal(write.revision),
+            kind: { $cond: [IS_NEW, 'created', 'updated'] },
+            time: literal(write.time),
+            sequence: '$historySequence',
+            apiKeyName: literal(write.apiKeyName),
+            before: { $cond: [IS_NEW, null, STORED_FIELDS] },
+            after: literal(fields),
+          },
+        ],
       },
     },
     {

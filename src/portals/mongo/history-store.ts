@@ -4,6 +4,7 @@
  * any number of copies of one entry — by its writer, a reader, the start-up sweep — store it once.
  * Entries expire through a TTL index on `expiresAt` (their time plus HISTORY_RETENTION_DAYS).
  */
+import { LRUCache } from 'lru-cache';
 import { MongoBulkWriteError, type Collection, type Db, type Filter, type IndexDescription } from 'mongodb';
 import { changesBetween, type HistoryEntry } from '../history.ts';
 import { guard } from './database-unavailable.ts';
@@ -12,6 +13,8 @@ import type { OutboxEntry } from './history-outbox.ts';
 export const HISTORY_COLLECTION_NAME = 'billingPortalHistory';
 
 const DAY_MS = 86_400_000;
+/** How many entries this instance remembers having stored, so as not to store them again. */
+const REMEMBERED_COPIES = 50_000;
 
 export interface HistoryDocument extends HistoryEntry {
   organizationId: string;
@@ -38,6 +41,11 @@ const OLDEST_FIRST = { sequence: 1, revision: 1 } as const;
 export class HistoryStore {
   private readonly collection: Collection<HistoryDocument>;
   private readonly retentionMs: number;
+  /**
+   * Entries this instance stored lately. A write gets back the entry it replaced in the document, almost
+   * always one stored already — mostly by this instance, which then need not try again.
+   */
+  private readonly stored = new LRUCache<string, true>({ max: REMEMBERED_COPIES });
 
   constructor(db: Db, retentionDays: number) {
     this.collection = db.collection<HistoryDocument>(HISTORY_COLLECTION_NAME);
@@ -50,14 +58,17 @@ export class HistoryStore {
 
   /** Stores outbox entries of a portal; entries already stored stay as they are (entries never change). */
   async copy(organizationId: string, portalId: string, entries: OutboxEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    const documents = entries.map((entry) => this.documentOf(organizationId, portalId, entry));
+    const keyOf = (entry: OutboxEntry) => `${organizationId}\n${portalId}\n${entry.revision}`;
+    const missing = entries.filter((entry) => !this.stored.has(keyOf(entry)));
+    if (missing.length === 0) return;
+    const documents = missing.map((entry) => this.documentOf(organizationId, portalId, entry));
     try {
       await guard(() => this.collection.insertMany(documents, { ordered: false }));
     } catch (error) {
       // Stored before (by an earlier copy, or another copier at the same moment): it is stored.
       if (!(error instanceof MongoBulkWriteError) || !allDuplicates(error)) throw error;
     }
+    for (const entry of missing) this.stored.set(keyOf(entry), true);
   }
 
   private documentOf(organizationId: string, portalId: string, entry: OutboxEntry): HistoryDocument {

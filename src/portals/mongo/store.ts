@@ -28,8 +28,15 @@ import { PortalCache } from './portal-cache.ts';
 import { atRevision, newRevision, withRevision } from './revision.ts';
 import type { FieldChange } from '../history.ts';
 import { HistoryStore } from './history-store.ts';
-import { nextSequence, recordedReplacement, recordedTouch, sequenceFloor, type OutboxEntry } from './history-outbox.ts';
-import { isWritable, PORTAL_FIELDS } from '../fields.ts';
+import {
+  nextSequence,
+  recordedReplacement,
+  recordedTouch,
+  replacementEntry,
+  sequenceFloor,
+  storedFieldsOf,
+  type OutboxEntry,
+} from './history-outbox.ts';
 
 export const COLLECTION_NAME = 'billingPortals';
 
@@ -121,42 +128,43 @@ export class PortalStore {
       id,
       ...(condition.revision === undefined ? {} : atRevision(condition.revision)),
     };
-    const revision = newRevision();
-    const written = await this.replace(filter, fields, { revision, time: now, apiKeyName: writer }, !conditional);
-    if (!written) throw await this.conflict(organizationId, id);
-    const outbox = written.historyOutbox ?? [];
-    const entry = outbox.find((pending) => pending.revision === revision)!;
-    await this.flushOutbox(organizationId, id, outbox);
-    const leaving = entry.before?.customDomain;
-    if (leaving && leaving !== fields.customDomain) await this.releaseIfUnused(organizationId, leaving, writer);
+    const write = { revision: newRevision(), time: now, apiKeyName: writer };
+    const before = await this.replace(filter, fields, write, !conditional);
+    if (!before && conditional) throw await this.conflict(organizationId, id);
+    const entry = replacementEntry(before, fields, write);
+    // The entry this write replaced in the document, then its own: answered only once both are stored.
+    await this.history.copy(organizationId, id, [...(before?.historyOutbox ?? []), entry]);
+    if (before?.customDomain && before.customDomain !== fields.customDomain) {
+      await this.releaseIfUnused(organizationId, before.customDomain, writer);
+    }
     const portal: StoredPortal = {
       id,
       organizationId,
       ...fields,
-      createdTime: written.createdTime,
+      createdTime: before?.createdTime ?? now,
       updatedTime: now,
-      revision,
+      revision: write.revision,
     };
-    return { portal: await this.withVerification(portal), created: entry.kind === 'created' };
+    return { portal: await this.withVerification(portal), created: before === null };
   }
 
   /**
    * Writes the fields over the portal the filter finds (or a new one), with the write's history entry:
-   * the document's createdTime and outbox afterwards; null when the filter found nothing to write.
+   * the document as it was before (with the outbox entry it held); null when there was none.
    */
   private async replace(
     filter: Filter<PortalDocument>,
     fields: PortalFields,
     write: { revision: string; time: Date; apiKeyName: WriterName },
     upsert: boolean,
-  ): Promise<Pick<PortalDocument, 'createdTime' | 'historyOutbox'> | null> {
+  ): Promise<PortalDocument | null> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await guard(() =>
           this.collection.findOneAndUpdate(filter, recordedReplacement(fields, { lookup: lookupOf(fields) }, write), {
             upsert,
-            returnDocument: 'after',
-            projection: { _id: 0, createdTime: 1, historyOutbox: 1 },
+            returnDocument: 'before',
+            projection: { _id: 0, lookup: 0 },
           }),
         );
       } catch (error) {
@@ -205,28 +213,10 @@ export class PortalStore {
       if (isDuplicateKey(error) && !isSlugConflict(error)) throw await this.conflict(organizationId, id, true);
       throw translateWriteError(error);
     }
-    await this.flushOutbox(organizationId, id, [entry]);
+    // Should the copy fail, the portal stands (an idempotent create must not make it twice): its entry
+    // waits in the document, and the next write or read of its history copies it.
+    await this.history.copy(organizationId, id, [entry]).catch(() => undefined);
     return this.withVerification(portal);
-  }
-
-  /**
-   * Copies a live portal's outbox entries to the history and pulls them from its document. Should that
-   * fail, the entries stay in the outbox, and whoever next finds them copies them (the write stands).
-   */
-  private async flushOutbox(organizationId: string, id: string, entries: OutboxEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    try {
-      await this.history.copy(organizationId, id, entries);
-      const revisions = entries.map((entry) => entry.revision);
-      await guard(() =>
-        this.collection.updateOne(
-          { organizationId, id },
-          { $pull: { historyOutbox: { revision: { $in: revisions } } } },
-        ),
-      );
-    } catch {
-      // Left in the outbox: see above.
-    }
   }
 
   /** Copies a tombstone's entries to the history, then removes it: the delete is then complete. */
@@ -237,14 +227,14 @@ export class PortalStore {
   }
 
   /**
-   * Copies every entry of a portal still waiting in an outbox (its own, or its tombstones') to the
-   * history; true when the portal exists.
+   * Copies every entry of a portal that may still wait in an outbox (its own, or its tombstones') to
+   * the history; true when the portal exists.
    */
   async flushHistory(organizationId: string, id: string): Promise<boolean> {
     const live = await guard(() =>
       this.collection.findOne({ organizationId, id }, { projection: { _id: 0, historyOutbox: 1 } }),
     );
-    await this.flushOutbox(organizationId, id, live?.historyOutbox ?? []);
+    await this.history.copy(organizationId, id, live?.historyOutbox ?? []);
     const tombstones = await guard(() =>
       this.tombstones
         .find({
@@ -258,22 +248,14 @@ export class PortalStore {
     return live !== null;
   }
 
-  /** Copies every entry waiting in any outbox, and completes every interrupted delete (at start-up). */
+  /**
+   * Completes every delete cut short (at start-up). Entries of writes cut short wait in their portal's
+   * document, where the next write or read of its history finds them.
+   */
   async sweepHistory(): Promise<number> {
-    const waiting = await guard(() =>
-      this.collection
-        .find({ 'historyOutbox.0': { $exists: true } }, { projection: { organizationId: 1, id: 1, deletedFrom: 1 } })
-        .toArray(),
-    );
-    for (const document of waiting as Array<Pick<PortalDocument, 'organizationId' | 'id'>>) {
-      if (document.organizationId === TOMBSTONE_ORGANIZATION) {
-        const tombstone = await guard(() => this.tombstones.findOne({ _id: (document as Tombstone)._id }));
-        if (tombstone) await this.finishDelete(tombstone);
-      } else {
-        await this.flushHistory(document.organizationId, document.id);
-      }
-    }
-    return waiting.length;
+    const tombstones = await guard(() => this.tombstones.find({ organizationId: TOMBSTONE_ORGANIZATION }).toArray());
+    for (const tombstone of tombstones) await this.finishDelete(tombstone);
+    return tombstones.length;
   }
 
   async findById(organizationId: string, id: string): Promise<Portal | null> {
@@ -384,7 +366,7 @@ export class PortalStore {
         .find({ ...onDomain, 'historyOutbox.revision': revision }, { projection: { _id: 0, id: 1, historyOutbox: 1 } })
         .toArray(),
     );
-    for (const portal of touched) await this.flushOutbox(organizationId, portal.id, portal.historyOutbox ?? []);
+    for (const portal of touched) await this.history.copy(organizationId, portal.id, portal.historyOutbox ?? []);
   }
 
   /**
@@ -429,7 +411,7 @@ export class PortalStore {
       time: now,
       sequence: nextSequence(current.historySequence, now),
       apiKeyName: writer,
-      before: writableFieldsOf(current),
+      before: storedFieldsOf(current),
       after: null,
     };
     const tombstone: Tombstone = {
@@ -500,14 +482,6 @@ export class PortalStore {
   count(organizationId: string, query: PortalListQuery): Promise<number> {
     return this.pages.count(toMongoFilter(organizationId, query));
   }
-}
-
-function writableFieldsOf(document: PortalDocument): Partial<PortalFields> {
-  return Object.fromEntries(
-    Object.entries(PORTAL_FIELDS)
-      .filter(([name, field]) => isWritable(field) && name in document)
-      .map(([name]) => [name, document[name as keyof PortalDocument]]),
-  ) as Partial<PortalFields>;
 }
 
 function lookupOf(fields: PortalFields): PortalDocument['lookup'] {
