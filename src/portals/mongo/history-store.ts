@@ -5,7 +5,7 @@
  * Entries expire through a TTL index on `expiresAt` (their time plus HISTORY_RETENTION_DAYS).
  */
 import { LRUCache } from 'lru-cache';
-import { MongoBulkWriteError, type Collection, type Db, type Filter, type IndexDescription } from 'mongodb';
+import { MongoServerError, type Collection, type Db, type Filter, type IndexDescription } from 'mongodb';
 import { changesBetween, type HistoryEntry } from '../history.ts';
 import { guard } from './database-unavailable.ts';
 import type { OutboxEntry } from './history-outbox.ts';
@@ -61,14 +61,16 @@ export class HistoryStore {
     const keyOf = (entry: OutboxEntry) => `${organizationId}\n${portalId}\n${entry.revision}`;
     const missing = entries.filter((entry) => !this.stored.has(keyOf(entry)));
     if (missing.length === 0) return;
-    const documents = missing.map((entry) => this.documentOf(organizationId, portalId, entry));
-    try {
-      await guard(() => this.collection.insertMany(documents, { ordered: false }));
-    } catch (error) {
-      // Stored before (by an earlier copy, or another copier at the same moment): it is stored.
-      if (!(error instanceof MongoBulkWriteError) || !allDuplicates(error)) throw error;
+    // One insert each (rarely more than one): a bulk insert would hide a lost connection in its own error.
+    for (const entry of missing) {
+      try {
+        await guard(() => this.collection.insertOne(this.documentOf(organizationId, portalId, entry)));
+      } catch (error) {
+        // Stored before (by an earlier copy, or another copier at the same moment): it is stored.
+        if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
+      }
+      this.stored.set(keyOf(entry), true);
     }
-    for (const entry of missing) this.stored.set(keyOf(entry), true);
   }
 
   private documentOf(organizationId: string, portalId: string, entry: OutboxEntry): HistoryDocument {
@@ -136,9 +138,4 @@ function beyond(position: HistoryKeyset, operator: '$lt' | '$gt'): Filter<Histor
 function entryOf(document: Omit<HistoryDocument, 'organizationId' | 'expiresAt'> & Partial<HistoryDocument>) {
   const { portalId, revision, kind, time, actor, changes } = document;
   return { portalId, revision, kind, time, actor, changes };
-}
-
-function allDuplicates(error: MongoBulkWriteError): boolean {
-  const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-  return error.code === 11000 || (errors.length > 0 && errors.every((writeError) => writeError.code === 11000));
 }
