@@ -11,6 +11,7 @@ import {
   IdempotencyKeyInUseError,
   IdempotencyKeyReusedError,
   NotFoundError,
+  UnconfirmedWriteError,
   ValidationError,
   type WriteCondition,
 } from './errors.ts';
@@ -86,7 +87,9 @@ export class PortalService {
     try {
       portal = await this.insertOnce(organizationId, claim.portalId, fields, now, writer);
     } catch (error) {
-      await keys.release(organizationId, idempotencyKey).catch(() => undefined);
+      // A portal written but unconfirmed keeps the key: a retry after its lease takes that portal.
+      if (!(error instanceof UnconfirmedWriteError))
+        await keys.release(organizationId, idempotencyKey).catch(() => undefined);
       throw error;
     }
     await keys.complete(organizationId, idempotencyKey, portal);

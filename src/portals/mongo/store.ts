@@ -16,7 +16,13 @@
  */
 import { MongoError, MongoServerError, type Collection, type Db, type Filter, type ObjectId } from 'mongodb';
 import { guard } from './database-unavailable.ts';
-import { ConflictError, ValidationError, type WriteCondition } from '../errors.ts';
+import {
+  ConflictError,
+  DatabaseUnavailableError,
+  UnconfirmedWriteError,
+  ValidationError,
+  type WriteCondition,
+} from '../errors.ts';
 import type { PortalKeyset, PortalListQuery } from '../list-query.ts';
 import type { Portal, PortalFields, StoredPortal } from '../model.ts';
 import { keysetCondition, toMongoFilter, toMongoSort, type PortalDocument } from './query.ts';
@@ -213,9 +219,13 @@ export class PortalStore {
       if (isDuplicateKey(error) && !isSlugConflict(error)) throw await this.conflict(organizationId, id, true);
       throw translateWriteError(error);
     }
-    // Should the copy fail, the portal stands (an idempotent create must not make it twice): its entry
-    // waits in the document, and the next write or read of its history copies it.
-    await this.history.copy(organizationId, id, [entry]).catch(() => undefined);
+    try {
+      await this.history.copy(organizationId, id, [entry]);
+    } catch (error) {
+      // The portal stands: an idempotent create must not be let make it again (service.ts).
+      if (error instanceof DatabaseUnavailableError) throw new UnconfirmedWriteError({ cause: error });
+      throw error;
+    }
     return this.withVerification(portal);
   }
 
