@@ -12,7 +12,7 @@ const config: CodegenConfig = {
     'test/gql/': {
       preset: 'client',
       config: {
-        scalars: { DateTime: 'string' },
+        scalars: { DateTime: 'string', FieldValue: 'string | boolean | null' },
         enumsAsTypes: true,
         useTypeImports: true,
       },

@@ -28,6 +28,10 @@
  *   BENCH_SERVICE_ROOT    a checkout whose src/main.ts runs as the service (default: this tree; for A/B runs)
  *   METRICS_TOKEN         passed on to the service like the rest of this environment: set, the service
  *                         collects metrics (what they cost); OTEL_* likewise turns tracing on
+ *   BENCH_COMPARE_ROOT    a checkout whose src/main.ts runs in the baseline's place, started like the service: every
+ *                         ratio is then this service ÷ that one, in the same alternating rounds (A/B). E.g. what
+ *                         the change history costs a REST PUT: `git worktree add /tmp/before <commit before it>`,
+ *                         then BENCH_COMPARE_ROOT=/tmp/before BENCH_ONLY=put,upsert npm run bench (floor 0.75)
  *   BENCH_PROFILE         service | db | baseline (comma-separated): run that process with --cpu-prof,
  *                         profiles in bench/profiles/<name>/ (summarise with `node bench/service-profile.ts`)
  */
@@ -56,6 +60,9 @@ const PROFILE = new Set((env.BENCH_PROFILE ?? '').split(',').filter(Boolean));
 const PROFILE_DIR = join(import.meta.dirname, 'profiles');
 const DB_ROOT = env.BENCH_DB_ROOT ?? join(import.meta.dirname, '..');
 const SERVICE_ROOT = env.BENCH_SERVICE_ROOT ?? join(import.meta.dirname, '..');
+const COMPARE_ROOT = env.BENCH_COMPARE_ROOT;
+/** Floor of this service ÷ the compared one for writes: what a change costs them (the history) under 25%. */
+const COMPARE_WRITE_FLOOR = 0.75;
 
 type Mode = 'memory' | 'dataDir';
 
@@ -200,9 +207,8 @@ async function startStack(mode: Mode): Promise<Stack> {
   await PortalStore.fromDb(db).ensureIndexes();
 
   const apiKeys = ORGANIZATIONS.map((o) => `${o.organizationId}:${o.key}`).join(',');
-  const servicePort = await freePort();
-  const service = startChild('service', join(SERVICE_ROOT, 'src/main.ts'), {
-    PORT: String(servicePort),
+  const serviceEnv = (port: number) => ({
+    PORT: String(port),
     HOST: '127.0.0.1',
     MONGODB_URI: uri,
     MONGODB_DB: DB_NAME,
@@ -211,13 +217,9 @@ async function startStack(mode: Mode): Promise<Stack> {
     LOG_LEVEL: 'silent',
     NODE_ENV: 'production',
   });
-  const baseline = startChild('baseline', 'bench/baseline.ts', {
-    MONGODB_URI: uri,
-    MONGODB_DB: DB_NAME,
-    API_KEYS: apiKeys,
-    PORT: '0',
-  });
-  const [, baselinePort] = await firstLine(baseline, /^listening (\d+)/);
+  const servicePort = await freePort();
+  const service = startChild('service', join(SERVICE_ROOT, 'src/main.ts'), serviceEnv(servicePort));
+  const baseline = COMPARE_ROOT ? await startCompared(serviceEnv(await freePort())) : await startBaseline(uri, apiKeys);
   const serviceUrl = `http://127.0.0.1:${servicePort}`;
   await waitReady(serviceUrl);
   return {
@@ -226,9 +228,29 @@ async function startStack(mode: Mode): Promise<Stack> {
     db,
     client,
     serviceUrl,
-    baselineUrl: `http://127.0.0.1:${baselinePort}`,
-    processes: [service, baseline, database],
+    baselineUrl: baseline.url,
+    processes: [service, baseline.child, database],
   };
+}
+
+/** The bare node:http baseline doing the service's driver call. */
+async function startBaseline(uri: string, apiKeys: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = startChild('baseline', 'bench/baseline.ts', {
+    MONGODB_URI: uri,
+    MONGODB_DB: DB_NAME,
+    API_KEYS: apiKeys,
+    PORT: '0',
+  });
+  const [, port] = await firstLine(child, /^listening (\d+)/);
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+/** The service of another checkout (BENCH_COMPARE_ROOT) in the baseline's place. */
+async function startCompared(childEnv: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const child = startChild('baseline', join(COMPARE_ROOT!, 'src/main.ts'), childEnv);
+  const url = `http://127.0.0.1:${childEnv.PORT}`;
+  await waitReady(url);
+  return { url, child };
 }
 
 async function stopStack(stack: Stack): Promise<void> {
@@ -585,10 +607,12 @@ function printFloors(): void {
   for (const operation of OPERATIONS.filter((o) => o.floor !== undefined)) {
     const row = find(operation.key, PORTALS);
     if (!row) continue;
+    const floor = COMPARE_ROOT ? (operation.writes ? COMPARE_WRITE_FLOOR : undefined) : operation.floor;
+    if (floor === undefined) continue;
     const ratio = row.service.rps / row.baseline.rps;
     const cpu = row.service.serverCpuPerRequest / row.baseline.serverCpuPerRequest;
     console.log(
-      `  ${operation.label.padEnd(15)} ${ratio.toFixed(2)} of baseline, floor ${operation.floor!.toFixed(2)}: ${ratio >= operation.floor! ? 'PASS' : 'FAIL'}` +
+      `  ${operation.label.padEnd(15)} ${ratio.toFixed(2)} of baseline, floor ${floor.toFixed(2)}: ${ratio >= floor ? 'PASS' : 'FAIL'}` +
         ` (CPU per request: ${cpu.toFixed(1)}× the baseline's)`,
     );
   }
@@ -644,6 +668,7 @@ async function main(): Promise<void> {
       await stopStack(stack);
     }
   }
+  if (COMPARE_ROOT) console.log(`\nA/B: the baseline columns are the service of ${COMPARE_ROOT} (BENCH_COMPARE_ROOT).`);
   console.log(
     `\nService vs bare node:http baseline (same driver call, same database); autocannon over loopback, ` +
       `${DURATION_S} s per cell for each in ${ROUNDS} alternating rounds after ${WARMUP_S} s warm-up; ratio = service req/s ÷ baseline req/s.\n` +

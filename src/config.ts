@@ -2,37 +2,55 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { TRACING_VARIABLES, tracingSettings, type TracingSettings } from './observability/tracing-settings.ts';
+import type { KeyOwner } from './auth/credentials.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().min(1).max(600_000);
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+/** A key's optional name: what the change history records as who wrote. */
+const KEY_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+const API_KEYS_FORMAT =
+  'expected comma-separated [name@]organizationId:key entries, each key at least 8 characters without spaces, ' +
+  'each name 1–64 of letters, digits and . _ -';
+
+/** One `API_KEYS` entry: `organizationId:key`, or `name@organizationId:key`; undefined when malformed. */
+function parseKeyEntry(entry: string): { key: string; owner: KeyOwner } | undefined {
+  const separator = entry.indexOf(':');
+  if (separator <= 0) return undefined;
+  const owner = entry.slice(0, separator).trim();
+  const key = entry.slice(separator + 1).trim();
+  const at = owner.indexOf('@');
+  const name = at < 0 ? undefined : owner.slice(0, at);
+  const organizationId = owner.slice(at + 1);
+  if (!organizationId || key.length < 8 || /\s/.test(key)) return undefined;
+  if (name !== undefined && !KEY_NAME.test(name)) return undefined;
+  return { key, owner: name === undefined ? { organizationId } : { organizationId, name } };
+}
+
 const apiKeys = z.string().transform((value, ctx) => {
-  const keys = new Map<string, string>();
-  for (const pair of value
+  const keys = new Map<string, KeyOwner>();
+  const names = new Set<string>();
+  const fail = (message: string) => {
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  };
+  for (const entry of value
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean)) {
-    const separator = pair.indexOf(':');
-    const organizationId = pair.slice(0, separator).trim();
-    const key = pair.slice(separator + 1).trim();
-    if (separator <= 0 || !organizationId || key.length < 8 || /\s/.test(key)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'expected comma-separated organizationId:key pairs, each key at least 8 characters without spaces',
-      });
-      return z.NEVER;
+    const parsed = parseKeyEntry(entry);
+    if (!parsed) return fail(API_KEYS_FORMAT);
+    if (keys.has(parsed.key)) return fail('the same key is listed twice');
+    const { organizationId, name } = parsed.owner;
+    if (name !== undefined) {
+      if (names.has(`${organizationId}\n${name}`))
+        return fail(`organization ${organizationId} has two keys named ${name}`);
+      names.add(`${organizationId}\n${name}`);
     }
-    if (keys.has(key)) {
-      ctx.addIssue({ code: 'custom', message: 'the same key is listed twice' });
-      return z.NEVER;
-    }
-    keys.set(key, organizationId);
+    keys.set(parsed.key, parsed.owner);
   }
-  if (keys.size === 0) {
-    ctx.addIssue({ code: 'custom', message: 'lists no organizationId:key pair' });
-    return z.NEVER;
-  }
+  if (keys.size === 0) return fail('lists no organizationId:key pair');
   return keys;
 });
 
@@ -182,6 +200,8 @@ const environmentSchema = z.object({
   ...TRACING_VARIABLES,
   /** Open GraphQL subscriptions (SSE streams) per organization on one instance. */
   MAX_SUBSCRIPTIONS_PER_ORG: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** How long change-history entries are kept (a TTL index removes older ones). */
+  HISTORY_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
 });
 
 /** Who may run introspection (`__schema`, `__type`). */
@@ -193,8 +213,8 @@ export interface Config {
   mongodbUri: string | undefined;
   mongodbDb: string;
   dataDir: string;
-  /** key → organizationId; undefined means "make a development key" (refused in production). */
-  apiKeys: Map<string, string> | undefined;
+  /** key → its organization and optional name; undefined means "make a development key" (refused in production). */
+  apiKeys: Map<string, KeyOwner> | undefined;
   logLevel: string;
   /** Log lines for people (pino-pretty) rather than JSON for a log pipeline. */
   prettyLogs: boolean;
@@ -216,6 +236,7 @@ export interface Config {
   /** OpenTelemetry traces: on when an OTLP endpoint is set (tracing-settings.ts). */
   tracing: TracingSettings | undefined;
   maxSubscriptionsPerOrg: number;
+  historyRetentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -272,5 +293,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTermina
     dnsTimeoutMs: e.DNS_TIMEOUT_MS,
     tracing: tracingSettings(e),
     maxSubscriptionsPerOrg: e.MAX_SUBSCRIPTIONS_PER_ORG,
+    historyRetentionDays: e.HISTORY_RETENTION_DAYS,
   };
 }

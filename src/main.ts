@@ -1,5 +1,5 @@
 /** Process entry: config → database → app → listen; SIGTERM/SIGINT drain and close. */
-import { ApiKeys, developmentKey, DEVELOPMENT_ORGANIZATION } from './auth/credentials.ts';
+import { ApiKeys, developmentKey, DEVELOPMENT_KEY_NAME, DEVELOPMENT_ORGANIZATION } from './auth/credentials.ts';
 import { buildApp, settingsFromConfig } from './app.ts';
 import { loadConfig } from './config.ts';
 import { startupFailureLine } from './startup-failure.ts';
@@ -35,13 +35,15 @@ async function main(): Promise<void> {
   metrics?.observeDatabase(database.client);
   traces?.tracing.observeDatabase(database.client);
   metrics?.countersFrom({ pageCache: () => pageCache.counts });
-  const store = PortalStore.fromDb(database.db, pageCache);
+  const store = PortalStore.fromDb(database.db, pageCache, { historyRetentionDays: config.historyRetentionDays });
   await store.ensureIndexes();
   const writeCounter = new MongoWriteCounter(database.db);
   await writeCounter.ensureIndexes();
 
   const devKey = config.apiKeys ? undefined : await developmentKey(config.dataDir);
-  const apiKeys = new ApiKeys(config.apiKeys ?? new Map([[devKey!, DEVELOPMENT_ORGANIZATION]]));
+  const apiKeys = new ApiKeys(
+    config.apiKeys ?? new Map([[devKey!, { organizationId: DEVELOPMENT_ORGANIZATION, name: DEVELOPMENT_KEY_NAME }]]),
+  );
 
   const changes = new PortalChangeFeed(database.db.collection(COLLECTION_NAME), {
     ...DEFAULT_CHANGE_FEED_OPTIONS,
@@ -77,6 +79,10 @@ async function main(): Promise<void> {
         `${devKey}\nSend it as the REB-APIKEY header; GraphiQL at ${address}${GRAPHQL_PATH} has it pre-filled.\n`,
     );
   }
+  // History entries left in outboxes by writes or deletes cut short (a crash) are copied in the background.
+  store
+    .sweepHistory()
+    .catch((error: unknown) => app.log.warn({ err: error }, 'history sweep at start-up did not finish'));
   app.log.info(
     `billing-portal service on ${address}; database: ${database.description}; GraphiQL at ${address}${GRAPHQL_PATH}`,
   );

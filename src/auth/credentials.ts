@@ -1,13 +1,16 @@
 /**
- * API keys: each belongs to exactly one organization. Keys arrive in `REB-APIKEY` or
- * `Authorization: Bearer`. Without configured keys, a development key for organization `default`
- * is made once and kept in the data directory, so it stays the same across restarts.
+ * API keys: each belongs to exactly one organization and has a non-secret name, which the change history
+ * records as who wrote (the key itself never). Keys arrive in `REB-APIKEY` or `Authorization: Bearer`.
+ * Without configured keys, a development key for organization `default` is made once and kept in the
+ * data directory, so it stays the same across restarts.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export const DEVELOPMENT_ORGANIZATION = 'default';
+/** The development key's name in the change history. */
+export const DEVELOPMENT_KEY_NAME = 'development';
 const DEVELOPMENT_KEY_FILE = 'development-api-key';
 
 type HeaderValue = string | string[] | undefined | null;
@@ -17,16 +20,35 @@ export interface Headers {
 
 /** What a request's credentials come to. */
 export type Credential =
-  { kind: 'none' } | { kind: 'valid'; organizationId: string } | { kind: 'invalid'; reason: string };
+  | { kind: 'none' }
+  | { kind: 'valid'; organizationId: string; apiKeyName: string }
+  | { kind: 'invalid'; reason: string };
+
+/** Whose a key is, and its name (absent: the history names it by its fingerprint). */
+export interface KeyOwner {
+  organizationId: string;
+  name?: string;
+}
+
+/** A name for an unnamed key that does not reveal it: `key-` and the start of its SHA-256. */
+export function fingerprintOf(key: string): string {
+  return `key-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+}
 
 export const CREDENTIAL_REQUIRED = 'A valid API key is required in REB-APIKEY or Authorization: Bearer.';
 
 export class ApiKeys {
-  /** key → organizationId */
-  private readonly keys: ReadonlyMap<string, string>;
+  /** key → its organization and name */
+  private readonly keys: ReadonlyMap<string, { organizationId: string; apiKeyName: string }>;
 
-  constructor(keys: ReadonlyMap<string, string>) {
-    this.keys = keys;
+  /** key → its organization (a bare organizationId: an unnamed key). */
+  constructor(keys: ReadonlyMap<string, string | KeyOwner>) {
+    this.keys = new Map(
+      [...keys].map(([key, owner]) => {
+        const { organizationId, name } = typeof owner === 'string' ? { organizationId: owner } : owner;
+        return [key, { organizationId, apiKeyName: name ?? fingerprintOf(key) }];
+      }),
+    );
   }
 
   /**
@@ -46,10 +68,8 @@ export class ApiKeys {
     }
     const key = apiKey ?? bearer;
     if (key === undefined) return { kind: 'none' };
-    const organizationId = this.keys.get(key);
-    return organizationId === undefined
-      ? { kind: 'invalid', reason: 'The API key is not valid.' }
-      : { kind: 'valid', organizationId };
+    const owner = this.keys.get(key);
+    return owner === undefined ? { kind: 'invalid', reason: 'The API key is not valid.' } : { kind: 'valid', ...owner };
   }
 }
 

@@ -74,6 +74,12 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
+/**
+ * The database stopped answering after a portal was written, before its history entry was stored: the
+ * write stands (its entry waits in the portal document), but it is not confirmed; answered like any 503.
+ */
+export class UnconfirmedWriteError extends DatabaseUnavailableError {}
+
 /** An idempotency key already stands for a different request (within its 24 hours); nothing was created. */
 export class IdempotencyKeyReusedError extends DomainError {
   readonly idempotencyKey: string;

@@ -1,6 +1,7 @@
 /**
  * The portal use cases: the one place that validates input, applies defaults, stamps times and decides
- * created versus updated. Both doors reach the database only through here.
+ * created versus updated. Both doors reach the database only through here. Every write names its
+ * writer (the API key's name), which the change history records.
  */
 import { ulid } from 'ulid';
 import {
@@ -10,6 +11,7 @@ import {
   IdempotencyKeyInUseError,
   IdempotencyKeyReusedError,
   NotFoundError,
+  UnconfirmedWriteError,
   ValidationError,
   type WriteCondition,
 } from './errors.ts';
@@ -18,8 +20,10 @@ import type { PortalFields } from './fields.ts';
 import { fingerprintOf } from './idempotency.ts';
 import { isPortalId, parsePortalInput, parsePortalWrite, type Portal, type StoredPortal } from './model.ts';
 import type { PortalKeyset, PortalListQuery } from './list-query.ts';
-import type { PortalPage, PortalStore } from './mongo/store.ts';
-import { recordNameOf, type DomainClaim } from './mongo/domain-claims.ts';
+import type { PortalPage, PortalStore, WriterName } from './mongo/store.ts';
+import { recordNameOf, verificationOf, type DomainClaim } from './mongo/domain-claims.ts';
+import { verificationChanges, type HistoryEntry } from './history.ts';
+import type { HistoryKeyset } from './mongo/history-store.ts';
 
 export const SERVER_ID_PREFIX = 'bill_prt_';
 
@@ -54,9 +58,10 @@ export class PortalService {
     id: unknown,
     input: unknown,
     condition?: WriteCondition,
+    writer: WriterName = null,
   ): Promise<{ portal: Portal; created: boolean }> {
     const fields = parsePortalWrite(id, input);
-    return this.store.upsert(organizationId, id as string, fields, this.now(), condition);
+    return this.store.upsert(organizationId, id as string, fields, this.now(), condition, writer);
   }
 
   /**
@@ -69,12 +74,13 @@ export class PortalService {
     organizationId: string,
     input: unknown,
     idempotencyKey?: string,
+    writer: WriterName = null,
   ): Promise<{ portal: Portal; replayed: boolean }> {
     const fields = parsePortalInput(input);
     const now = this.now();
     const newId = `${SERVER_ID_PREFIX}${ulid()}`;
     if (idempotencyKey === undefined) {
-      return { portal: await this.store.insert(organizationId, newId, fields, now), replayed: false };
+      return { portal: await this.store.insert(organizationId, newId, fields, now, writer), replayed: false };
     }
     const keys = this.store.idempotencyKeys;
     const claim = await keys.claim(organizationId, idempotencyKey, fingerprintOf(fields), newId, now);
@@ -84,9 +90,11 @@ export class PortalService {
     if (claim.kind === 'inFlight') throw new IdempotencyKeyInUseError(idempotencyKey);
     let portal: Portal;
     try {
-      portal = await this.insertOnce(organizationId, claim.portalId, fields, now);
+      portal = await this.insertOnce(organizationId, claim.portalId, fields, now, writer);
     } catch (error) {
-      await keys.release(organizationId, idempotencyKey).catch(() => undefined);
+      // A portal written but unconfirmed keeps the key: a retry after its lease takes that portal.
+      if (!(error instanceof UnconfirmedWriteError))
+        await keys.release(organizationId, idempotencyKey).catch(() => undefined);
       throw error;
     }
     await keys.complete(organizationId, idempotencyKey, portal);
@@ -94,9 +102,15 @@ export class PortalService {
   }
 
   /** Inserts the portal, or, when an earlier attempt under this key already did (and died), takes that one. */
-  private async insertOnce(organizationId: string, id: string, fields: PortalFields, now: Date): Promise<Portal> {
+  private async insertOnce(
+    organizationId: string,
+    id: string,
+    fields: PortalFields,
+    now: Date,
+    writer: WriterName,
+  ): Promise<Portal> {
     try {
-      return await this.store.insert(organizationId, id, fields, now);
+      return await this.store.insert(organizationId, id, fields, now, writer);
     } catch (error) {
       const existing = error instanceof ConflictError ? await this.store.findById(organizationId, id) : null;
       if (existing) return existing;
@@ -125,12 +139,55 @@ export class PortalService {
   }
 
   /** Deletes the portal (with a condition, only at the expected revision: else ConflictError). */
-  async delete(organizationId: string, id: string, condition?: WriteCondition): Promise<void> {
+  async delete(
+    organizationId: string,
+    id: string,
+    condition?: WriteCondition,
+    writer: WriterName = null,
+  ): Promise<void> {
     if (!isPortalId(id)) {
       if (condition?.revision !== undefined || condition?.exists === true) throw new ConflictError(id, null);
       throw new NotFoundError(id);
     }
-    if (!(await this.store.delete(organizationId, id, condition))) throw new NotFoundError(id);
+    if (!(await this.store.delete(organizationId, id, this.now(), condition, writer))) throw new NotFoundError(id);
+  }
+
+  /**
+   * Makes a portal's history complete (copies entries still waiting in an outbox) before it is read:
+   * false when the organization has neither the portal nor any history of it (another's is absent too).
+   */
+  async openHistory(organizationId: string, id: string): Promise<boolean> {
+    if (!isPortalId(id)) return false;
+    const exists = await this.store.flushHistory(organizationId, id);
+    return exists || (await this.store.history.count(organizationId, id)) > 0;
+  }
+
+  /** A page of a portal's history, newest first, by offset, with the number of entries; null: none (openHistory). */
+  async historyPage(
+    organizationId: string,
+    id: string,
+    offset: number,
+    limit: number,
+  ): Promise<{ entries: HistoryEntry[]; total: number } | null> {
+    if (!(await this.openHistory(organizationId, id))) return null;
+    const [entries, total] = await Promise.all([
+      this.store.history.page(organizationId, id, offset, limit),
+      this.store.history.count(organizationId, id),
+    ]);
+    return { entries, total };
+  }
+
+  /** Entries of a portal's history around keyset positions (after openHistory), newest first unless `reverse`. */
+  historyByKeyset(
+    organizationId: string,
+    id: string,
+    options: { after?: HistoryKeyset; before?: HistoryKeyset; limit: number; reverse: boolean },
+  ): Promise<Array<HistoryEntry & HistoryKeyset>> {
+    return this.store.history.keysetPage(organizationId, id, options);
+  }
+
+  historyCount(organizationId: string, id: string): Promise<number> {
+    return this.store.history.count(organizationId, id);
   }
 
   /**
@@ -139,7 +196,7 @@ export class PortalService {
    * the portal as it now is. Not proven: DomainVerificationFailedError (recorded as failed). DNS not
    * answering: DnsUnavailableError, and nothing changes. A claim already verified is not checked again.
    */
-  async verifyCustomDomain(organizationId: string, id: string): Promise<Portal> {
+  async verifyCustomDomain(organizationId: string, id: string, writer: WriterName = null): Promise<Portal> {
     const portal = await this.get(organizationId, id);
     if (!portal) throw new NotFoundError(id);
     const domain = portal.customDomain;
@@ -151,7 +208,8 @@ export class PortalService {
     const claim = await this.store.domainClaims.ensure(organizationId, domain, this.now());
     if (claim.status === 'verified') return portal;
     const checked = await this.check(claim);
-    await this.store.touchPortalsOn(organizationId, domain);
+    const changes = verificationChanges(verificationOf(claim), verificationOf(checked));
+    await this.store.touchPortalsOn(organizationId, domain, { time: this.now(), apiKeyName: writer, changes });
     if (checked.status !== 'verified') {
       throw new DomainVerificationFailedError(domain, checked.failureReason ?? 'the record was not found');
     }
@@ -189,7 +247,7 @@ export class PortalService {
       if (verified === null) return this.fail(claim, 'the domain was released while it was being checked');
       if (verified !== 'taken') return verified;
       const holder = await claims.findVerified(claim.domain);
-      if (holder && !(await this.store.releaseIfUnused(holder.organizationId, claim.domain))) return 'taken';
+      if (holder && !(await this.store.releaseIfUnused(holder.organizationId, claim.domain, null))) return 'taken';
     }
     return 'taken';
   }

@@ -7,6 +7,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by `authenticate` on every portal route. */
     organizationId: string;
+    /** The name of the request's API key, for the change history. */
+    apiKeyName: string;
   }
 }
 
@@ -23,5 +25,6 @@ export function authenticator(apiKeys: ApiKeys) {
       return sendProblem(reply, problem(403, 'This API key does not belong to the organization in the path.'));
     }
     request.organizationId = organizationId;
+    request.apiKeyName = credential.apiKeyName;
   };
 }

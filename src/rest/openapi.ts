@@ -10,6 +10,7 @@ import { LIST_LIMIT } from './list-params.ts';
 import { jsonSchemaOf, type JsonSchema } from './json-schema.ts';
 import { problemSchema } from '../http/problem.ts';
 import { portalResourceSchema, publicPortalSchema, READ_ONLY_RESOURCE_FIELDS } from './resource.ts';
+import { historyEntrySchema } from './history-resource.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
@@ -22,7 +23,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed JSON or a bad query parameter (invalidFields names it).',
   401: 'Missing or unknown API key.',
   403: "The organization in the path is not the API key's.",
-  404: "No such billing portal (another organization's looks the same).",
+  404: "No such billing portal, or (history) none and no history of one (another organization's looks the same).",
   409: 'The first request with this Idempotency-Key is still running; retry after Retry-After seconds.',
   412: 'A precondition (If-Match, If-None-Match) does not hold; nothing changed. ETag is the current one, if any.',
   413: `The body is larger than ${MAX_BODY_BYTES} bytes.`,
@@ -221,6 +222,38 @@ export function buildOpenApiDocument(): JsonSchema {
       },
     },
   };
+  const pagination = {
+    'Pagination-Total': { description: 'How many items there are.', schema: { type: 'integer' } },
+    'Pagination-Limit': { description: 'The limit applied.', schema: { type: 'integer' } },
+    'Pagination-Offset': { description: 'The offset applied.', schema: { type: 'integer' } },
+  };
+  const historyOperations = {
+    get: {
+      operationId: 'getBillingPortalHistory',
+      summary: "A billing portal's change history",
+      description:
+        'One entry per write (create, update, delete, custom-domain check), newest first: who, when, and every field ' +
+        'that changed with its value before and after. Still answers after the portal is deleted, until the entries ' +
+        'expire (HISTORY_RETENTION_DAYS).',
+      parameters: [
+        ...itemParameters,
+        {
+          name: 'limit',
+          in: 'query',
+          schema: { type: 'integer', minimum: 0, maximum: LIST_LIMIT.max, default: LIST_LIMIT.default },
+        },
+        { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
+      ],
+      responses: {
+        '200': {
+          description: 'A page of history entries, newest first.',
+          headers: pagination,
+          content: json({ type: 'array', items: ref('BillingPortalHistoryEntry') }),
+        },
+        ...problems(400, 401, 403, 404, 503),
+      },
+    },
+  };
   const organizationParameter = { name: 'organizationId', in: 'path', required: true, schema: { type: 'string' } };
   const withOrganization = (operations: Record<string, { operationId: string; parameters?: unknown[] }>) =>
     Object.fromEntries(
@@ -275,6 +308,8 @@ export function buildOpenApiDocument(): JsonSchema {
       '/billing-portals/{id}/custom-domain/verification': verificationOperations,
       '/organizations/{organizationId}/billing-portals/{id}/custom-domain/verification':
         withOrganization(verificationOperations),
+      '/billing-portals/{id}/history': historyOperations,
+      '/organizations/{organizationId}/billing-portals/{id}/history': withOrganization(historyOperations),
       '/storefront/billing-portals/{slug}': storefront(false),
       '/organizations/{organizationId}/storefront/billing-portals/{slug}': storefront(true),
     },
@@ -287,6 +322,7 @@ export function buildOpenApiDocument(): JsonSchema {
         BillingPortalInput: requestBodySchema(),
         BillingPortal: jsonSchemaOf(portalResourceSchema, 'output'),
         PublicBillingPortal: jsonSchemaOf(publicPortalSchema, 'output'),
+        BillingPortalHistoryEntry: jsonSchemaOf(historyEntrySchema, 'output'),
         Problem: jsonSchemaOf(problemSchema, 'output'),
       },
       responses: Object.fromEntries(

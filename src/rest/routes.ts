@@ -20,6 +20,7 @@ import { etagOf, notModified, writeCondition } from './preconditions.ts';
 import { jsonSchemaOf } from './json-schema.ts';
 import type { Tracing } from '../observability/tracing.ts';
 import { portalResourceSchema, READ_ONLY_RESOURCE_FIELDS, toResource } from './resource.ts';
+import { historyEntrySchema, parseHistoryParameters, toHistoryResource } from './history-resource.ts';
 
 export interface RestOptions {
   schema: GraphQLSchema;
@@ -36,6 +37,7 @@ const BASES = ['/billing-portals', '/organizations/:organizationId/billing-porta
 const RESOURCE_JSON_SCHEMA = jsonSchemaOf(portalResourceSchema, 'output');
 const ITEM_RESPONSE = { 200: RESOURCE_JSON_SCHEMA, 201: RESOURCE_JSON_SCHEMA };
 const LIST_RESPONSE = { 200: { type: 'array', items: RESOURCE_JSON_SCHEMA } };
+const HISTORY_RESPONSE = { 200: { type: 'array', items: jsonSchemaOf(historyEntrySchema, 'output') } };
 
 type ItemRequest = FastifyRequest<{ Params: { id: string; organizationId?: string } }>;
 type CollectionRequest = FastifyRequest<{ Params: { organizationId?: string }; Querystring: Record<string, unknown> }>;
@@ -97,7 +99,7 @@ export async function restRoutes(app: FastifyInstance, options: RestOptions): Pr
     const preconditions = writeCondition(request.headers, 'PUT');
     if ('problem' in preconditions) return sendProblem(reply, preconditions.problem);
     const input = writableFields(request.body);
-    const context = { organizationId: request.organizationId, portals };
+    const context = { organizationId: request.organizationId, apiKeyName: request.apiKeyName, portals };
     const answer = await upsert.run(id, input, preconditions.condition, context);
     if (answer.kind === 'unfit') return explainRejectedBody(reply, id, input, answer.reason);
     if (answer.kind === 'invalid') return sendProblem(reply, problem(422, answer.message, answer.invalidFields));
@@ -124,6 +126,7 @@ export async function restRoutes(app: FastifyInstance, options: RestOptions): Pr
       request.organizationId,
       writableFields(request.body),
       idempotencyKey,
+      request.apiKeyName,
     );
     if (replayed) reply.header('Idempotent-Replayed', 'true');
     const href = selfHref(request, portal.id);
@@ -142,13 +145,13 @@ export async function restRoutes(app: FastifyInstance, options: RestOptions): Pr
   async function remove(request: ItemRequest, reply: FastifyReply) {
     const preconditions = writeCondition(request.headers, 'DELETE');
     if ('problem' in preconditions) return sendProblem(reply, preconditions.problem);
-    await portals.delete(request.organizationId, request.params.id, preconditions.condition);
+    await portals.delete(request.organizationId, request.params.id, preconditions.condition, request.apiKeyName);
     return reply.status(204).send();
   }
 
   /** Checks the portal's custom domain by DNS; its body, if any, is not read. */
   async function verifyDomain(request: ItemRequest, reply: FastifyReply) {
-    const portal = await portals.verifyCustomDomain(request.organizationId, request.params.id);
+    const portal = await portals.verifyCustomDomain(request.organizationId, request.params.id, request.apiKeyName);
     reply.header('ETag', etagOf(portal.revision));
     return reply.send(toResource(portal, selfHref(request, portal.id)));
   }
@@ -165,6 +168,22 @@ export async function restRoutes(app: FastifyInstance, options: RestOptions): Pr
       .header('Pagination-Limit', limit)
       .header('Pagination-Offset', offset)
       .send(page.portals.map((portal) => toResource(portal, selfHref(request, portal.id))));
+  }
+
+  /** The portal's change history, newest first; still there after the portal is deleted. */
+  async function history(request: ItemRequest, reply: FastifyReply) {
+    const parsed = parseHistoryParameters(request.query as Record<string, unknown>);
+    if (!parsed.ok) {
+      return sendProblem(reply, problem(400, 'One or more query parameters are invalid.', parsed.invalidFields));
+    }
+    const { id } = request.params;
+    const page = await portals.historyPage(request.organizationId, id, parsed.offset, parsed.limit);
+    if (!page) return sendProblem(reply, problem(404, `Billing portal "${id}" has no history.`));
+    return reply
+      .header('Pagination-Total', page.total)
+      .header('Pagination-Limit', parsed.limit)
+      .header('Pagination-Offset', parsed.offset)
+      .send(page.entries.map(toHistoryResource));
   }
 
   const resources = BASES.flatMap((base) => [
@@ -187,5 +206,11 @@ export async function restRoutes(app: FastifyInstance, options: RestOptions): Pr
     const route = { url, onRequest: authenticate, preHandler: [spendWrite], schema, handler: verifyDomain as never };
     app.route({ method: 'POST', ...route });
     refuseOtherMethods(app, url, ['POST']);
+  }
+  for (const base of BASES) {
+    const url = `${base}/:id/history`;
+    const schema = { response: HISTORY_RESPONSE };
+    app.route({ method: 'GET', url, preHandler: [authenticate], schema, handler: history as never });
+    refuseOtherMethods(app, url, ['GET']);
   }
 }

@@ -8,7 +8,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import type { Collection, Db } from 'mongodb';
 import { buildApp, type AppSettings } from '../../src/app.ts';
-import { ApiKeys } from '../../src/auth/credentials.ts';
+import { ApiKeys, type KeyOwner } from '../../src/auth/credentials.ts';
 import { openTestServer } from '@billing-portal/embedded-mongo/testing';
 import { PortalService } from '../../src/portals/service.ts';
 import { txtLookup, type DnsSettings } from '../../src/portals/dns-txt.ts';
@@ -21,7 +21,8 @@ import { ServiceMetrics } from '../../src/observability/metrics.ts';
 import { PortalCache } from '../../src/portals/mongo/portal-cache.ts';
 import type { Tracing } from '../../src/observability/tracing.ts';
 
-export const ORG_A = { organizationId: 'org-a', key: 'key-a-0123456789' } as const;
+/** Organization A's key is named (API_KEYS `admin-a@org-a:…`), B's is not: the history names it by fingerprint. */
+export const ORG_A = { organizationId: 'org-a', key: 'key-a-0123456789', keyName: 'admin-a' } as const;
 export const ORG_B = { organizationId: 'org-b', key: 'key-b-0123456789' } as const;
 
 export interface RestResponse<T = any> {
@@ -87,9 +88,12 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
     portals: new PortalService(store, { lookupTxt: options.dns && txtLookup(options.dns) }),
     changes,
     apiKeys: new ApiKeys(
-      new Map([
-        ...[ORG_A, ORG_B].map((o) => [o.key, o.organizationId] as const),
-        ...(options.developmentKey ? [[options.developmentKey, 'default'] as const] : []),
+      new Map<string, KeyOwner>([
+        [ORG_A.key, { organizationId: ORG_A.organizationId, name: ORG_A.keyName }],
+        [ORG_B.key, { organizationId: ORG_B.organizationId }],
+        ...(options.developmentKey
+          ? [[options.developmentKey, { organizationId: 'default', name: 'development' }] as const]
+          : []),
       ]),
     ),
     graphiqlApiKey: options.developmentKey,

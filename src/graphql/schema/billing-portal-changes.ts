@@ -3,16 +3,8 @@ import { GraphQLError } from 'graphql';
 import { ChangeFeedError, type FeedItem, type PortalChange } from '../../portals/mongo/change-feed.ts';
 import { builder } from './builder.ts';
 import { BillingPortal } from './billing-portal.ts';
+import { ChangeKindEnum } from './billing-portal-history.ts';
 import { requireOrganization, type GraphQLContext } from './context.ts';
-
-const ChangeKind = builder.enumType('BillingPortalChangeKind', {
-  description: 'What a write did to a billing portal.',
-  values: {
-    CREATED: { value: 'created', description: 'The portal was created.' },
-    UPDATED: { value: 'updated', description: 'The portal was replaced (possibly with the same content).' },
-    DELETED: { value: 'deleted', description: 'The portal was deleted.' },
-  } as const,
-});
 
 const BillingPortalChange = builder.objectRef<PortalChange>('BillingPortalChange').implement({
   description:
@@ -25,7 +17,7 @@ const BillingPortalChange = builder.objectRef<PortalChange>('BillingPortalChange
         'Last-Event-ID header) when subscribing again to receive the changes that followed.',
       resolve: (change) => change.eventId,
     }),
-    kind: t.field({ type: ChangeKind, description: 'What the write did.', resolve: (change) => change.kind }),
+    kind: t.field({ type: ChangeKindEnum, description: 'What the write did.', resolve: (change) => change.kind }),
     portalId: t.id({ description: 'ID of the billing portal that changed.', resolve: (change) => change.portalId }),
     revision: t.string({
       nullable: true,

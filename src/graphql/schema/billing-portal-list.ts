@@ -110,7 +110,7 @@ function badArgument(argument: string, message: string): GraphQLError {
 }
 
 /** A page size the client asked for must be one we serve: never silently cut. */
-function checkPageSize(args: { first?: number | null; last?: number | null }): void {
+export function checkPageSize(args: { first?: number | null; last?: number | null }): void {
   for (const argument of ['first', 'last'] as const) {
     const size = args[argument];
     if (size !== null && size !== undefined && (size < 0 || size > PAGE_SIZE.max)) {

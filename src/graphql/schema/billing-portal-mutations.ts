@@ -13,7 +13,7 @@ import type { Portal } from '../../portals/model.ts';
 import { BillingPortal } from './billing-portal.ts';
 import { BillingPortalInput } from './billing-portal-input.ts';
 import { builder } from './builder.ts';
-import { requireOrganization } from './context.ts';
+import { requireOrganization, writerOf } from './context.ts';
 
 const UpsertBillingPortalSuccess = builder
   .objectRef<{ portal: Portal; created: boolean }>('UpsertBillingPortalSuccess')
@@ -82,10 +82,13 @@ builder.mutationFields((t) => ({
       union: { name: 'UpsertBillingPortalResult', description: 'The stored portal, or why nothing was stored.' },
     },
     resolve: (_root, { id, input, ifRevision, ifExists }, context) =>
-      context.portals.upsert(requireOrganization(context), String(id), input, {
-        revision: ifRevision ?? undefined,
-        exists: ifExists ?? undefined,
-      }),
+      context.portals.upsert(
+        requireOrganization(context),
+        String(id),
+        input,
+        { revision: ifRevision ?? undefined, exists: ifExists ?? undefined },
+        writerOf(context),
+      ),
   }),
   createBillingPortal: t.field({
     type: CreateBillingPortalSuccess,
@@ -111,7 +114,7 @@ builder.mutationFields((t) => ({
         const problem = idempotencyKeyProblem(idempotencyKey);
         if (problem) throw new ValidationError([{ field: 'idempotencyKey', message: problem }]);
       }
-      return context.portals.create(organizationId, input, idempotencyKey ?? undefined);
+      return context.portals.create(organizationId, input, idempotencyKey ?? undefined, writerOf(context));
     },
   }),
   verifyBillingPortalDomain: t.field({
@@ -130,7 +133,7 @@ builder.mutationFields((t) => ({
       },
     },
     resolve: async (_root, { id }, context) => ({
-      portal: await context.portals.verifyCustomDomain(requireOrganization(context), String(id)),
+      portal: await context.portals.verifyCustomDomain(requireOrganization(context), String(id), writerOf(context)),
     }),
   }),
   deleteBillingPortal: t.field({
@@ -148,7 +151,8 @@ builder.mutationFields((t) => ({
       union: { name: 'DeleteBillingPortalResult', description: 'The deleted id, or why nothing was deleted.' },
     },
     resolve: async (_root, { id, ifRevision }, context) => {
-      await context.portals.delete(requireOrganization(context), String(id), { revision: ifRevision ?? undefined });
+      const condition = { revision: ifRevision ?? undefined };
+      await context.portals.delete(requireOrganization(context), String(id), condition, writerOf(context));
       return { id: String(id) };
     },
   }),

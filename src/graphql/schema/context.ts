@@ -3,9 +3,13 @@ import { CREDENTIAL_REQUIRED } from '../../auth/credentials.ts';
 import type { PortalChangeFeed } from '../../portals/mongo/change-feed.ts';
 import type { PortalService } from '../../portals/service.ts';
 
-/** What every resolver sees: the caller's organization (if it presented a valid key) and the use cases. */
+/**
+ * What every resolver sees: the caller's organization and its key's name (if it presented a valid key),
+ * and the use cases.
+ */
 export interface GraphQLContext {
   organizationId: string | undefined;
+  apiKeyName?: string;
   portals: PortalService;
   /** Live changes; absent when this service runs without them. */
   changes?: PortalChangeFeed;
@@ -25,4 +29,9 @@ export function unauthenticated(message: string): GraphQLError {
 export function requireOrganization(context: GraphQLContext): string {
   if (context.organizationId === undefined) throw unauthenticated(CREDENTIAL_REQUIRED);
   return context.organizationId;
+}
+
+/** The name of the caller's API key, which the change history records as who wrote. */
+export function writerOf(context: GraphQLContext): string | null {
+  return context.apiKeyName ?? null;
 }

@@ -7,5 +7,6 @@ import './billing-portal-input.ts';
 import './billing-portal-list.ts';
 import './billing-portal-mutations.ts';
 import './billing-portal-changes.ts';
+import './billing-portal-history.ts';
 
 export const schema = builder.toSchema();

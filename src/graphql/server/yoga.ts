@@ -118,6 +118,7 @@ export function createGraphQLHandler(options: YogaOptions) {
       if (credential.kind === 'invalid') throw unauthenticated(credential.reason);
       return {
         organizationId: credential.kind === 'valid' ? credential.organizationId : undefined,
+        apiKeyName: credential.kind === 'valid' ? credential.apiKeyName : undefined,
         portals: options.portals,
         changes: options.changes,
         lastEventId: request.headers.get('last-event-id') ?? undefined,

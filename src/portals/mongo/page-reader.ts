@@ -14,7 +14,7 @@ import { PortalCache, type PortalVersion } from './portal-cache.ts';
 import { withRevision } from './revision.ts';
 
 /** A whole portal with the revision it was read at, for the cache. */
-const CACHEABLE_PROJECTION = { _id: 0, lookup: 0 } as const;
+const CACHEABLE_PROJECTION = { _id: 0, lookup: 0, historyOutbox: 0, historySequence: 0 } as const;
 /** What a page query reads of each portal: which one, at which version. */
 const PAGE_KEY_PROJECTION = { _id: 0, id: 1, revision: 1, updatedTime: 1 } as const;
 

@@ -13,9 +13,10 @@ import {
   type TimeRange,
 } from '../list-query.ts';
 import type { Portal, StoredPortal } from '../model.ts';
+import type { OutboxFields } from './history-outbox.ts';
 
 /** What is stored: the portal plus lower-cased copies of the fields that are matched case-insensitively. */
-export interface PortalDocument extends Omit<StoredPortal, 'revision'> {
+export interface PortalDocument extends Omit<StoredPortal, 'revision'>, OutboxFields {
   lookup: { websiteId: string; slug: string };
   /** Random, new on every write; absent on documents written before revisions existed (revision.ts). */
   revision?: string;

@@ -8,10 +8,21 @@
  *
  * A portal on a custom domain shows its organization's claim on the domain (domain-claims.ts), read
  * with the portal: the claims, not the portals, say whose a domain is and what the storefront serves.
+ *
+ * Every write records its change-history entry in the portal document's outbox in the same step
+ * (history-outbox.ts), then copies it to the history (history-store.ts). A delete first turns the
+ * document into a tombstone holding the entry — outside every organization, so no read sees it — and
+ * removes the tombstone once the entry is copied.
  */
-import { MongoError, MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
+import { MongoError, MongoServerError, type Collection, type Db, type Filter, type ObjectId } from 'mongodb';
 import { guard } from './database-unavailable.ts';
-import { ConflictError, ValidationError, type WriteCondition } from '../errors.ts';
+import {
+  ConflictError,
+  DatabaseUnavailableError,
+  UnconfirmedWriteError,
+  ValidationError,
+  type WriteCondition,
+} from '../errors.ts';
 import type { PortalKeyset, PortalListQuery } from '../list-query.ts';
 import type { Portal, PortalFields, StoredPortal } from '../model.ts';
 import { keysetCondition, toMongoFilter, toMongoSort, type PortalDocument } from './query.ts';
@@ -21,11 +32,44 @@ import { DomainClaims, verificationOf } from './domain-claims.ts';
 import { PageReader } from './page-reader.ts';
 import { PortalCache } from './portal-cache.ts';
 import { atRevision, newRevision, withRevision } from './revision.ts';
+import type { FieldChange } from '../history.ts';
+import { HistoryStore } from './history-store.ts';
+import {
+  nextSequence,
+  recordedReplacement,
+  recordedTouch,
+  replacementEntry,
+  sequenceFloor,
+  storedFieldsOf,
+  type OutboxEntry,
+} from './history-outbox.ts';
 
 export const COLLECTION_NAME = 'billingPortals';
 
 /** Never send storage-only fields back. */
-const PORTAL_PROJECTION = { _id: 0, lookup: 0 } as const;
+const PORTAL_PROJECTION = { _id: 0, lookup: 0, historyOutbox: 0, historySequence: 0 } as const;
+
+/** The organization of tombstones: none (every organization id is non-empty), so no read ever finds one. */
+const TOMBSTONE_ORGANIZATION = '';
+
+/** Who writes: the API key's name (null: the service itself). */
+export type WriterName = string | null;
+
+/** A deleted portal's document until its history entry is copied: see the module comment. */
+interface Tombstone {
+  _id?: ObjectId;
+  organizationId: typeof TOMBSTONE_ORGANIZATION;
+  /** Unique among tombstones (the delete's revision), for the (organizationId, id) and slug indexes. */
+  id: string;
+  lookup: { websiteId: string; slug: string };
+  deletedFrom: { organizationId: string; id: string };
+  historyOutbox: OutboxEntry[];
+}
+
+export interface StoreOptions {
+  /** How long history entries are kept (HISTORY_RETENTION_DAYS). */
+  historyRetentionDays?: number;
+}
 
 /** How many times an upsert that lost a race for its new id (E11000 on the id index) is retried. */
 const UPSERT_ATTEMPTS = 5;
@@ -43,22 +87,30 @@ export class PortalStore {
   private readonly pages: PageReader;
   /** The idempotency keys of portal creation. */
   readonly idempotencyKeys: IdempotencyKeys;
+  /** The portals' change history. */
+  readonly history: HistoryStore;
 
-  constructor(db: Db, pageCache = new PortalCache()) {
+  constructor(db: Db, pageCache = new PortalCache(), options: StoreOptions = {}) {
     this.collection = db.collection<PortalDocument>(COLLECTION_NAME);
     this.domainClaims = new DomainClaims(db);
     this.pages = new PageReader(db, this.collection, pageCache);
     this.idempotencyKeys = new IdempotencyKeys(db);
+    this.history = new HistoryStore(db, options.historyRetentionDays ?? 365);
   }
 
-  static fromDb(db: Db, pageCache?: PortalCache): PortalStore {
-    return new PortalStore(db, pageCache);
+  static fromDb(db: Db, pageCache?: PortalCache, options?: StoreOptions): PortalStore {
+    return new PortalStore(db, pageCache, options);
   }
 
   async ensureIndexes(): Promise<void> {
     await guard(() => this.collection.createIndexes(PORTAL_INDEXES));
     await this.idempotencyKeys.ensureIndexes();
     await this.domainClaims.ensureIndexes();
+    await this.history.ensureIndexes();
+  }
+
+  private get tombstones(): Collection<Tombstone> {
+    return this.collection as unknown as Collection<Tombstone>;
   }
 
   /**
@@ -72,20 +124,24 @@ export class PortalStore {
     fields: PortalFields,
     now: Date,
     condition: WriteCondition = {},
+    writer: WriterName = null,
   ): Promise<{ portal: Portal; created: boolean }> {
     if (condition.exists === false)
-      return { portal: await this.insert(organizationId, id, fields, now), created: true };
+      return { portal: await this.insert(organizationId, id, fields, now, writer), created: true };
     const conditional = condition.revision !== undefined || condition.exists === true;
     const filter: Filter<PortalDocument> = {
       organizationId,
       id,
       ...(condition.revision === undefined ? {} : atRevision(condition.revision)),
     };
-    const revision = newRevision();
-    const before = await this.replace(filter, fields, revision, now, !conditional);
+    const write = { revision: newRevision(), time: now, apiKeyName: writer };
+    const before = await this.replace(filter, fields, write, !conditional);
     if (!before && conditional) throw await this.conflict(organizationId, id);
+    const entry = replacementEntry(before, fields, write);
+    // The entry this write replaced in the document, then its own: answered only once both are stored.
+    await this.history.copy(organizationId, id, [...(before?.historyOutbox ?? []), entry]);
     if (before?.customDomain && before.customDomain !== fields.customDomain) {
-      await this.releaseIfUnused(organizationId, before.customDomain);
+      await this.releaseIfUnused(organizationId, before.customDomain, writer);
     }
     const portal: StoredPortal = {
       id,
@@ -93,33 +149,29 @@ export class PortalStore {
       ...fields,
       createdTime: before?.createdTime ?? now,
       updatedTime: now,
-      revision,
+      revision: write.revision,
     };
     return { portal: await this.withVerification(portal), created: before === null };
   }
 
   /**
-   * Writes the fields over the portal the filter finds (or a new one): the document as it was before,
-   * its createdTime and the domain it may be leaving; null when there was none.
+   * Writes the fields over the portal the filter finds (or a new one), with the write's history entry:
+   * the document as it was before (with the outbox entry it held); null when there was none.
    */
   private async replace(
     filter: Filter<PortalDocument>,
     fields: PortalFields,
-    revision: string,
-    now: Date,
+    write: { revision: string; time: Date; apiKeyName: WriterName },
     upsert: boolean,
-  ): Promise<Pick<PortalDocument, 'createdTime' | 'customDomain'> | null> {
+  ): Promise<PortalDocument | null> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await guard(() =>
-          this.collection.findOneAndUpdate(
-            filter,
-            {
-              $set: { ...fields, lookup: lookupOf(fields), revision, updatedTime: now },
-              $setOnInsert: { createdTime: now },
-            },
-            { upsert, returnDocument: 'before', projection: { _id: 0, createdTime: 1, customDomain: 1 } },
-          ),
+          this.collection.findOneAndUpdate(filter, recordedReplacement(fields, { lookup: lookupOf(fields) }, write), {
+            upsert,
+            returnDocument: 'before',
+            projection: { _id: 0, lookup: 0 },
+          }),
         );
       } catch (error) {
         // Two upserts of one new id can both try to insert; the loser retries and becomes an update.
@@ -130,7 +182,13 @@ export class PortalStore {
   }
 
   /** A new portal; an id already taken is a ConflictError naming the current revision. */
-  async insert(organizationId: string, id: string, fields: PortalFields, now: Date): Promise<Portal> {
+  async insert(
+    organizationId: string,
+    id: string,
+    fields: PortalFields,
+    now: Date,
+    writer: WriterName = null,
+  ): Promise<Portal> {
     const portal: StoredPortal = {
       id,
       organizationId,
@@ -139,13 +197,75 @@ export class PortalStore {
       updatedTime: now,
       revision: newRevision(),
     };
+    const entry: OutboxEntry = {
+      revision: portal.revision,
+      kind: 'created',
+      time: now,
+      sequence: sequenceFloor(now),
+      apiKeyName: writer,
+      before: null,
+      after: fields,
+    };
     try {
-      await guard(() => this.collection.insertOne({ ...portal, lookup: lookupOf(fields) }));
+      await guard(() =>
+        this.collection.insertOne({
+          ...portal,
+          lookup: lookupOf(fields),
+          historySequence: entry.sequence,
+          historyOutbox: [entry],
+        }),
+      );
     } catch (error) {
       if (isDuplicateKey(error) && !isSlugConflict(error)) throw await this.conflict(organizationId, id, true);
       throw translateWriteError(error);
     }
+    try {
+      await this.history.copy(organizationId, id, [entry]);
+    } catch (error) {
+      // The portal stands: an idempotent create must not be let make it again (service.ts).
+      if (error instanceof DatabaseUnavailableError) throw new UnconfirmedWriteError({ cause: error });
+      throw error;
+    }
     return this.withVerification(portal);
+  }
+
+  /** Copies a tombstone's entries to the history, then removes it: the delete is then complete. */
+  private async finishDelete(tombstone: Tombstone): Promise<void> {
+    const { organizationId, id } = tombstone.deletedFrom;
+    await this.history.copy(organizationId, id, tombstone.historyOutbox);
+    await guard(() => this.tombstones.deleteOne({ _id: tombstone._id, organizationId: TOMBSTONE_ORGANIZATION }));
+  }
+
+  /**
+   * Copies every entry of a portal that may still wait in an outbox (its own, or its tombstones') to
+   * the history; true when the portal exists.
+   */
+  async flushHistory(organizationId: string, id: string): Promise<boolean> {
+    const live = await guard(() =>
+      this.collection.findOne({ organizationId, id }, { projection: { _id: 0, historyOutbox: 1 } }),
+    );
+    await this.history.copy(organizationId, id, live?.historyOutbox ?? []);
+    const tombstones = await guard(() =>
+      this.tombstones
+        .find({
+          organizationId: TOMBSTONE_ORGANIZATION,
+          'deletedFrom.organizationId': organizationId,
+          'deletedFrom.id': id,
+        })
+        .toArray(),
+    );
+    for (const tombstone of tombstones) await this.finishDelete(tombstone);
+    return live !== null;
+  }
+
+  /**
+   * Completes every delete cut short (at start-up). Entries of writes cut short wait in their portal's
+   * document, where the next write or read of its history finds them.
+   */
+  async sweepHistory(): Promise<number> {
+    const tombstones = await guard(() => this.tombstones.find({ organizationId: TOMBSTONE_ORGANIZATION }).toArray());
+    for (const tombstone of tombstones) await this.finishDelete(tombstone);
+    return tombstones.length;
   }
 
   async findById(organizationId: string, id: string): Promise<Portal | null> {
@@ -220,14 +340,15 @@ export class PortalStore {
    * domain is served again only once someone verifies it anew. True when the organization no longer
    * holds the domain.
    */
-  async releaseIfUnused(organizationId: string, domain: string): Promise<boolean> {
+  async releaseIfUnused(organizationId: string, domain: string, writer: WriterName): Promise<boolean> {
     if (await this.usesDomain(organizationId, domain)) return false;
     if (!(await this.domainClaims.release(organizationId, domain))) return true;
     // A portal written onto the domain meanwhile may have read the claim just deleted: it gets a new
     // (pending) one. Its writer, reading the claim after writing the portal, covers the other order.
     if (!(await this.usesDomain(organizationId, domain))) return true;
-    await this.domainClaims.ensure(organizationId, domain, new Date());
-    await this.touchPortalsOn(organizationId, domain);
+    const now = new Date();
+    await this.domainClaims.ensure(organizationId, domain, now);
+    await this.touchPortalsOn(organizationId, domain, { time: now, apiKeyName: writer, changes: [] });
     return false;
   }
 
@@ -240,30 +361,81 @@ export class PortalStore {
 
   /**
    * New revisions for the organization's portals on a domain whose claim changed: what they show
-   * changed, so their ETags must too.
+   * changed, so their ETags must too; each records the change in its history.
    */
-  async touchPortalsOn(organizationId: string, domain: string): Promise<void> {
-    await guard(() =>
-      this.collection.updateMany({ organizationId, customDomain: domain }, { $set: { revision: newRevision() } }),
+  async touchPortalsOn(
+    organizationId: string,
+    domain: string,
+    change: { time: Date; apiKeyName: WriterName; changes: FieldChange[] },
+  ): Promise<void> {
+    const revision = newRevision();
+    const onDomain = { organizationId, customDomain: domain };
+    await guard(() => this.collection.updateMany(onDomain, recordedTouch(change.changes, { revision, ...change })));
+    const touched = await guard(() =>
+      this.collection
+        .find({ ...onDomain, 'historyOutbox.revision': revision }, { projection: { _id: 0, id: 1, historyOutbox: 1 } })
+        .toArray(),
     );
+    for (const portal of touched) await this.history.copy(organizationId, portal.id, portal.historyOutbox ?? []);
   }
 
   /**
-   * Deletes the portal; false when there is none. With an expected revision, the check and the delete
-   * are one operation, and a portal at another revision (or none) is a ConflictError; so is no portal
-   * when one must exist.
+   * Deletes the portal; false when there is none. With an expected revision, a portal at another
+   * revision (or none) is a ConflictError; so is no portal when one must exist. The portal is read, then
+   * replaced by its tombstone only if still at the revision read (the check and the delete are one
+   * operation), so that the entry holds exactly what was deleted.
    */
-  async delete(organizationId: string, id: string, condition: WriteCondition = {}): Promise<boolean> {
-    const revision = condition.revision === undefined ? {} : atRevision(condition.revision);
-    const deleted = await guard(() =>
-      this.collection.findOneAndDelete({ organizationId, id, ...revision }, { projection: { customDomain: 1 } }),
-    );
-    if (deleted) {
-      if (deleted.customDomain) await this.releaseIfUnused(organizationId, deleted.customDomain);
+  async delete(
+    organizationId: string,
+    id: string,
+    now: Date,
+    condition: WriteCondition = {},
+    writer: WriterName = null,
+  ): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await guard(() => this.collection.findOne({ organizationId, id }, { projection: { lookup: 0 } }));
+      const mustExist = condition.revision !== undefined || condition.exists === true;
+      if (!current && !mustExist) return false;
+      if (!current || (condition.revision !== undefined && withRevision(current).revision !== condition.revision)) {
+        throw new ConflictError(id, current ? withRevision(current).revision : null);
+      }
+      const tombstone = await this.entomb(current, now, writer);
+      if (!tombstone) {
+        // Written in between: read it again (a conditional delete, at its revision, now conflicts).
+        if (attempt < UPSERT_ATTEMPTS) continue;
+        throw await this.conflict(organizationId, id);
+      }
+      await this.finishDelete(tombstone).catch(() => undefined);
+      if (current.customDomain) await this.releaseIfUnused(organizationId, current.customDomain, writer);
       return true;
     }
-    if (condition.revision !== undefined || condition.exists === true) throw await this.conflict(organizationId, id);
-    return false;
+  }
+
+  /** Replaces the portal, if still as read, by its tombstone holding the delete's entry; null if it changed. */
+  private async entomb(current: PortalDocument, now: Date, writer: WriterName): Promise<Tombstone | null> {
+    const revision = newRevision();
+    const { organizationId, id } = current;
+    const entry: OutboxEntry = {
+      revision,
+      kind: 'deleted',
+      time: now,
+      sequence: nextSequence(current.historySequence, now),
+      apiKeyName: writer,
+      before: storedFieldsOf(current),
+      after: null,
+    };
+    const tombstone: Tombstone = {
+      organizationId: TOMBSTONE_ORGANIZATION,
+      id: revision,
+      lookup: { websiteId: '', slug: revision },
+      deletedFrom: { organizationId, id },
+      historyOutbox: [...(current.historyOutbox ?? []), entry],
+    };
+    const filter = { organizationId, id, ...atRevision(withRevision(current).revision) };
+    const replaced = await guard(() =>
+      this.collection.findOneAndReplace(filter, tombstone as never, { projection: { _id: 1 } }),
+    );
+    return replaced ? { ...tombstone, _id: replaced._id as ObjectId } : null;
   }
 
   /** Why a conditional write found nothing to write: the portal's current revision, or none. */

@@ -1,0 +1,141 @@
+/**
+ * The history collection: one document per change of a portal, copied from the portal document's
+ * outbox (history-outbox.ts) by inserts under a unique (organization, portal, revision) index, so that
+ * any number of copies of one entry — by its writer, a reader, the start-up sweep — store it once.
+ * Entries expire through a TTL index on `expiresAt` (their time plus HISTORY_RETENTION_DAYS).
+ */
+import { LRUCache } from 'lru-cache';
+import { MongoServerError, type Collection, type Db, type Filter, type IndexDescription } from 'mongodb';
+import { changesBetween, type HistoryEntry } from '../history.ts';
+import { guard } from './database-unavailable.ts';
+import type { OutboxEntry } from './history-outbox.ts';
+
+export const HISTORY_COLLECTION_NAME = 'billingPortalHistory';
+
+const DAY_MS = 86_400_000;
+/** How many entries this instance remembers having stored, so as not to store them again. */
+const REMEMBERED_COPIES = 50_000;
+
+export interface HistoryDocument extends HistoryEntry {
+  organizationId: string;
+  /** Orders a portal's entries: increasing in the order its writes were applied. */
+  sequence: number;
+  expiresAt: Date;
+}
+
+/** A position in a portal's history, newest first: entries strictly older than it follow it. */
+export interface HistoryKeyset {
+  sequence: number;
+  revision: string;
+}
+
+const INDEXES: IndexDescription[] = [
+  { key: { organizationId: 1, portalId: 1, revision: 1 }, name: 'organizationId_portalId_revision', unique: true },
+  { key: { organizationId: 1, portalId: 1, sequence: -1, revision: -1 }, name: 'organizationId_portalId_sequence' },
+  { key: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0 },
+];
+
+const NEWEST_FIRST = { sequence: -1, revision: -1 } as const;
+const OLDEST_FIRST = { sequence: 1, revision: 1 } as const;
+
+export class HistoryStore {
+  private readonly collection: Collection<HistoryDocument>;
+  private readonly retentionMs: number;
+  /**
+   * Entries this instance stored lately. A write gets back the entry it replaced in the document, almost
+   * always one stored already — mostly by this instance, which then need not try again.
+   */
+  private readonly stored = new LRUCache<string, true>({ max: REMEMBERED_COPIES });
+
+  constructor(db: Db, retentionDays: number) {
+    this.collection = db.collection<HistoryDocument>(HISTORY_COLLECTION_NAME);
+    this.retentionMs = retentionDays * DAY_MS;
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await guard(() => this.collection.createIndexes(INDEXES));
+  }
+
+  /** Stores outbox entries of a portal; entries already stored stay as they are (entries never change). */
+  async copy(organizationId: string, portalId: string, entries: OutboxEntry[]): Promise<void> {
+    const keyOf = (entry: OutboxEntry) => `${organizationId}\n${portalId}\n${entry.revision}`;
+    const missing = entries.filter((entry) => !this.stored.has(keyOf(entry)));
+    if (missing.length === 0) return;
+    // One insert each (rarely more than one): a bulk insert would hide a lost connection in its own error.
+    for (const entry of missing) {
+      try {
+        await guard(() => this.collection.insertOne(this.documentOf(organizationId, portalId, entry)));
+      } catch (error) {
+        // Stored before (by an earlier copy, or another copier at the same moment): it is stored.
+        if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
+      }
+      this.stored.set(keyOf(entry), true);
+    }
+  }
+
+  private documentOf(organizationId: string, portalId: string, entry: OutboxEntry): HistoryDocument {
+    return {
+      organizationId,
+      portalId,
+      revision: entry.revision,
+      kind: entry.kind,
+      time: entry.time,
+      sequence: entry.sequence,
+      actor: { organizationId, apiKeyName: entry.apiKeyName },
+      changes: entry.changes ?? changesBetween(entry.before, entry.after),
+      expiresAt: new Date(entry.time.getTime() + this.retentionMs),
+    };
+  }
+
+  /** A page of a portal's entries, newest first, by offset. */
+  async page(organizationId: string, portalId: string, offset: number, limit: number): Promise<HistoryEntry[]> {
+    if (limit === 0) return [];
+    const documents = await guard(() =>
+      this.collection
+        .find({ organizationId, portalId }, { projection: { _id: 0, organizationId: 0, expiresAt: 0 } })
+        .sort(NEWEST_FIRST)
+        .skip(offset)
+        .limit(limit)
+        .toArray(),
+    );
+    return documents.map(entryOf);
+  }
+
+  /** Up to `limit` entries older than `after` and newer than `before`, newest first (`reverse`: oldest first). */
+  async keysetPage(
+    organizationId: string,
+    portalId: string,
+    options: { after?: HistoryKeyset; before?: HistoryKeyset; limit: number; reverse: boolean },
+  ): Promise<Array<HistoryEntry & HistoryKeyset>> {
+    const clauses: Filter<HistoryDocument>[] = [{ organizationId, portalId }];
+    if (options.after) clauses.push(beyond(options.after, '$lt'));
+    if (options.before) clauses.push(beyond(options.before, '$gt'));
+    const documents = await guard(() =>
+      this.collection
+        .find({ $and: clauses }, { projection: { _id: 0, organizationId: 0, expiresAt: 0 } })
+        .sort(options.reverse ? OLDEST_FIRST : NEWEST_FIRST)
+        .limit(options.limit)
+        .toArray(),
+    );
+    return documents.map((document) => ({ ...entryOf(document), sequence: document.sequence }));
+  }
+
+  count(organizationId: string, portalId: string): Promise<number> {
+    return guard(() => this.collection.countDocuments({ organizationId, portalId }));
+  }
+}
+
+/** Entries past a position, in the direction of `operator` ($lt: older). */
+function beyond(position: HistoryKeyset, operator: '$lt' | '$gt'): Filter<HistoryDocument> {
+  return {
+    $or: [
+      { sequence: { [operator]: position.sequence } },
+      { sequence: position.sequence, revision: { [operator]: position.revision } },
+    ],
+  };
+}
+
+function entryOf(document: Omit<HistoryDocument, 'organizationId' | 'expiresAt'> & Partial<HistoryDocument>) {
+  const { portalId, revision, kind, time, actor, changes } = document;
+  return { portalId, revision, kind, time, actor, changes };
+}
