@@ -1,4 +1,5 @@
 /** Environment → one typed, validated configuration object. A bad value stops start-up with its name. */
+import { isLoopbackAddress } from './http/loopback.ts';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { TRACING_VARIABLES, tracingSettings, type TracingSettings } from './observability/tracing-settings.ts';
@@ -241,10 +242,6 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTerminal = !!process.stdout.isTTY): Config {
   // An empty (or blank) variable means "not set", as in most shells' `VAR= command`.
   const present = Object.fromEntries(
@@ -260,7 +257,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTermina
     throw new ConfigError('Invalid configuration: API_KEYS: is required when NODE_ENV=production.');
   }
   // The development key is pre-filled in GraphiQL for anyone who opens it: only on this machine.
-  if (!e.API_KEYS && !isLoopback(e.HOST)) {
+  if (!e.API_KEYS && !isLoopbackAddress(e.HOST)) {
     throw new ConfigError(
       `Invalid configuration: API_KEYS: is required when HOST (${e.HOST}) is not a loopback address.`,
     );

@@ -4,18 +4,8 @@
  * its own name to 127.0.0.1 (DNS rebinding) does not get it, and the request must not come from another
  * site (Origin, Sec-Fetch-Site).
  */
-import { isIP } from 'node:net';
 import type { FastifyRequest } from 'fastify';
-
-/** A host name or address (with an optional port) that only ever means this machine. */
-export function isLoopbackHost(host: string | undefined): boolean {
-  if (!host) return false;
-  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '');
-  const lower = name.toLowerCase().replace(/\.$/, '');
-  if (lower === 'localhost') return true;
-  if (isIP(lower) === 4) return lower.startsWith('127.');
-  return isIP(lower) === 6 && (lower === '::1' || lower === '0:0:0:0:0:0:0:1');
-}
+import { isLoopbackHost } from '../../http/loopback.ts';
 
 function isSameOrigin(request: FastifyRequest, origin: string): boolean {
   try {
