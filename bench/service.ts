@@ -32,6 +32,10 @@
  *                         ratio is then this service ÷ that one, in the same alternating rounds (A/B). E.g. what
  *                         the change history costs a REST PUT: `git worktree add /tmp/before <commit before it>`,
  *                         then BENCH_COMPARE_ROOT=/tmp/before BENCH_ONLY=put,upsert npm run bench (floor 0.75)
+ *   BENCH_COMPARE_ENV     `NAME=value,…` set (an empty value unsets) for the compared service only; with it and no
+ *                         BENCH_COMPARE_ROOT, this tree's service is compared with itself under that environment.
+ *                         E.g. what metrics cost: METRICS_TOKEN=x BENCH_COMPARE_ENV=METRICS_TOKEN= npm run bench
+ *   BENCH_COMPARE_FLOOR   the floor of every A/B ratio (default: 0.75 for writes, none for reads)
  *   BENCH_PROFILE         service | db | baseline (comma-separated): run that process with --cpu-prof,
  *                         profiles in bench/profiles/<name>/ (summarise with `node bench/service-profile.ts`)
  */
@@ -60,11 +64,26 @@ const PROFILE = new Set((env.BENCH_PROFILE ?? '').split(',').filter(Boolean));
 const PROFILE_DIR = join(import.meta.dirname, 'profiles');
 const DB_ROOT = env.BENCH_DB_ROOT ?? join(import.meta.dirname, '..');
 const SERVICE_ROOT = env.BENCH_SERVICE_ROOT ?? join(import.meta.dirname, '..');
-const COMPARE_ROOT = env.BENCH_COMPARE_ROOT;
+const COMPARE_ENV = parseCompareEnv(env.BENCH_COMPARE_ENV ?? '');
+const COMPARE_ROOT = env.BENCH_COMPARE_ROOT ?? (env.BENCH_COMPARE_ENV ? SERVICE_ROOT : undefined);
 /** Floor of this service ÷ the compared one for writes: what a change costs them (the history) under 25%. */
 const COMPARE_WRITE_FLOOR = 0.75;
+/** BENCH_COMPARE_FLOOR: one floor for every operation of an A/B run instead (0.95: costs under 5%). */
+const COMPARE_FLOOR = env.BENCH_COMPARE_FLOOR ? Number(env.BENCH_COMPARE_FLOOR) : undefined;
 
 type Mode = 'memory' | 'dataDir';
+
+/** BENCH_COMPARE_ENV's `NAME=value,…`; an empty value stands for "unset". */
+function parseCompareEnv(text: string): Record<string, string | undefined> {
+  const pairs = text.split(',').filter(Boolean);
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const equals = pair.indexOf('=');
+      if (equals < 1) throw new Error(`BENCH_COMPARE_ENV: "${pair}" is not NAME=value`);
+      return [pair.slice(0, equals), pair.slice(equals + 1) || undefined];
+    }),
+  );
+}
 
 const ORGANIZATIONS = [
   { organizationId: 'org-a', key: 'bench-key-a-0123456789' },
@@ -127,7 +146,12 @@ function portalFields(id: string, websiteId: string) {
 
 const children = new Set<ChildProcess>();
 
-function startChild(name: string, script: string, childEnv: Record<string, string>, args: string[] = []): ChildProcess {
+function startChild(
+  name: string,
+  script: string,
+  childEnv: Record<string, string | undefined>,
+  args: string[] = [],
+): ChildProcess {
   const nodeArgs: string[] = [];
   if (PROFILE.has(name)) {
     // One file per thread; the main thread's is the largest.
@@ -247,7 +271,7 @@ async function startBaseline(uri: string, apiKeys: string): Promise<{ url: strin
 
 /** The service of another checkout (BENCH_COMPARE_ROOT) in the baseline's place. */
 async function startCompared(childEnv: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = startChild('baseline', join(COMPARE_ROOT!, 'src/main.ts'), childEnv);
+  const child = startChild('baseline', join(COMPARE_ROOT!, 'src/main.ts'), { ...childEnv, ...COMPARE_ENV });
   const url = `http://127.0.0.1:${childEnv.PORT}`;
   await waitReady(url);
   return { url, child };
@@ -607,7 +631,9 @@ function printFloors(): void {
   for (const operation of OPERATIONS.filter((o) => o.floor !== undefined)) {
     const row = find(operation.key, PORTALS);
     if (!row) continue;
-    const floor = COMPARE_ROOT ? (operation.writes ? COMPARE_WRITE_FLOOR : undefined) : operation.floor;
+    const floor = COMPARE_ROOT
+      ? (COMPARE_FLOOR ?? (operation.writes ? COMPARE_WRITE_FLOOR : undefined))
+      : operation.floor;
     if (floor === undefined) continue;
     const ratio = row.service.rps / row.baseline.rps;
     const cpu = row.service.serverCpuPerRequest / row.baseline.serverCpuPerRequest;
@@ -668,7 +694,10 @@ async function main(): Promise<void> {
       await stopStack(stack);
     }
   }
-  if (COMPARE_ROOT) console.log(`\nA/B: the baseline columns are the service of ${COMPARE_ROOT} (BENCH_COMPARE_ROOT).`);
+  if (COMPARE_ROOT) {
+    const changed = env.BENCH_COMPARE_ENV ? ` with BENCH_COMPARE_ENV=${env.BENCH_COMPARE_ENV}` : '';
+    console.log(`\nA/B: the baseline columns are the service of ${COMPARE_ROOT}${changed}.`);
+  }
   console.log(
     `\nService vs bare node:http baseline (same driver call, same database); autocannon over loopback, ` +
       `${DURATION_S} s per cell for each in ${ROUNDS} alternating rounds after ${WARMUP_S} s warm-up; ratio = service req/s ÷ baseline req/s.\n` +
