@@ -531,7 +531,13 @@ async function measurePair(
   const [service, baseline, database] = stack.processes;
   const targets = [
     { url: stack.serviceUrl, factory: operation.service, pid: service.pid, segments: [] as Segment[] },
-    { url: stack.baselineUrl, factory: operation.baseline, pid: baseline.pid, segments: [] as Segment[] },
+    {
+      url: stack.baselineUrl,
+      // A compared service answers what this one is asked; the bare baseline only knows REST.
+      factory: COMPARE_ROOT ? operation.service : operation.baseline,
+      pid: baseline.pid,
+      segments: [] as Segment[],
+    },
   ];
   if (WARMUP_S > 0) for (const t of targets) await load(t.url, t.factory(workload()), connections, WARMUP_S);
   for (let round = 0; round < ROUNDS; round++) {
