@@ -20,7 +20,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** `monitorCommands`: the driver emits an event per command (for the metrics). */
+/** `monitorCommands`: the driver emits an event per command (for the traces). */
 export async function openDatabase(config: Config, options: { monitorCommands?: boolean } = {}): Promise<Database> {
   const embedded = config.mongodbUri
     ? undefined

@@ -13,6 +13,7 @@ import { GRAPHQL_PATH } from './graphql/server/yoga.ts';
 import { MongoWriteCounter } from './limits/write-counter.ts';
 import { ServiceMetrics } from './observability/metrics.ts';
 import { PortalCache } from './portals/mongo/portal-cache.ts';
+import { DatabaseCalls } from './portals/mongo/database-calls.ts';
 import type { TracingSettings } from './observability/tracing-settings.ts';
 
 /** Loaded only when tracing is on, so that a service without it does not load the SDK at all. */
@@ -30,14 +31,18 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const metrics = config.metricsToken ? new ServiceMetrics() : undefined;
   const traces = config.tracing && (await startTracing(config.tracing));
-  const database = await openDatabase(config, { monitorCommands: !!metrics || !!traces });
+  // Tracing needs the driver's command monitoring (a span per command); the metrics time the store's calls.
+  const database = await openDatabase(config, { monitorCommands: !!traces });
   const pageCache = new PortalCache();
-  metrics?.observeDatabase(database.client);
   traces?.tracing.observeDatabase(database.client);
   metrics?.countersFrom({ pageCache: () => pageCache.counts });
-  const store = PortalStore.fromDb(database.db, pageCache, { historyRetentionDays: config.historyRetentionDays });
+  const calls = new DatabaseCalls(metrics?.databaseCall);
+  const store = PortalStore.fromDb(database.db, pageCache, {
+    historyRetentionDays: config.historyRetentionDays,
+    calls,
+  });
   await store.ensureIndexes();
-  const writeCounter = new MongoWriteCounter(database.db);
+  const writeCounter = new MongoWriteCounter(database.db, calls);
   await writeCounter.ensureIndexes();
 
   const devKey = config.apiKeys ? undefined : await developmentKey(config.dataDir);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { portalBody, startService, type TestService } from './support/service.ts';
 
 const TOKEN = 'metrics-token-0123456789';
-const WRITES_PER_MINUTE = 5;
+const WRITES_PER_MINUTE = 7;
 
 let service: TestService;
 let withoutMetrics: TestService;
@@ -89,7 +89,12 @@ describe('GET /metrics', () => {
     expect((await service.rest('GET', '/no-such-route')).status).toBe(404);
     // Two list pages: the second finds the portals the first read in the page cache.
     for (let i = 0; i < 2; i++) expect((await service.rest('GET', '/billing-portals?limit=3')).status).toBe(200);
-    // Writes 4 and 5 of the budget of 5, then one refused.
+    // Writes 4 and 5 (a refused write spends too): a slug another portal of the website has, which the
+    // database refuses (unique index): 422.
+    const taken = { ...portalBody(), slug: 'metrics-taken' };
+    expect((await service.rest('PUT', '/billing-portals/metrics-a', { body: taken })).status).toBe(200);
+    expect((await service.rest('PUT', '/billing-portals/metrics-g', { body: taken })).status).toBe(422);
+    // Writes 6 and 7 of the budget of 7, then one refused.
     for (const id of ['metrics-d', 'metrics-e']) {
       expect((await service.rest('PUT', `/billing-portals/${id}`, { body: portalBody() })).status).toBe(201);
     }
@@ -123,6 +128,7 @@ describe('GET /metrics', () => {
     expect(delta('mongodb_commands_total', { command: 'findAndModify', outcome: 'succeeded' })).toBeGreaterThanOrEqual(
       5,
     );
+    expect(delta('mongodb_commands_total', { command: 'findAndModify', outcome: 'failed' })).toBeGreaterThanOrEqual(1);
     expect(delta('mongodb_commands_total', { command: 'find', outcome: 'succeeded' })).toBeGreaterThan(0);
     expect(observed('mongodb_command_duration_seconds', { command: 'find' })).toBeGreaterThan(0);
 

@@ -6,7 +6,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { MongoError, type Collection, type Db } from 'mongodb';
-import { guard } from '../portals/mongo/database-unavailable.ts';
+import { DatabaseCalls, UNOBSERVED_CALLS } from '../portals/mongo/database-calls.ts';
 
 export const WRITE_BUDGET_COLLECTION_NAME = 'writeBudgets';
 
@@ -30,19 +30,24 @@ export interface WriteCounter {
 export class MongoWriteCounter implements WriteCounter {
   private readonly collection: Collection<BudgetDocument>;
 
-  constructor(db: Db) {
+  private readonly calls: DatabaseCalls;
+
+  constructor(db: Db, calls = UNOBSERVED_CALLS) {
     this.collection = db.collection<BudgetDocument>(WRITE_BUDGET_COLLECTION_NAME);
+    this.calls = calls;
   }
 
   async ensureIndexes(): Promise<void> {
-    await guard(() => this.collection.createIndex({ windowEnd: 1 }, { name: 'windowEnd_ttl', expireAfterSeconds: 60 }));
+    await this.calls.run('createIndexes', () =>
+      this.collection.createIndex({ windowEnd: 1 }, { name: 'windowEnd_ttl', expireAfterSeconds: 60 }),
+    );
   }
 
   async add(organizationId: string, writes: number, windowMs: number, now: Date): Promise<WindowCount> {
     // Three outcomes race safely: counting in a live window, restarting an ended one, or creating the first;
     // a lost creation (E11000) means another instance just made the window, which the next round counts in.
     for (let round = 0; round < 5; round++) {
-      const counted = await guard(() =>
+      const counted = await this.calls.run('findAndModify', () =>
         this.collection.findOneAndUpdate(
           { _id: organizationId, windowEnd: { $gt: now } },
           { $inc: { count: writes } },
@@ -51,7 +56,7 @@ export class MongoWriteCounter implements WriteCounter {
       );
       if (counted) return counted;
       try {
-        const started = await guard(() =>
+        const started = await this.calls.run('findAndModify', () =>
           this.collection.findOneAndUpdate(
             { _id: organizationId, windowEnd: { $lte: now } },
             { $set: { count: writes, windowEnd: new Date(now.getTime() + windowMs) } },

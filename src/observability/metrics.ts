@@ -3,8 +3,8 @@
  * tests can build several apps in one process). Everything that can grow without bound is kept out of
  * the labels: routes are Fastify's templates, never raw URLs, and GraphQL operation names are capped.
  */
-import type { MongoClient } from 'mongodb';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CallObserver } from '../portals/mongo/database-calls.ts';
 
 /** Seconds: from a cached read (about a millisecond) to a request that waited out the database timeout. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -64,7 +64,7 @@ export class ServiceMetrics {
     });
     this.dbDuration = new Histogram({
       name: 'mongodb_command_duration_seconds',
-      help: 'MongoDB command round trips as the driver measures them, by command name.',
+      help: "MongoDB commands from the call to the answer (a pooled connection's wait included), by command name.",
       labelNames: ['command'],
       buckets: LATENCY_BUCKETS,
       registers,
@@ -85,18 +85,11 @@ export class ServiceMetrics {
     this.graphqlErrors.inc({ code: code ?? 'UNSPECIFIED' });
   }
 
-  /** Counts and times every command of a client created with `monitorCommands: true`. */
-  observeDatabase(client: MongoClient): void {
-    if (!client.options.monitorCommands) throw new Error('the MongoClient was created without monitorCommands');
-    client.on('commandSucceeded', (event) => {
-      this.dbCommands.inc({ command: event.commandName, outcome: 'succeeded' });
-      this.dbDuration.observe({ command: event.commandName }, event.duration / 1000);
-    });
-    client.on('commandFailed', (event) => {
-      this.dbCommands.inc({ command: event.commandName, outcome: 'failed' });
-      this.dbDuration.observe({ command: event.commandName }, event.duration / 1000);
-    });
-  }
+  /** Counts and times one database call of the service (portals/mongo/database-calls.ts). */
+  readonly databaseCall: CallObserver = (command, seconds, outcome) => {
+    this.dbCommands.inc({ command, outcome });
+    this.dbDuration.observe({ command }, seconds);
+  };
 
   /** Counters kept by their owners, read at each scrape. */
   countersFrom(source: {

@@ -18,6 +18,7 @@ import { DEFAULT_CHANGE_FEED_OPTIONS, PortalChangeFeed } from '../../src/portals
 import { MongoWriteCounter } from '../../src/limits/write-counter.ts';
 import { schema } from '../../src/graphql/schema/index.ts';
 import { ServiceMetrics } from '../../src/observability/metrics.ts';
+import { DatabaseCalls } from '../../src/portals/mongo/database-calls.ts';
 import { PortalCache } from '../../src/portals/mongo/portal-cache.ts';
 import type { Tracing } from '../../src/observability/tracing.ts';
 
@@ -69,15 +70,15 @@ export interface ServiceOptions {
 export async function startService(options: ServiceOptions = {}): Promise<TestService> {
   const { metricsToken, tracing } = options;
   const server = await openTestServer(`billing_test_${randomBytes(6).toString('hex')}`, {
-    monitorCommands: !!metricsToken || !!tracing,
+    monitorCommands: !!tracing,
   });
   const { db } = server;
   const pageCache = new PortalCache();
   const metrics = metricsToken ? new ServiceMetrics() : undefined;
-  metrics?.observeDatabase(server.client);
   tracing?.observeDatabase(server.client);
   metrics?.countersFrom({ pageCache: () => pageCache.counts });
-  const store = PortalStore.fromDb(db, pageCache);
+  const calls = new DatabaseCalls(metrics?.databaseCall);
+  const store = PortalStore.fromDb(db, pageCache, { calls });
   await store.ensureIndexes();
   const changes = new PortalChangeFeed(db.collection<PortalDocument>(COLLECTION_NAME), {
     ...DEFAULT_CHANGE_FEED_OPTIONS,
@@ -98,7 +99,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
     ),
     graphiqlApiKey: options.developmentKey,
     databaseReady: async () => (await db.command({ ping: 1 })).ok === 1,
-    writeCounter: new MongoWriteCounter(db),
+    writeCounter: new MongoWriteCounter(db, calls),
     settings: options.settings,
     logger: options.logStream ? { level: 'info', stream: options.logStream } : false,
     metrics: metrics && { collector: metrics, token: metricsToken! },

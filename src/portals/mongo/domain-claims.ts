@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { MongoError, type Collection, type Db, type IndexDescription, type ObjectId } from 'mongodb';
 import { DOMAIN_RECORD_PREFIX, type DomainVerification, type DomainVerificationStatus } from '../fields.ts';
-import { guard } from './database-unavailable.ts';
+import { DatabaseCalls, UNOBSERVED_CALLS } from './database-calls.ts';
 
 export const DOMAIN_CLAIMS_COLLECTION_NAME = 'domainClaims';
 export const VERIFIED_DOMAIN_INDEX = 'domain_verified';
@@ -63,12 +63,15 @@ function isDuplicateKey(error: unknown): boolean {
 export class DomainClaims {
   private readonly collection: Collection<DomainClaim>;
 
-  constructor(db: Db) {
+  private readonly calls: DatabaseCalls;
+
+  constructor(db: Db, calls = UNOBSERVED_CALLS) {
     this.collection = db.collection<DomainClaim>(DOMAIN_CLAIMS_COLLECTION_NAME);
+    this.calls = calls;
   }
 
   async ensureIndexes(): Promise<void> {
-    await guard(() => this.collection.createIndexes(DOMAIN_CLAIM_INDEXES));
+    await this.calls.run('createIndexes', () => this.collection.createIndexes(DOMAIN_CLAIM_INDEXES));
   }
 
   /** The organization's claim on the domain, made (pending, with a new token) if it has none. */
@@ -77,7 +80,7 @@ export class DomainClaims {
     const made = { token: newToken(), status: 'pending' as const, checkedTime: null, failureReason: null };
     for (let attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
       try {
-        const claim = await guard(() =>
+        const claim = await this.calls.run('findAndModify', () =>
           this.collection.findOneAndUpdate(
             filter,
             { $setOnInsert: { ...made, createdTime: now } },
@@ -88,7 +91,7 @@ export class DomainClaims {
       } catch (error) {
         // Two first claims of one organization raced; the loser reads the winner's.
         if (!isDuplicateKey(error)) throw error;
-        const claim = await guard(() => this.collection.findOne(filter));
+        const claim = await this.calls.run('find', () => this.collection.findOne(filter));
         if (claim) return claim;
       }
     }
@@ -98,7 +101,9 @@ export class DomainClaims {
   /** The organization's claims on these domains, by domain, made where there is none. */
   async forDomains(organizationId: string, domains: string[], now: Date): Promise<Map<string, DomainClaim>> {
     if (domains.length === 0) return new Map();
-    const found = await guard(() => this.collection.find({ organizationId, domain: { $in: domains } }).toArray());
+    const found = await this.calls.run('find', () =>
+      this.collection.find({ organizationId, domain: { $in: domains } }).toArray(),
+    );
     const claims = new Map<string, DomainClaim>(found.map((claim) => [claim.domain, claim]));
     for (const domain of domains) {
       // A portal written before verification existed, or onto a domain whose claim was released meanwhile.
@@ -109,7 +114,7 @@ export class DomainClaims {
 
   /** The one verified claim on a domain, if any: the organization the domain is served for. */
   findVerified(domain: string): Promise<DomainClaim | null> {
-    return guard(() => this.collection.findOne({ domain, status: 'verified' }));
+    return this.calls.run('find', () => this.collection.findOne({ domain, status: 'verified' }));
   }
 
   /**
@@ -118,7 +123,7 @@ export class DomainClaims {
    */
   async markVerified(claim: DomainClaim, now: Date): Promise<DomainClaim | null | 'taken'> {
     try {
-      return await guard(() =>
+      return await this.calls.run('findAndModify', () =>
         this.collection.findOneAndUpdate(
           { organizationId: claim.organizationId, domain: claim.domain, token: claim.token },
           { $set: { status: 'verified', checkedTime: now, failureReason: null } },
@@ -134,19 +139,19 @@ export class DomainClaims {
   /** Records a failed check, unless the claim was verified (or changed) meanwhile: then its current state. */
   async markFailed(claim: DomainClaim, reason: string, now: Date): Promise<DomainClaim | null> {
     const filter = { organizationId: claim.organizationId, domain: claim.domain, token: claim.token };
-    const failed = await guard(() =>
+    const failed = await this.calls.run('findAndModify', () =>
       this.collection.findOneAndUpdate(
         { ...filter, status: { $ne: 'verified' as const } },
         { $set: { status: 'failed', checkedTime: now, failureReason: reason } },
         { returnDocument: 'after' },
       ),
     );
-    return failed ?? guard(() => this.collection.findOne(filter));
+    return failed ?? this.calls.run('find', () => this.collection.findOne(filter));
   }
 
   /** Deletes the organization's claim on the domain (its portals no longer use it). */
   async release(organizationId: string, domain: string): Promise<boolean> {
-    const result = await guard(() => this.collection.deleteOne({ organizationId, domain }));
+    const result = await this.calls.run('delete', () => this.collection.deleteOne({ organizationId, domain }));
     return result.deletedCount === 1;
   }
 }

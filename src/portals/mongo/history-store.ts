@@ -7,7 +7,7 @@
 import { LRUCache } from 'lru-cache';
 import { MongoServerError, type Collection, type Db, type Filter, type IndexDescription } from 'mongodb';
 import { changesBetween, type HistoryEntry } from '../history.ts';
-import { guard } from './database-unavailable.ts';
+import { DatabaseCalls, UNOBSERVED_CALLS } from './database-calls.ts';
 import type { OutboxEntry } from './history-outbox.ts';
 
 export const HISTORY_COLLECTION_NAME = 'billingPortalHistory';
@@ -47,13 +47,16 @@ export class HistoryStore {
    */
   private readonly stored = new LRUCache<string, true>({ max: REMEMBERED_COPIES });
 
-  constructor(db: Db, retentionDays: number) {
+  private readonly calls: DatabaseCalls;
+
+  constructor(db: Db, retentionDays: number, calls = UNOBSERVED_CALLS) {
     this.collection = db.collection<HistoryDocument>(HISTORY_COLLECTION_NAME);
+    this.calls = calls;
     this.retentionMs = retentionDays * DAY_MS;
   }
 
   async ensureIndexes(): Promise<void> {
-    await guard(() => this.collection.createIndexes(INDEXES));
+    await this.calls.run('createIndexes', () => this.collection.createIndexes(INDEXES));
   }
 
   /** Stores outbox entries of a portal; entries already stored stay as they are (entries never change). */
@@ -64,7 +67,9 @@ export class HistoryStore {
     // One insert each (rarely more than one): a bulk insert would hide a lost connection in its own error.
     for (const entry of missing) {
       try {
-        await guard(() => this.collection.insertOne(this.documentOf(organizationId, portalId, entry)));
+        await this.calls.run('insert', () =>
+          this.collection.insertOne(this.documentOf(organizationId, portalId, entry)),
+        );
       } catch (error) {
         // Stored before (by an earlier copy, or another copier at the same moment): it is stored.
         if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
@@ -90,7 +95,7 @@ export class HistoryStore {
   /** A page of a portal's entries, newest first, by offset. */
   async page(organizationId: string, portalId: string, offset: number, limit: number): Promise<HistoryEntry[]> {
     if (limit === 0) return [];
-    const documents = await guard(() =>
+    const documents = await this.calls.run('find', () =>
       this.collection
         .find({ organizationId, portalId }, { projection: { _id: 0, organizationId: 0, expiresAt: 0 } })
         .sort(NEWEST_FIRST)
@@ -110,7 +115,7 @@ export class HistoryStore {
     const clauses: Filter<HistoryDocument>[] = [{ organizationId, portalId }];
     if (options.after) clauses.push(beyond(options.after, '$lt'));
     if (options.before) clauses.push(beyond(options.before, '$gt'));
-    const documents = await guard(() =>
+    const documents = await this.calls.run('find', () =>
       this.collection
         .find({ $and: clauses }, { projection: { _id: 0, organizationId: 0, expiresAt: 0 } })
         .sort(options.reverse ? OLDEST_FIRST : NEWEST_FIRST)
@@ -121,7 +126,7 @@ export class HistoryStore {
   }
 
   count(organizationId: string, portalId: string): Promise<number> {
-    return guard(() => this.collection.countDocuments({ organizationId, portalId }));
+    return this.calls.run('aggregate', () => this.collection.countDocuments({ organizationId, portalId }));
   }
 }
 

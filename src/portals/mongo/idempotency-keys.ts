@@ -8,7 +8,7 @@
 import { MongoError, type Collection, type Db, type IndexDescription, type ObjectId } from 'mongodb';
 import type { Portal } from '../fields.ts';
 import { IDEMPOTENCY_KEY_TTL_MS } from '../idempotency.ts';
-import { guard } from './database-unavailable.ts';
+import { DatabaseCalls, UNOBSERVED_CALLS } from './database-calls.ts';
 
 export const IDEMPOTENCY_COLLECTION_NAME = 'idempotencyKeys';
 
@@ -40,12 +40,15 @@ export type Claim =
 export class IdempotencyKeys {
   private readonly collection: Collection<KeyDocument>;
 
-  constructor(db: Db) {
+  private readonly calls: DatabaseCalls;
+
+  constructor(db: Db, calls = UNOBSERVED_CALLS) {
     this.collection = db.collection<KeyDocument>(IDEMPOTENCY_COLLECTION_NAME);
+    this.calls = calls;
   }
 
   async ensureIndexes(): Promise<void> {
-    await guard(() => this.collection.createIndexes(INDEXES));
+    await this.calls.run('createIndexes', () => this.collection.createIndexes(INDEXES));
   }
 
   /** Claims `key` for a request with this fingerprint, or says what the key already stands for. */
@@ -54,7 +57,7 @@ export class IdempotencyKeys {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const expiresAt = new Date(now.getTime() + IDEMPOTENCY_KEY_TTL_MS);
-        await guard(() =>
+        await this.calls.run('insert', () =>
           this.collection.insertOne({
             organizationId,
             key,
@@ -69,18 +72,20 @@ export class IdempotencyKeys {
       } catch (error) {
         if (!(error instanceof MongoError && error.code === 11000)) throw error;
       }
-      const existing = await guard(() => this.collection.findOne({ organizationId, key }));
+      const existing = await this.calls.run('find', () => this.collection.findOne({ organizationId, key }));
       if (!existing) continue; // expired and removed in between
       if (existing.expiresAt <= now) {
         // Past its 24 hours, not yet removed by the TTL monitor: as good as gone.
-        await guard(() => this.collection.deleteOne({ _id: existing._id, expiresAt: existing.expiresAt }));
+        await this.calls.run('delete', () =>
+          this.collection.deleteOne({ _id: existing._id, expiresAt: existing.expiresAt }),
+        );
         continue;
       }
       if (existing.fingerprint !== fingerprint) return { kind: 'reused' };
       if (existing.state === 'done' && existing.portal) return { kind: 'replay', portal: existing.portal };
       if (existing.leaseUntil && existing.leaseUntil > now) return { kind: 'inFlight' };
       // The first request died: take its claim over, unless another retry just did.
-      const taken = await guard(() =>
+      const taken = await this.calls.run('update', () =>
         this.collection.updateOne(
           { _id: existing._id, state: 'pending', leaseUntil: existing.leaseUntil },
           { $set: { leaseUntil } },
@@ -93,7 +98,7 @@ export class IdempotencyKeys {
 
   /** Records the portal the claim's request created: from now on the key replays it. */
   async complete(organizationId: string, key: string, portal: Portal): Promise<void> {
-    await guard(() =>
+    await this.calls.run('update', () =>
       this.collection.updateOne(
         { organizationId, key, state: 'pending' },
         { $set: { state: 'done', portal }, $unset: { leaseUntil: '' } },
@@ -103,6 +108,6 @@ export class IdempotencyKeys {
 
   /** Gives up a claim whose request created nothing, so that the key can be used again. */
   async release(organizationId: string, key: string): Promise<void> {
-    await guard(() => this.collection.deleteOne({ organizationId, key, state: 'pending' }));
+    await this.calls.run('delete', () => this.collection.deleteOne({ organizationId, key, state: 'pending' }));
   }
 }

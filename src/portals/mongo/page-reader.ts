@@ -7,7 +7,7 @@
  * (BENCHMARKS.md).
  */
 import type { Collection, Db, Filter } from 'mongodb';
-import { guard } from './database-unavailable.ts';
+import { DatabaseCalls, UNOBSERVED_CALLS } from './database-calls.ts';
 import type { StoredPortal } from '../model.ts';
 import type { MongoSort, PortalDocument } from './query.ts';
 import { PortalCache, type PortalVersion } from './portal-cache.ts';
@@ -28,8 +28,11 @@ export class PageReader {
   private readonly collection: Collection<PortalDocument>;
   private readonly cache: PortalCache;
 
-  constructor(db: Db, collection: Collection<PortalDocument>, cache = new PortalCache()) {
+  private readonly calls: DatabaseCalls;
+
+  constructor(db: Db, collection: Collection<PortalDocument>, cache = new PortalCache(), calls = UNOBSERVED_CALLS) {
     this.db = db;
+    this.calls = calls;
     this.collection = collection;
     this.cache = cache;
   }
@@ -47,7 +50,7 @@ export class PageReader {
     const page = keys.map((key) => this.cache.get(organizationId, key));
     const missing = keys.filter((_, i) => page[i] === undefined);
     if (missing.length === 0) return page as StoredPortal[];
-    const read = await guard(() =>
+    const read = await this.calls.run('find', () =>
       this.collection
         .find({ organizationId, id: { $in: missing.map(({ id }) => id) } }, { projection: CACHEABLE_PROJECTION })
         .toArray(),
@@ -63,7 +66,7 @@ export class PageReader {
 
   /** How many portals match: the very command `countDocuments()` sends (see the note below). */
   async count(filter: Filter<PortalDocument>): Promise<number> {
-    const reply = await guard(() =>
+    const reply = await this.calls.run('aggregate', () =>
       this.db.command({
         aggregate: this.collection.collectionName,
         pipeline: [{ $match: filter }, { $group: { _id: 1, n: { $sum: 1 } } }],
@@ -87,7 +90,7 @@ export class PageReader {
     skip: number,
     limit: number,
   ): Promise<PortalVersion[]> {
-    const reply = await guard(() =>
+    const reply = await this.calls.run('find', () =>
       this.db.command({
         find: this.collection.collectionName,
         filter,
@@ -109,7 +112,7 @@ export class PageReader {
     skip: number,
     limit: number,
   ): Promise<StoredPortal[]> {
-    const documents = await guard(() =>
+    const documents = await this.calls.run('find', () =>
       this.collection.find(filter, { projection: CACHEABLE_PROJECTION }).sort(sort).skip(skip).limit(limit).toArray(),
     );
     return documents.map((document) => this.remember(document));

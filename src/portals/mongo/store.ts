@@ -15,7 +15,7 @@
  * removes the tombstone once the entry is copied.
  */
 import { MongoError, MongoServerError, type Collection, type Db, type Filter, type ObjectId } from 'mongodb';
-import { guard } from './database-unavailable.ts';
+import { DatabaseCalls, UNOBSERVED_CALLS } from './database-calls.ts';
 import {
   ConflictError,
   DatabaseUnavailableError,
@@ -69,6 +69,8 @@ interface Tombstone {
 export interface StoreOptions {
   /** How long history entries are kept (HISTORY_RETENTION_DAYS). */
   historyRetentionDays?: number;
+  /** How the store's database calls are made (timed for the metrics); default: untimed. */
+  calls?: DatabaseCalls;
 }
 
 /** How many times an upsert that lost a race for its new id (E11000 on the id index) is retried. */
@@ -90,12 +92,16 @@ export class PortalStore {
   /** The portals' change history. */
   readonly history: HistoryStore;
 
+  private readonly calls: DatabaseCalls;
+
   constructor(db: Db, pageCache = new PortalCache(), options: StoreOptions = {}) {
+    const calls = options.calls ?? UNOBSERVED_CALLS;
+    this.calls = calls;
     this.collection = db.collection<PortalDocument>(COLLECTION_NAME);
-    this.domainClaims = new DomainClaims(db);
-    this.pages = new PageReader(db, this.collection, pageCache);
-    this.idempotencyKeys = new IdempotencyKeys(db);
-    this.history = new HistoryStore(db, options.historyRetentionDays ?? 365);
+    this.domainClaims = new DomainClaims(db, calls);
+    this.pages = new PageReader(db, this.collection, pageCache, calls);
+    this.idempotencyKeys = new IdempotencyKeys(db, calls);
+    this.history = new HistoryStore(db, options.historyRetentionDays ?? 365, calls);
   }
 
   static fromDb(db: Db, pageCache?: PortalCache, options?: StoreOptions): PortalStore {
@@ -103,7 +109,7 @@ export class PortalStore {
   }
 
   async ensureIndexes(): Promise<void> {
-    await guard(() => this.collection.createIndexes(PORTAL_INDEXES));
+    await this.calls.run('createIndexes', () => this.collection.createIndexes(PORTAL_INDEXES));
     await this.idempotencyKeys.ensureIndexes();
     await this.domainClaims.ensureIndexes();
     await this.history.ensureIndexes();
@@ -166,7 +172,7 @@ export class PortalStore {
   ): Promise<PortalDocument | null> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await guard(() =>
+        return await this.calls.run('findAndModify', () =>
           this.collection.findOneAndUpdate(filter, recordedReplacement(fields, { lookup: lookupOf(fields) }, write), {
             upsert,
             returnDocument: 'before',
@@ -207,7 +213,7 @@ export class PortalStore {
       after: fields,
     };
     try {
-      await guard(() =>
+      await this.calls.run('insert', () =>
         this.collection.insertOne({
           ...portal,
           lookup: lookupOf(fields),
@@ -233,7 +239,9 @@ export class PortalStore {
   private async finishDelete(tombstone: Tombstone): Promise<void> {
     const { organizationId, id } = tombstone.deletedFrom;
     await this.history.copy(organizationId, id, tombstone.historyOutbox);
-    await guard(() => this.tombstones.deleteOne({ _id: tombstone._id, organizationId: TOMBSTONE_ORGANIZATION }));
+    await this.calls.run('delete', () =>
+      this.tombstones.deleteOne({ _id: tombstone._id, organizationId: TOMBSTONE_ORGANIZATION }),
+    );
   }
 
   /**
@@ -241,11 +249,11 @@ export class PortalStore {
    * the history; true when the portal exists.
    */
   async flushHistory(organizationId: string, id: string): Promise<boolean> {
-    const live = await guard(() =>
+    const live = await this.calls.run('find', () =>
       this.collection.findOne({ organizationId, id }, { projection: { _id: 0, historyOutbox: 1 } }),
     );
     await this.history.copy(organizationId, id, live?.historyOutbox ?? []);
-    const tombstones = await guard(() =>
+    const tombstones = await this.calls.run('find', () =>
       this.tombstones
         .find({
           organizationId: TOMBSTONE_ORGANIZATION,
@@ -263,7 +271,9 @@ export class PortalStore {
    * document, where the next write or read of its history finds them.
    */
   async sweepHistory(): Promise<number> {
-    const tombstones = await guard(() => this.tombstones.find({ organizationId: TOMBSTONE_ORGANIZATION }).toArray());
+    const tombstones = await this.calls.run('find', () =>
+      this.tombstones.find({ organizationId: TOMBSTONE_ORGANIZATION }).toArray(),
+    );
     for (const tombstone of tombstones) await this.finishDelete(tombstone);
     return tombstones.length;
   }
@@ -274,13 +284,13 @@ export class PortalStore {
 
   private storedById(organizationId: string, id: string): Promise<StoredPortal | null> {
     return this.portalOrNull(
-      guard(() => this.collection.findOne({ organizationId, id }, { projection: PORTAL_PROJECTION })),
+      this.calls.run('find', () => this.collection.findOne({ organizationId, id }, { projection: PORTAL_PROJECTION })),
     );
   }
 
   findBySlug(organizationId: string, slug: string): Promise<Portal | null> {
     const stored = this.portalOrNull(
-      guard(() =>
+      this.calls.run('find', () =>
         this.collection.findOne(
           { organizationId, 'lookup.slug': slug.toLowerCase() },
           { projection: PORTAL_PROJECTION },
@@ -293,7 +303,7 @@ export class PortalStore {
   /** An active portal by slug, for the public storefront. */
   findActiveBySlug(organizationId: string, slug: string): Promise<StoredPortal | null> {
     return this.portalOrNull(
-      guard(() =>
+      this.calls.run('find', () =>
         this.collection.findOne(
           { organizationId, 'lookup.slug': slug.toLowerCase(), status: 'active' },
           { projection: PORTAL_PROJECTION },
@@ -307,7 +317,7 @@ export class PortalStore {
     const owner = await this.domainClaims.findVerified(domain);
     if (!owner) return null;
     return this.portalOrNull(
-      guard(() =>
+      this.calls.run('find', () =>
         this.collection.findOne(
           {
             organizationId: owner.organizationId,
@@ -353,7 +363,7 @@ export class PortalStore {
   }
 
   private async usesDomain(organizationId: string, domain: string): Promise<boolean> {
-    const count = await guard(() =>
+    const count = await this.calls.run('aggregate', () =>
       this.collection.countDocuments({ organizationId, customDomain: domain }, { limit: 1 }),
     );
     return count > 0;
@@ -370,8 +380,10 @@ export class PortalStore {
   ): Promise<void> {
     const revision = newRevision();
     const onDomain = { organizationId, customDomain: domain };
-    await guard(() => this.collection.updateMany(onDomain, recordedTouch(change.changes, { revision, ...change })));
-    const touched = await guard(() =>
+    await this.calls.run('update', () =>
+      this.collection.updateMany(onDomain, recordedTouch(change.changes, { revision, ...change })),
+    );
+    const touched = await this.calls.run('find', () =>
       this.collection
         .find({ ...onDomain, 'historyOutbox.revision': revision }, { projection: { _id: 0, id: 1, historyOutbox: 1 } })
         .toArray(),
@@ -393,7 +405,9 @@ export class PortalStore {
     writer: WriterName = null,
   ): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
-      const current = await guard(() => this.collection.findOne({ organizationId, id }, { projection: { lookup: 0 } }));
+      const current = await this.calls.run('find', () =>
+        this.collection.findOne({ organizationId, id }, { projection: { lookup: 0 } }),
+      );
       const mustExist = condition.revision !== undefined || condition.exists === true;
       if (!current && !mustExist) return false;
       if (!current || (condition.revision !== undefined && withRevision(current).revision !== condition.revision)) {
@@ -432,7 +446,7 @@ export class PortalStore {
       historyOutbox: [...(current.historyOutbox ?? []), entry],
     };
     const filter = { organizationId, id, ...atRevision(withRevision(current).revision) };
-    const replaced = await guard(() =>
+    const replaced = await this.calls.run('findAndModify', () =>
       this.collection.findOneAndReplace(filter, tombstone as never, { projection: { _id: 1 } }),
     );
     return replaced ? { ...tombstone, _id: replaced._id as ObjectId } : null;
