@@ -103,6 +103,8 @@ async function main(): Promise<void> {
     app.log.info(`${signal} received: finishing in-flight requests`);
     try {
       await app.close();
+      // The last writes' history entries (safe in their outboxes anyway) are stored while the database is there.
+      await store.history.settle();
       // The spans of the last requests are sent before the process ends (an unreachable collector is given
       // OTEL_EXPORTER_OTLP_TIMEOUT), and their loss is no reason to fail the shutdown.
       await traces?.provider

@@ -9,6 +9,8 @@ import { graphql } from './gql/index.js';
 import { fingerprintOf } from '../src/auth/credentials.ts';
 import { startDnsServer, type TestDnsServer } from './support/dns-server.ts';
 import { ORG_A, ORG_B, portalBody, startService, type TestService } from './support/service.ts';
+import { waitFor } from './support/reliability.ts';
+import { HISTORY_COLLECTION_NAME } from '../src/portals/mongo/history-store.ts';
 
 let dns: TestDnsServer;
 let service: TestService;
@@ -286,5 +288,43 @@ describe('pagination', () => {
     expect(walked).toEqual(revisions);
     const badCursor = await service.graphql(History, { id: 'hist-pages', first: 2, after: 'nope' });
     expect(badCursor.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('storing the entries', () => {
+  const stored = (portalId: string) =>
+    service.db
+      .collection(HISTORY_COLLECTION_NAME)
+      .find({ organizationId: ORG_A.organizationId, portalId }, { projection: { _id: 0, revision: 1, kind: 1 } })
+      .toArray();
+
+  it("stores each write's entry by itself, without waiting for a reader of the history", async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `hist-background-${i}`);
+    const written = await Promise.all(ids.map((id) => put(id, portalBody({ slug: id }))));
+    await waitFor(async () => (await Promise.all(ids.map(stored))).every((entries) => entries.length === 1), 10_000);
+    for (const [i, id] of ids.entries()) {
+      expect(await stored(id)).toEqual([{ revision: written[i].revision, kind: 'created' }]);
+    }
+  });
+
+  it('a write stores the entry it replaced before it answers, when that entry never left its outbox', async () => {
+    // A portal as a writer that died before its entry was copied leaves it: the entry only in the document.
+    await put('hist-orphan-source', portalBody({ slug: 'hist-orphan-source' }));
+    const document = await service.portals.findOne({ id: 'hist-orphan-source' }, { projection: { _id: 0 } });
+    const orphan = {
+      ...document!,
+      id: 'hist-orphan',
+      slug: 'hist-orphan',
+      lookup: { ...document!.lookup, slug: 'hist-orphan' },
+    };
+    await service.portals.insertOne(orphan);
+    const orphanRevision = document!.revision;
+    expect(await stored('hist-orphan')).toEqual([]);
+
+    const updated = await put('hist-orphan', portalBody({ slug: 'hist-orphan', name: 'after the crash' }));
+    // Read straight from the collection: no reader has copied anything.
+    expect(await stored('hist-orphan')).toContainEqual({ revision: orphanRevision, kind: 'created' });
+    const history = (await restHistory('hist-orphan')).body as Array<{ revision: string }>;
+    expect(history.map((entry) => entry.revision)).toEqual([updated.revision, orphanRevision]);
   });
 });

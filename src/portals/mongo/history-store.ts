@@ -3,9 +3,21 @@
  * outbox (history-outbox.ts) by inserts under a unique (organization, portal, revision) index, so that
  * any number of copies of one entry — by its writer, a reader, the start-up sweep — store it once.
  * Entries expire through a TTL index on `expiresAt` (their time plus HISTORY_RETENTION_DAYS).
+ *
+ * A write's own entry is copied in the background (`defer`), many writes' entries in one insert: until
+ * then it waits in its portal's outbox, where a reader of the history (which copies the outbox first) or
+ * the portal's next write (which gets it back and copies it before answering, unless it is stored) finds
+ * it. So the write need not wait for a second command, and nothing depends on the background copy.
  */
 import { LRUCache } from 'lru-cache';
-import { MongoServerError, type Collection, type Db, type Filter, type IndexDescription } from 'mongodb';
+import {
+  MongoBulkWriteError,
+  MongoServerError,
+  type Collection,
+  type Db,
+  type Filter,
+  type IndexDescription,
+} from 'mongodb';
 import { changesBetween, type HistoryEntry } from '../history.ts';
 import { DatabaseCalls, UNOBSERVED_CALLS } from './database-calls.ts';
 import type { OutboxEntry } from './history-outbox.ts';
@@ -15,6 +27,8 @@ export const HISTORY_COLLECTION_NAME = 'billingPortalHistory';
 const DAY_MS = 86_400_000;
 /** How many entries this instance remembers having stored, so as not to store them again. */
 const REMEMBERED_COPIES = 50_000;
+/** Entries waiting for the background copy; past this, more are left in their outboxes for later. */
+const MAX_DEFERRED = 10_000;
 
 export interface HistoryDocument extends HistoryEntry {
   organizationId: string;
@@ -46,6 +60,10 @@ export class HistoryStore {
    * always one stored already — mostly by this instance, which then need not try again.
    */
   private readonly stored = new LRUCache<string, true>({ max: REMEMBERED_COPIES });
+  /** Entries for the next background insert, by key. */
+  private deferred = new Map<string, HistoryDocument>();
+  /** The background insert in flight, if any: one at a time, so that the next takes all that came meanwhile. */
+  private copying: Promise<void> | undefined;
 
   private readonly calls: DatabaseCalls;
 
@@ -61,7 +79,7 @@ export class HistoryStore {
 
   /** Stores outbox entries of a portal; entries already stored stay as they are (entries never change). */
   async copy(organizationId: string, portalId: string, entries: OutboxEntry[]): Promise<void> {
-    const keyOf = (entry: OutboxEntry) => `${organizationId}\n${portalId}\n${entry.revision}`;
+    const keyOf = (entry: OutboxEntry) => this.keyOf(organizationId, portalId, entry);
     const missing = entries.filter((entry) => !this.stored.has(keyOf(entry)));
     if (missing.length === 0) return;
     // One insert each (rarely more than one): a bulk insert would hide a lost connection in its own error.
@@ -76,6 +94,57 @@ export class HistoryStore {
       }
       this.stored.set(keyOf(entry), true);
     }
+  }
+
+  /**
+   * Stores a write's entries soon, without waiting: they are in their portal's outbox meanwhile. A failed
+   * background copy is not an error of anyone's request; its entries are copied later from the outbox.
+   */
+  defer(organizationId: string, portalId: string, entries: OutboxEntry[]): void {
+    for (const entry of entries) {
+      const key = this.keyOf(organizationId, portalId, entry);
+      if (this.stored.has(key) || this.deferred.size >= MAX_DEFERRED) continue;
+      this.deferred.set(key, this.documentOf(organizationId, portalId, entry));
+    }
+    if (this.deferred.size > 0) this.copying ??= this.copyDeferred();
+  }
+
+  /** Waits for the background copy of the entries deferred so far (shutdown, tests). */
+  async settle(): Promise<void> {
+    while (this.copying) await this.copying;
+  }
+
+  private async copyDeferred(): Promise<void> {
+    // After the current task, so that the writes answered in it share one insert.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.deferred.size > 0) {
+      const batch = this.deferred;
+      this.deferred = new Map();
+      const documents = [...batch.values()];
+      const failed = await this.insertAll(documents);
+      let index = 0;
+      for (const key of batch.keys()) if (!failed.has(index++)) this.stored.set(key, true);
+    }
+    this.copying = undefined;
+  }
+
+  /** Inserts documents, entries stored before included; the indexes of those not stored (unknown: all). */
+  private async insertAll(documents: HistoryDocument[]): Promise<Set<number>> {
+    try {
+      await this.calls.run('insert', () => this.collection.insertMany(documents, { ordered: false }));
+      return new Set();
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) return new Set(documents.keys());
+      const writeErrors = [error.writeErrors].flat();
+      if (error.writeConcernError) return new Set(documents.keys());
+      return new Set(
+        writeErrors.filter((writeError) => writeError.code !== 11000).map((writeError) => writeError.index),
+      );
+    }
+  }
+
+  private keyOf(organizationId: string, portalId: string, entry: OutboxEntry): string {
+    return `${organizationId}\n${portalId}\n${entry.revision}`;
   }
 
   private documentOf(organizationId: string, portalId: string, entry: OutboxEntry): HistoryDocument {

@@ -143,9 +143,10 @@ export class PortalStore {
     const write = { revision: newRevision(), time: now, apiKeyName: writer };
     const before = await this.replace(filter, fields, write, !conditional);
     if (!before && conditional) throw await this.conflict(organizationId, id);
-    const entry = replacementEntry(before, fields, write);
-    // The entry this write replaced in the document, then its own: answered only once both are stored.
-    await this.history.copy(organizationId, id, [...(before?.historyOutbox ?? []), entry]);
+    // The entry this write took out of the document is stored before the write is answered (unless it is
+    // already); the write's own waits in the document until the background copy stores it.
+    await this.history.copy(organizationId, id, before?.historyOutbox ?? []);
+    this.history.defer(organizationId, id, [replacementEntry(before, fields, write)]);
     if (before?.customDomain && before.customDomain !== fields.customDomain) {
       await this.releaseIfUnused(organizationId, before.customDomain, writer);
     }
@@ -225,14 +226,14 @@ export class PortalStore {
       if (isDuplicateKey(error) && !isSlugConflict(error)) throw await this.conflict(organizationId, id, true);
       throw translateWriteError(error);
     }
+    this.history.defer(organizationId, id, [entry]);
     try {
-      await this.history.copy(organizationId, id, [entry]);
+      return await this.withVerification(portal);
     } catch (error) {
       // The portal stands: an idempotent create must not be let make it again (service.ts).
       if (error instanceof DatabaseUnavailableError) throw new UnconfirmedWriteError({ cause: error });
       throw error;
     }
-    return this.withVerification(portal);
   }
 
   /** Copies a tombstone's entries to the history, then removes it: the delete is then complete. */
