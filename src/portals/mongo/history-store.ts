@@ -9,6 +9,7 @@
  * the portal's next write (which gets it back and copies it before answering, unless it is stored) finds
  * it. So the write need not wait for a second command, and nothing depends on the background copy.
  */
+import { AsyncResource } from 'node:async_hooks';
 import { LRUCache } from 'lru-cache';
 import {
   MongoBulkWriteError,
@@ -64,6 +65,11 @@ export class HistoryStore {
   private deferred = new Map<string, HistoryDocument>();
   /** The background insert in flight, if any: one at a time, so that the next takes all that came meanwhile. */
   private copying: Promise<void> | undefined;
+  /**
+   * The context the store was made in (start-up's): the background copy runs in it, not in the context of
+   * the write that happened to start it, so that a request's trace does not take in other writes' copy.
+   */
+  private readonly background = new AsyncResource('HistoryCopy');
 
   private readonly calls: DatabaseCalls;
 
@@ -106,7 +112,7 @@ export class HistoryStore {
       if (this.stored.has(key) || this.deferred.size >= MAX_DEFERRED) continue;
       this.deferred.set(key, this.documentOf(organizationId, portalId, entry));
     }
-    if (this.deferred.size > 0) this.copying ??= this.copyDeferred();
+    if (this.deferred.size > 0) this.copying ??= this.background.runInAsyncScope(() => this.copyDeferred());
   }
 
   /** Waits for the background copy of the entries deferred so far (shutdown, tests). */
