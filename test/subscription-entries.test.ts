@@ -30,8 +30,8 @@ afterAll(async () => {
 });
 
 const ENTRY_FIELDS = 'portalId revision kind time actor { organizationId apiKeyName } changes { path before after }';
-const CHANGES = `subscription ($id: ID) {
-  billingPortalChanged(id: $id) { kind portalId revision entry { ${ENTRY_FIELDS} } }
+const CHANGES = `subscription ($id: ID, $after: String) {
+  billingPortalChanged(id: $id, after: $after) { eventId kind portalId revision entry { ${ENTRY_FIELDS} } }
 }`;
 
 const History = graphql(`
@@ -87,9 +87,9 @@ const until = async (check: () => Promise<boolean>) => {
  * A subscription to one portal's changes, open (the server counts it) before the test writes. The tests
  * here hold one at a time: the one closed before is let go first, so that the count means this one.
  */
-async function openSubscriber(id: string, key: string = ORG_A.key): Promise<Subscriber> {
+async function openSubscriber(id: string, key: string = ORG_A.key, after?: string): Promise<Subscriber> {
   await until(async () => (await openSubscriptions()) === 0);
-  const subscriber = subscribe(service.url, key, CHANGES, { id });
+  const subscriber = subscribe(service.url, key, CHANGES, { id, after });
   await until(async () => (await openSubscriptions()) === 1);
   return subscriber;
 }
@@ -218,6 +218,27 @@ describe('the entry of a change', () => {
     });
     await expectStoredEntry(passed);
     await subscriber.close();
+  });
+});
+
+describe('the entry of a missed change', () => {
+  it('comes with it when a subscriber resumes after the last event it saw', async () => {
+    const first = await openSubscriber('entry-resume');
+    const body = portalBody({ slug: 'entry-resume', name: 'Seen' });
+    await service.rest('PUT', '/billing-portals/entry-resume', { body });
+    const seen = await nextChange(first);
+    await first.close();
+    await service.rest('PUT', '/billing-portals/entry-resume', { body: { ...body, name: 'Missed' } });
+    await service.rest('DELETE', '/billing-portals/entry-resume');
+
+    const resumed = await openSubscriber('entry-resume', ORG_A.key, seen.eventId);
+    const updated = await nextChange(resumed);
+    expect(updated.entry.changes).toEqual([{ path: 'name', before: 'Seen', after: 'Missed' }]);
+    await expectStoredEntry(updated);
+    const deleted = await nextChange(resumed);
+    expect(deleted.entry).toMatchObject({ kind: 'DELETED' });
+    await expectStoredEntry(deleted);
+    await resumed.close();
   });
 });
 
