@@ -20,6 +20,8 @@
  *   BENCH_ROUNDS        rounds per subscriber count (default 4)
  *   BENCH_WRITES        measured writes per round (default 200)
  *   BENCH_RATE          writes per second (default 20)
+ *   BENCH_PROFILE_DIR   run instance B with --cpu-prof into this directory (summarise with
+ *                       `node bench/service-profile.ts <file>`)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -54,8 +56,13 @@ const SUBSCRIPTION = `subscription {
 
 const children = new Set<ChildProcess>();
 
-function startChild(script: string, childEnv: Record<string, string>, args: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, [script, ...args], {
+function startChild(
+  script: string,
+  childEnv: Record<string, string>,
+  args: string[] = [],
+  nodeArgs: string[] = [],
+): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     env: { ...env, ...childEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -77,18 +84,23 @@ function firstLine(child: ChildProcess, pattern: RegExp): Promise<string> {
   });
 }
 
-async function startService(uri: string): Promise<{ url: string; child: ChildProcess }> {
+async function startService(uri: string, nodeArgs: string[] = []): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = startChild(join(ROOT, 'src/main.ts'), {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    MONGODB_URI: uri,
-    MONGODB_DB: 'bench',
-    API_KEYS: `${ORGANIZATION}:${KEY}`,
-    RATE_LIMIT: '0',
-    LOG_LEVEL: 'silent',
-    NODE_ENV: 'production',
-  });
+  const child = startChild(
+    join(ROOT, 'src/main.ts'),
+    {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      MONGODB_URI: uri,
+      MONGODB_DB: 'bench',
+      API_KEYS: `${ORGANIZATION}:${KEY}`,
+      RATE_LIMIT: '0',
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'production',
+    },
+    [],
+    nodeArgs,
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -256,8 +268,8 @@ async function round(
     writes.push(write(name).then(() => void answered.set(name, performance.now())));
   }
   await Promise.all(writes);
-  // Every event of the round, or 5 s after the last write: whatever has not come by then is missing.
-  const deadline = performance.now() + 5000;
+  // Every event of the round, or 10 s after the last write: whatever has not come by then is missing.
+  const deadline = performance.now() + 10_000;
   const complete = () => subscribers.receipts.every((received) => [...sent.keys()].every((n) => received.has(n)));
   while (!complete() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   const cpu = [a.pid, b.pid, dbPid].map((pid, i) => (cpuSeconds(pid) - cpuBefore[i]) / WRITES);
@@ -326,7 +338,8 @@ async function main(): Promise<void> {
   );
   const database = startChild(join(ROOT, 'packages/embedded-mongo/src/cli.ts'), {}, ['--port', '0']);
   const uri = (await firstLine(database, /^mongodb:\/\/\S+/)).trim();
-  const [a, b] = await Promise.all([startService(uri), startService(uri)]);
+  const profileB = env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_PROFILE_DIR}`] : [];
+  const [a, b] = await Promise.all([startService(uri), startService(uri, profileB)]);
   const results: RoundResult[] = [];
   try {
     for (let r = 0; r < ROUNDS; r++) {
