@@ -354,7 +354,8 @@ async function main(): Promise<void> {
         const sorted = [...result.fromSend].sort((x, y) => x - y);
         console.error(
           `  round ${r + 1}, ${count} subscriptions: p50 ${ms(percentile(sorted, 50))} ms, ` +
-            `p99 ${ms(percentile(sorted, 99))} ms, max ${ms(sorted.at(-1) ?? Number.NaN)} ms, missing ${result.missing}`,
+            `p99 ${ms(percentile(sorted, 99))} ms, max ${ms(sorted.at(-1) ?? Number.NaN)} ms, ` +
+            `missing ${result.missing}`,
         );
         results.push(result);
       }
@@ -364,10 +365,8 @@ async function main(): Promise<void> {
     await stopChild(database);
   }
   report(results);
-  const after = loadavg();
-  console.log(
-    `\nload average before ${before.map((l) => l.toFixed(2)).join(' ')}, after ${after.map((l) => l.toFixed(2)).join(' ')}`,
-  );
+  const loads = (averages: number[]) => averages.map((load) => load.toFixed(2)).join(' ');
+  console.log(`\nload average before ${loads(before)}, after ${loads(loadavg())}`);
 }
 
 process.on('SIGINT', () => {
