@@ -3,13 +3,13 @@ import { GraphQLError } from 'graphql';
 import { ChangeFeedError, type FeedItem, type PortalChange } from '../../portals/mongo/change-feed.ts';
 import { builder } from './builder.ts';
 import { BillingPortal } from './billing-portal.ts';
-import { ChangeKindEnum } from './billing-portal-history.ts';
+import { ChangeKindEnum, HistoryEntryType } from './billing-portal-history.ts';
 import { requireOrganization, type GraphQLContext } from './context.ts';
 
 const BillingPortalChange = builder.objectRef<PortalChange>('BillingPortalChange').implement({
   description:
-    'One change of a billing portal, as it happened. (The change history entry, with who changed what, ' +
-    'will be a field of this type too.)',
+    'One change of a billing portal, as it happened: what the write did, its change history entry (who ' +
+    'changed what) and the portal after it.',
   fields: (t) => ({
     eventId: t.string({
       description:
@@ -34,6 +34,14 @@ const BillingPortalChange = builder.objectRef<PortalChange>('BillingPortalChange
       nullable: true,
       description: 'The portal right after the change; null after a delete.',
       resolve: (change, _args, context) => change.portal && context.portals.present(change.portal),
+    }),
+    entry: t.field({
+      type: HistoryEntryType,
+      nullable: true,
+      description:
+        "The change's history entry, exactly as the portal's history holds it under this revision (for a " +
+        'delete, the revision of the delete); null for a change written to the database past this service.',
+      resolve: (change) => change.entry,
     }),
   }),
 });

@@ -10,10 +10,12 @@
  * held events newer than the last one read are delivered. Events are ordered by their cluster time.
  */
 import { MongoError, type ChangeStream, type ChangeStreamDocument, type Collection, type Document } from 'mongodb';
+import type { HistoryEntry } from '../history.ts';
 import type { StoredPortal } from '../model.ts';
 import { guard } from './database-unavailable.ts';
 import type { PortalDocument } from './query.ts';
 import { withRevision } from './revision.ts';
+import { historyEntryOf, type OutboxFields } from './history-outbox.ts';
 import { ChangeFeedError, failureOf } from './change-feed-errors.ts';
 import { Subscription, type FeedItem, type PortalChange, type SubscriptionScope } from './subscription.ts';
 
@@ -200,14 +202,27 @@ export class PortalChangeFeed {
   }
 }
 
+/** The portal in a document, without what only storage needs (its lookup keys, its history outbox). */
 function storedPortal(document: PortalDocument | null | undefined): StoredPortal | null {
   if (!document) return null;
-  const { _id, lookup, ...portal } = document as PortalDocument & { _id?: unknown };
+  const { _id, lookup, historyOutbox, historySequence, ...portal } = document as PortalDocument &
+    OutboxFields & { _id?: unknown };
   return withRevision(portal);
 }
 
 /** Where a portal document turned into a tombstone came from (a delete that records its history entry). */
-type Tombstone = { deletedFrom?: { organizationId: string; id: string } };
+type Tombstone = OutboxFields & { id: string; deletedFrom?: { organizationId: string; id: string } };
+
+/** The entry of the write that made `revision`, from the outbox of the document it wrote (null: none). */
+function entryIn(
+  document: OutboxFields | null | undefined,
+  organizationId: string,
+  portalId: string,
+  revision: string | null,
+): HistoryEntry | null {
+  const outboxEntry = document?.historyOutbox?.find((entry) => entry.revision === revision);
+  return outboxEntry ? historyEntryOf(organizationId, portalId, outboxEntry) : null;
+}
 
 /**
  * The change an event stands for; undefined for an event that is no change of a portal: one this feed
@@ -222,10 +237,12 @@ function toChange(event: PortalEvent): PortalChange | undefined {
     occurredTime: event.wallTime ?? new Date(event.clusterTime!.high * 1000),
     clusterTime: event.clusterTime!,
   };
-  const deletedFrom = (afterImage as Tombstone | null | undefined)?.deletedFrom;
-  if (deletedFrom) {
-    const { organizationId, id: portalId } = deletedFrom;
-    return { ...common, kind: 'deleted', organizationId, portalId, revision: null, portal: null };
+  const tombstone = afterImage as Tombstone | null | undefined;
+  if (tombstone?.deletedFrom) {
+    const { organizationId, id: portalId } = tombstone.deletedFrom;
+    // A tombstone's id is its delete's revision.
+    const entry = entryIn(tombstone, organizationId, portalId, tombstone.id);
+    return { ...common, kind: 'deleted', organizationId, portalId, revision: null, portal: null, entry };
   }
   if ((beforeImage as Tombstone | null | undefined)?.deletedFrom) return undefined; // a tombstone's removal
   const after = storedPortal(afterImage);
@@ -234,12 +251,16 @@ function toChange(event: PortalEvent): PortalChange | undefined {
   if (!image) return undefined;
   if (event.operationType === 'update' && after && before && after.revision === before.revision) return undefined;
   const deleted = event.operationType === 'delete';
+  const revision = deleted ? null : (after?.revision ?? null);
   return {
     ...common,
     kind: event.operationType === 'insert' ? 'created' : deleted ? 'deleted' : 'updated',
     organizationId: image.organizationId,
     portalId: image.id,
-    revision: deleted ? null : (after?.revision ?? null),
+    revision,
     portal: deleted ? null : after,
+    entry: deleted
+      ? null
+      : entryIn(afterImage as OutboxFields | null | undefined, image.organizationId, image.id, revision),
   };
 }

@@ -18,7 +18,7 @@
  */
 import type { Document } from 'mongodb';
 import { isWritable, PORTAL_FIELDS, type PortalFields } from '../fields.ts';
-import type { ChangeKind, FieldChange } from '../history.ts';
+import { changesBetween, type ChangeKind, type FieldChange, type HistoryEntry } from '../history.ts';
 
 export interface OutboxEntry {
   revision: string;
@@ -31,6 +31,21 @@ export interface OutboxEntry {
   after: Partial<PortalFields> | null;
   /** Instead of before/after, for a change outside the stored fields (a custom domain's verification). */
   changes?: FieldChange[];
+}
+
+/**
+ * The history entry an outbox entry stands for: what the history stores, and what a change event of the
+ * write carries (its post-image holds the outbox), so that both show exactly the same entry.
+ */
+export function historyEntryOf(organizationId: string, portalId: string, entry: OutboxEntry): HistoryEntry {
+  return {
+    portalId,
+    revision: entry.revision,
+    kind: entry.kind,
+    time: entry.time,
+    actor: { organizationId, apiKeyName: entry.apiKeyName },
+    changes: entry.changes ?? changesBetween(entry.before, entry.after),
+  };
 }
 
 /** What a portal document holds for the history. */

@@ -19,9 +19,9 @@ import {
   type Filter,
   type IndexDescription,
 } from 'mongodb';
-import { changesBetween, type HistoryEntry } from '../history.ts';
+import type { HistoryEntry } from '../history.ts';
 import { DatabaseCalls, UNOBSERVED_CALLS } from './database-calls.ts';
-import type { OutboxEntry } from './history-outbox.ts';
+import { historyEntryOf, type OutboxEntry } from './history-outbox.ts';
 
 export const HISTORY_COLLECTION_NAME = 'billingPortalHistory';
 
@@ -156,13 +156,8 @@ export class HistoryStore {
   private documentOf(organizationId: string, portalId: string, entry: OutboxEntry): HistoryDocument {
     return {
       organizationId,
-      portalId,
-      revision: entry.revision,
-      kind: entry.kind,
-      time: entry.time,
+      ...historyEntryOf(organizationId, portalId, entry),
       sequence: entry.sequence,
-      actor: { organizationId, apiKeyName: entry.apiKeyName },
-      changes: entry.changes ?? changesBetween(entry.before, entry.after),
       expiresAt: new Date(entry.time.getTime() + this.retentionMs),
     };
   }

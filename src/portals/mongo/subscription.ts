@@ -4,6 +4,7 @@
  * iterator (the client went away) removes the subscriber from the feed.
  */
 import type { Timestamp } from 'mongodb';
+import type { HistoryEntry } from '../history.ts';
 import type { StoredPortal } from '../model.ts';
 import { ChangeFeedError } from './change-feed-errors.ts';
 
@@ -24,6 +25,8 @@ export interface PortalChange {
   occurredTime: Date;
   /** The portal right after the change; null after a delete. */
   portal: StoredPortal | null;
+  /** The change's history entry, as the history stores it; null for a write that recorded none. */
+  entry: HistoryEntry | null;
   /** Orders changes: increasing in commit order. */
   clusterTime: Timestamp;
 }
