@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { MongoClient, type Db } from 'mongodb';
-import { startEmbeddedMongo, startEmbeddedMongoThread } from '@billing-portal/embedded-mongo';
+import { startEmbeddedMongoThread } from '@billing-portal/embedded-mongo/thread';
 import type { Config } from './config.ts';
 
 /** The embedded server's socket file, inside DATA_DIR. */
@@ -29,6 +29,7 @@ const NEVER = new Promise<never>(() => undefined);
 async function startEmbedded(config: Config) {
   const options = { dataDir: config.dataDir, socketPath: path.join(config.dataDir, EMBEDDED_SOCKET) };
   if (config.embeddedDbThread === 'worker') return startEmbeddedMongoThread(options);
+  const { startEmbeddedMongo } = await import('@billing-portal/embedded-mongo');
   return { ...(await startEmbeddedMongo(options)), crashed: NEVER };
 }
 

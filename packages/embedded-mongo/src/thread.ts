@@ -4,10 +4,16 @@
  * Clients reach it the same way, through its socket or port. A worker thread rather than a child process:
  * it cannot outlive the process (not even a kill -9), it shares the process id the data-directory lock
  * records, and its logs and errors come back without a pipe protocol.
+ *
+ * Its own entry point (`@billing-portal/embedded-mongo/thread`), so that the starting thread does not load
+ * the server's modules only to hand them to another thread.
  */
 import { Worker } from 'node:worker_threads';
 import type { EmbeddedMongoOptions } from './index.ts';
+import { claimDataDir } from './storage/lock.ts';
 import { reviveError, type FromServerThread, type ToServerThread } from './thread-messages.ts';
+
+export { DataDirLockedError } from './storage/lock.ts';
 
 export type EmbeddedMongoThreadOptions = Omit<EmbeddedMongoOptions, 'log' | 'clock'> & {
   /** Log sink for the server's operational messages (default: stderr). */
@@ -29,7 +35,14 @@ const ENTRY = new URL('./thread-entry.ts', import.meta.url);
 
 export function startEmbeddedMongoThread(options: EmbeddedMongoThreadOptions = {}): Promise<EmbeddedMongoThread> {
   const { log = (m: string) => console.error(`[embedded-mongo] ${m}`), ...serverOptions } = options;
+  let release: () => void;
+  try {
+    release = serverOptions.dataDir ? claimDataDir(serverOptions.dataDir) : () => undefined;
+  } catch (error) {
+    return Promise.reject(error);
+  }
   const worker = new Worker(ENTRY, { workerData: serverOptions, stdout: false, stderr: false });
+  worker.once('exit', () => release());
   let closing: Promise<void> | undefined;
   let reportCrash: (error: Error) => void = () => undefined;
   const crashed = new Promise<Error>((resolve) => (reportCrash = resolve));
