@@ -42,7 +42,11 @@ export function startEmbeddedMongoThread(options: EmbeddedMongoThreadOptions = {
     return Promise.reject(error);
   }
   const worker = new Worker(ENTRY, { workerData: serverOptions, stdout: false, stderr: false });
-  worker.once('exit', () => release());
+  let exited = false;
+  worker.once('exit', () => {
+    exited = true;
+    release();
+  });
   let closing: Promise<void> | undefined;
   let reportCrash: (error: Error) => void = () => undefined;
   const crashed = new Promise<Error>((resolve) => (reportCrash = resolve));
@@ -56,7 +60,8 @@ export function startEmbeddedMongoThread(options: EmbeddedMongoThreadOptions = {
       else if (message.type === 'ready') {
         started = true;
         const { type: _, ...where } = message;
-        resolve({ ...where, crashed, close: () => (closing ??= close(worker)) });
+        // After a crash there is nothing left to close: what the thread had not flushed went with it.
+        resolve({ ...where, crashed, close: () => (closing ??= exited ? Promise.resolve() : close(worker)) });
       }
     });
     worker.on('error', (error) => {
