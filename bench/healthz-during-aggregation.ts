@@ -7,9 +7,11 @@
  * DATA_DIR), once per placement in alternating order, and through the driver on the service's Unix socket
  * runs one aggregation ($range → $unwind → $group over BENCH_STALL_UNWOUND values). While it runs, this
  * process sends /healthz at a fixed rate whether or not earlier requests have been answered (so a stall
- * shows as the many requests it delays, not as one slow sample), and records each latency. It prints, per
- * placement, the latencies over all rounds (p50/p99/max), the aggregation's median duration, and the
- * service's CPU time (all threads) during the aggregation. A report: it exits 0 whatever the numbers.
+ * shows as the many requests it delays, not as one slow sample), and records each latency; the same load
+ * for 2 s before the aggregation is the control (what the machine alone adds). It prints, per placement,
+ * the latencies over all rounds (p50/p99/max) idle and during the aggregation, requests that failed, the
+ * aggregation's median duration, and the service's CPU time (all threads) during it. A report: it exits 0
+ * whatever the numbers.
  *
  * Environment (all optional):
  *   BENCH_STALL_ROUNDS     rounds, each measuring both placements (default 3)
@@ -33,22 +35,32 @@ const PLACEMENTS = ['main', 'worker'] as const;
 type Placement = (typeof PLACEMENTS)[number];
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLOCK_TICKS_PER_S = 100;
+const IDLE_MS = 2000;
+
+interface Latencies {
+  answeredMs: number[];
+  /** Requests that failed (a keep-alive connection the service closed as idle while it could not answer). */
+  failed: number;
+}
 
 interface Sample {
-  latenciesMs: number[];
+  /** The same load for IDLE_MS before the aggregation: what the machine alone adds. */
+  idle: Latencies;
+  busy: Latencies;
   aggregationMs: number;
   cpuMs: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function healthz(port: number, agent: Agent): Promise<number> {
+function healthz(port: number, agent: Agent, timeout?: number): Promise<number> {
   const start = performance.now();
   return new Promise((resolve, reject) => {
-    const req = get({ host: '127.0.0.1', port, path: '/healthz', agent }, (res) => {
+    const req = get({ host: '127.0.0.1', port, path: '/healthz', agent, timeout }, (res) => {
       res.resume();
       res.once('end', () => (res.statusCode === 200 ? resolve(performance.now() - start) : reject(res.statusCode)));
     });
+    req.once('timeout', () => req.destroy());
     req.once('error', reject);
   });
 }
@@ -62,6 +74,18 @@ function cpuMsOf(pid: number): number {
     .slice(11, 13)
     .map(Number);
   return ((utime + stime) * 1000) / CLOCK_TICKS_PER_S;
+}
+
+/** /healthz at RATE per second, each sent on time whether or not earlier ones were answered, until `stop()`. */
+async function healthzAtRate(port: number, agent: Agent, stop: () => boolean): Promise<Latencies> {
+  const requests: Promise<number | undefined>[] = [];
+  for (let next = performance.now(); !stop(); next += 1000 / RATE) {
+    requests.push(healthz(port, agent).catch(() => undefined));
+    await sleep(Math.max(0, next + 1000 / RATE - performance.now()));
+  }
+  const results = await Promise.all(requests);
+  const answeredMs = results.filter((ms) => ms !== undefined);
+  return { answeredMs, failed: results.length - answeredMs.length };
 }
 
 async function startService(placement: Placement, dataDir: string): Promise<{ child: ChildProcess; port: number }> {
@@ -81,13 +105,11 @@ async function startService(placement: Placement, dataDir: string): Promise<{ ch
   const probe = new Agent({ keepAlive: false });
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the service (${placement}) exited with ${child.exitCode}`);
-    if (
-      await healthz(port, probe).then(
-        () => true,
-        () => false,
-      )
-    )
-      return { child, port };
+    const up = await healthz(port, probe, 250).then(
+      () => true,
+      () => false,
+    );
+    if (up) return { child, port };
     await sleep(20);
   }
 }
@@ -108,6 +130,9 @@ async function measure(placement: Placement): Promise<Sample> {
     ];
     await seed.aggregate(pipeline(1000)).toArray();
 
+    const idleStart = performance.now();
+    const idle = await healthzAtRate(port, agent, () => performance.now() - idleStart >= IDLE_MS);
+
     const cpuBefore = cpuMsOf(child.pid!);
     const start = performance.now();
     let done = false;
@@ -115,15 +140,10 @@ async function measure(placement: Placement): Promise<Sample> {
       .aggregate(pipeline(UNWOUND))
       .toArray()
       .finally(() => (done = true));
-    const requests: Promise<number>[] = [];
-    for (let next = start; !done; next += 1000 / RATE) {
-      requests.push(healthz(port, agent));
-      await sleep(Math.max(0, next + 1000 / RATE - performance.now()));
-    }
+    const busy = await healthzAtRate(port, agent, () => done);
     await aggregation;
     const aggregationMs = performance.now() - start;
-    const latenciesMs = await Promise.all(requests);
-    return { latenciesMs, aggregationMs, cpuMs: cpuMsOf(child.pid!) - cpuBefore };
+    return { idle, busy, aggregationMs, cpuMs: cpuMsOf(child.pid!) - cpuBefore };
   } finally {
     await client.close();
     agent.destroy();
@@ -151,29 +171,33 @@ async function main(): Promise<void> {
     for (const placement of order) {
       const sample = await measure(placement);
       samples[placement].push(sample);
-      const sorted = [...sample.latenciesMs].sort((a, b) => a - b);
+      const sorted = [...sample.busy.answeredMs].sort((a, b) => a - b);
       console.log(
-        `round ${round} ${placement.padEnd(6)}: ${sorted.length} requests, p50 ${percentile(sorted, 50).toFixed(1)} ms, ` +
-          `max ${sorted.at(-1)!.toFixed(1)} ms; aggregation ${sample.aggregationMs.toFixed(0)} ms, ` +
-          `service CPU ${sample.cpuMs.toFixed(0)} ms`,
+        `round ${round} ${placement.padEnd(6)}: ${sorted.length} answered, ${sample.busy.failed} failed; ` +
+          `p50 ${percentile(sorted, 50).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms; ` +
+          `aggregation ${sample.aggregationMs.toFixed(0)} ms, service CPU ${sample.cpuMs.toFixed(0)} ms`,
       );
     }
   }
-  console.log('\nplacement  requests  p50 ms  p99 ms  max ms  aggregation ms (median)  service CPU ms (median)');
+  console.log(
+    '\nplacement while        answered  failed  p50 ms  p99 ms  max ms  aggregation ms  service CPU ms (medians)',
+  );
   for (const placement of PLACEMENTS) {
-    const all = samples[placement].flatMap((s) => s.latenciesMs).sort((a, b) => a - b);
-    const cells = [
-      placement.padEnd(9),
-      String(all.length).padStart(8),
-      ...[50, 99, 100].map((p) => percentile(all, p).toFixed(1).padStart(7)),
-      median(samples[placement].map((s) => s.aggregationMs))
-        .toFixed(0)
-        .padStart(24),
-      median(samples[placement].map((s) => s.cpuMs))
-        .toFixed(0)
-        .padStart(24),
-    ];
-    console.log(cells.join(' '));
+    for (const phase of ['idle', 'busy'] as const) {
+      const runs = samples[placement];
+      const answered = runs.flatMap((s) => s[phase].answeredMs).sort((a, b) => a - b);
+      const busyOnly = (value: (s: Sample) => number) => (phase === 'idle' ? '' : median(runs.map(value)).toFixed(0));
+      const cells = [
+        placement.padEnd(9),
+        (phase === 'idle' ? 'idle' : 'aggregating').padEnd(11),
+        String(answered.length).padStart(9),
+        String(runs.reduce((sum, s) => sum + s[phase].failed, 0)).padStart(7),
+        ...[50, 99, 100].map((p) => percentile(answered, p).toFixed(1).padStart(7)),
+        busyOnly((s) => s.aggregationMs).padStart(15),
+        busyOnly((s) => s.cpuMs).padStart(15),
+      ];
+      console.log(cells.join(' '));
+    }
   }
 }
 
