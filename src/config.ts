@@ -166,6 +166,8 @@ const environmentSchema = z.object({
     .regex(/^[^/\\. "$*<>:|?]{1,63}$/, 'must be a valid MongoDB database name')
     .default('billing'),
   DATA_DIR: z.string().min(1).default('./data'),
+  /** Where the embedded server runs: its own worker thread, or the HTTP event loop (to compare the two). */
+  EMBEDDED_DB_THREAD: z.enum(['worker', 'main']).default('worker'),
   API_KEYS: apiKeys.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -214,6 +216,7 @@ export interface Config {
   mongodbUri: string | undefined;
   mongodbDb: string;
   dataDir: string;
+  embeddedDbThread: 'worker' | 'main';
   /** key → its organization and optional name; undefined means "make a development key" (refused in production). */
   apiKeys: Map<string, KeyOwner> | undefined;
   logLevel: string;
@@ -271,6 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTermina
     mongodbUri: e.MONGODB_URI,
     mongodbDb: e.MONGODB_DB,
     dataDir: e.DATA_DIR,
+    embeddedDbThread: e.EMBEDDED_DB_THREAD,
     apiKeys: e.API_KEYS,
     logLevel: e.LOG_LEVEL,
     prettyLogs:

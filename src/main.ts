@@ -33,6 +33,12 @@ async function main(): Promise<void> {
   const traces = config.tracing && (await startTracing(config.tracing));
   // Tracing needs the driver's command monitoring (a span per command); the metrics time the store's calls.
   const database = await openDatabase(config, { monitorCommands: !!traces });
+  // Until the service listens, a lost database fails the start-up like any other cause.
+  let onDatabaseLost = (error: Error): void => {
+    console.error(startupFailureLine(error));
+    process.exit(1);
+  };
+  void database.lost.then((error) => onDatabaseLost(error));
   const pageCache = new PortalCache();
   traces?.tracing.observeDatabase(database.client);
   metrics?.countersFrom({ pageCache: () => pageCache.counts });
@@ -97,10 +103,10 @@ async function main(): Promise<void> {
   }
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (reason: string, exitCode: number) => {
     if (stopping) return;
     stopping = true;
-    app.log.info(`${signal} received: finishing in-flight requests`);
+    app.log.info(`${reason}: finishing in-flight requests`);
     try {
       await app.close();
       // The last writes' history entries (safe in their outboxes anyway) are stored while the database is there.
@@ -111,14 +117,20 @@ async function main(): Promise<void> {
         .shutdown()
         .catch((error: unknown) => app.log.warn({ err: error }, 'OpenTelemetry: the last spans were not sent'));
       await database.close();
-      process.exit(0);
+      process.exit(exitCode);
     } catch (error) {
       app.log.error({ err: error }, 'shutdown failed');
       process.exit(1);
     }
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM received', 0));
+  process.on('SIGINT', () => void stop('SIGINT received', 0));
+  // Without its database the service cannot answer anything useful: it says why and exits non-zero, so that
+  // whatever runs it notices and restarts it, rather than staying up unready.
+  onDatabaseLost = (error) => {
+    app.log.fatal({ err: error }, 'the embedded database stopped unexpectedly; the service stops');
+    void stop('embedded database lost', 1);
+  };
 }
 
 main().catch((error: unknown) => {

@@ -3,7 +3,7 @@
  * is for LOG_LEVEL=debug only; the usual causes are the machine's state, not a bug.
  */
 import { MongoServerSelectionError } from 'mongodb';
-import { DataDirLockedError } from '@billing-portal/embedded-mongo';
+import { DataDirLockedError } from '@billing-portal/embedded-mongo/thread';
 import { ConfigError } from './config.ts';
 
 interface ListenError extends Error {

@@ -148,3 +148,4 @@ async function listenOnSocket(server: WireServer, wanted: string, log: (message:
 
 export { MongoCommandError, ErrorCodes } from './errors.ts';
 export { DataDirLockedError } from './storage/lock.ts';
+export { startEmbeddedMongoThread, type EmbeddedMongoThread, type EmbeddedMongoThreadOptions } from './thread.ts';

@@ -30,8 +30,22 @@ function alive(pid: number): boolean {
   }
 }
 
+const lockPath = (dir: string) => join(resolve(dir), 'mongod.lock');
+
+/**
+ * Claims the directory within this thread until the returned release. The lock file cannot tell two
+ * threads of one process apart (both have its pid), so a thread that starts a server on a worker thread
+ * claims the directory for it here.
+ */
+export function claimDataDir(dir: string): () => void {
+  const path = lockPath(dir);
+  if (heldHere.has(path)) throw new DataDirLockedError(dir, process.pid, 'already in use by this process');
+  heldHere.add(path);
+  return () => heldHere.delete(path);
+}
+
 export function lockDataDir(dir: string): () => void {
-  const path = join(resolve(dir), 'mongod.lock');
+  const path = lockPath(dir);
   if (heldHere.has(path)) throw new DataDirLockedError(dir, process.pid, 'already in use by this process');
   try {
     const fd = openSync(path, 'wx', 0o600);
