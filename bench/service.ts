@@ -48,6 +48,7 @@ import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autoc
 import { MongoClient, type Db } from 'mongodb';
 import { COLLECTION_NAME, PortalStore } from '../src/portals/mongo/store.ts';
 import { freePort } from './free-port.ts';
+import { LIST_QUERY, portalFields, READ_QUERY, UPSERT_QUERY } from './operations.ts';
 
 const env = process.env;
 const DURATION_S = Number(env.BENCH_DURATION_S ?? 4);
@@ -111,33 +112,6 @@ function seededPortal(i: number) {
     lookup: { websiteId: websiteId.toLowerCase(), slug: fields.slug.toLowerCase() },
     // As the store writes it: every write stamps a new revision.
     revision: `seed-${i}`,
-  };
-}
-
-/** A full portal body: every writable field (customDomain null, so a write is one database call). */
-function portalFields(id: string, websiteId: string) {
-  return {
-    websiteId,
-    slug: `slug-${id}`,
-    name: `Benchmark portal ${id}`,
-    customDomain: null,
-    features: {
-      authenticateWithPassword: true,
-      orderCancel: false,
-      orderAddressEdit: true,
-      paymentInstrumentAdd: true,
-      paymentInstrumentUpdate: false,
-      paymentInstrumentDeactivate: true,
-    },
-    customization: {
-      logoId: 'logo-123',
-      colors: { primary: '0044d4', secondary: 'ffffff' },
-      links: {
-        termsOfService: 'https://example.com/terms',
-        privacyPolicy: 'https://example.com/privacy',
-        refundPolicy: 'https://example.com/refunds',
-      },
-    },
   };
 }
 
@@ -310,28 +284,6 @@ async function removeCreated(db: Db): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------
 // Operations
-
-const PORTAL_SELECTION = `
-  id websiteId slug name customDomain status portalUrl
-  features { authenticateWithPassword orderCancel orderAddressEdit paymentInstrumentAdd paymentInstrumentUpdate paymentInstrumentDeactivate }
-  customization { logoId colors { primary secondary } links { termsOfService privacyPolicy refundPolicy } }
-  createdTime updatedTime`;
-
-const UPSERT_QUERY = `mutation Upsert($id: ID!, $input: BillingPortalInput!) {
-  upsertBillingPortal(id: $id, input: $input) {
-    __typename
-    ... on UpsertBillingPortalSuccess { created billingPortal { ${PORTAL_SELECTION} } }
-    ... on ValidationError { message invalidFields { field message } }
-  }
-}`;
-const READ_QUERY = `query Read($id: ID!) { billingPortal(id: $id) { ${PORTAL_SELECTION} } }`;
-const LIST_QUERY = `query List($websiteId: String!) {
-  billingPortals(first: 20, filter: { websiteId: { in: [$websiteId] } }, orderBy: [{ field: CREATED_TIME, direction: DESC }]) {
-    totalCount
-    edges { cursor node { ${PORTAL_SELECTION} } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'reb-apikey': KEY };
 
