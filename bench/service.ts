@@ -483,6 +483,26 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
+const SETTLE_SAMPLE_MS = 100;
+const SETTLE_LIMIT_MS = 3000;
+
+/**
+ * Waits until the processes are idle (at most one clock tick of CPU in a sample): autocannon stops
+ * with requests still in flight, and a slow server finishing them would otherwise load the machine
+ * during the next server's segment.
+ */
+async function settle(pids: Array<number | undefined>): Promise<void> {
+  const total = () => pids.reduce<number>((sum, pid) => sum + cpuSeconds(pid), 0);
+  const deadline = Date.now() + SETTLE_LIMIT_MS;
+  let before = total();
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_SAMPLE_MS));
+    const now = total();
+    if (!(now - before > 1.5 / TICKS_PER_SECOND)) return;
+    before = now;
+  }
+}
+
 async function load(
   url: string,
   request: AutocannonRequest,
@@ -550,11 +570,17 @@ async function measurePair(
       segments: [] as Segment[],
     })),
   ];
-  if (WARMUP_S > 0) for (const t of targets) await load(t.url, t.factory(workload()), connections, WARMUP_S);
+  if (WARMUP_S > 0) {
+    for (const t of targets) {
+      await load(t.url, t.factory(workload()), connections, WARMUP_S);
+      await settle([t.pid, database.pid]);
+    }
+  }
   for (let round = 0; round < ROUNDS; round++) {
     for (const t of targets) {
       const pids = { server: t.pid, database: database.pid };
       t.segments.push(await load(t.url, t.factory(workload()), connections, DURATION_S / ROUNDS, pids));
+      await settle([t.pid, database.pid]);
     }
   }
   return {
