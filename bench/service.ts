@@ -13,7 +13,8 @@
  * code is 0 whether floors are met or not.
  *
  * Environment (all optional):
- *   BENCH_DURATION_S      measured seconds per cell for the service and again for the baseline (default 4)
+ *   BENCH_DURATION_S      measured seconds per cell for the service, again for the baseline and for each peer
+ *                         (default 4)
  *   BENCH_ROUNDS          alternating service/baseline segments the duration is cut into (default 4)
  *   BENCH_WARMUP_S        seconds of unmeasured load on each before a cell (default 1)
  *   BENCH_MODES           storage modes, comma-separated: memory,dataDir (default both)
@@ -40,9 +41,9 @@
  *   BENCH_COMPARE_FLOOR   the floor of every A/B ratio (default: 0.75 for writes, none for reads)
  *   BENCH_PEERS           peer servers measured beside the GraphQL read and upsert, comma-separated:
  *                         mercurius,apollo (default both; none in an A/B run; empty: none)
- *   BENCH_PROFILE         service | db | baseline | mercurius | apollo (comma-separated): run that process with
- *                         --cpu-prof,
- *                         profiles in bench/profiles/<name>/ (summarise with `node bench/service-profile.ts`)
+ *   BENCH_PROFILE         service | db | baseline | mercurius | apollo (comma-separated): run that process
+ *                         with --cpu-prof, profiles in bench/profiles/<name>/ (summarise with
+ *                         `node bench/service-profile.ts`)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
