@@ -1,10 +1,10 @@
 /**
  * Peer: the benchmark's two GraphQL operations on Apollo Server 5 with its standalone HTTP server
- * (`startStandaloneServer`: node:http with CORS and JSON body parsing, no framework) — Apollo's own
- * quickest way to serve, and quicker than putting it behind Express. The cache-control plugin (installed
- * by default, it hooks every field) is turned off: nothing here uses HTTP caching. The API key is
- * checked in the context function (Apollo's place for it, after the body is parsed); the resolvers run
- * our own validation, defaults and store (schema.ts).
+ * (`startStandaloneServer`: node:http with CORS and JSON body parsing, no framework) — the fewest layers
+ * of Apollo's documented set-ups (Express or another framework adds its own). The cache-control
+ * plugin (installed by default, it hooks every field) is turned off: nothing here uses HTTP caching. The
+ * API key is checked in the context function (Apollo's place for it, after the body is parsed); the
+ * resolvers run our own validation, defaults and store (schema.ts).
  *
  * Environment: MONGODB_URI, MONGODB_DB, API_KEYS, PORT (0: any). Prints `listening <port>` once it accepts
  * connections.
