@@ -4,14 +4,17 @@
  * For each storage mode (the embedded server in memory, then with a data directory) it starts, each
  * in its own process: the embedded database (`packages/embedded-mongo/src/cli.ts`), the service exactly as
  * `npm start` runs it (`src/main.ts`, pointed at that database, rate limit off, logging silent), and
- * the baseline (`bench/baseline.ts`: bare node:http doing the same single driver call). It seeds the
- * portals through the driver, then loads each operation with autocannon from this process over
- * loopback — the service's cell and its baseline's cell in alternating rounds, so drift on a shared
- * machine touches both alike — at 1 and at 32 connections, and prints one table with the ratios and the
- * floors. It is a report: the exit code is 0 whether floors are met or not.
+ * the baseline (`bench/baseline.ts`: bare node:http doing the same single driver call) and the peers
+ * (`bench/peers/`: the GraphQL read and upsert on Mercurius and on Apollo Server, through our own
+ * validation and store). It seeds the portals through the driver, then loads each operation with
+ * autocannon from this process over loopback — the service's cell, its baseline's and, for the GraphQL
+ * read and upsert, each peer's in alternating rounds, so drift on a shared machine touches all alike — at
+ * 1 and at 32 connections, and prints one table with the ratios and the floors. It is a report: the exit
+ * code is 0 whether floors are met or not.
  *
  * Environment (all optional):
- *   BENCH_DURATION_S      measured seconds per cell for the service and again for the baseline (default 4)
+ *   BENCH_DURATION_S      measured seconds per cell for the service, again for the baseline and for each peer
+ *                         (default 4)
  *   BENCH_ROUNDS          alternating service/baseline segments the duration is cut into (default 4)
  *   BENCH_WARMUP_S        seconds of unmeasured load on each before a cell (default 1)
  *   BENCH_MODES           storage modes, comma-separated: memory,dataDir (default both)
@@ -36,8 +39,11 @@
  *                         BENCH_COMPARE_ROOT, this tree's service is compared with itself under that environment.
  *                         E.g. what metrics cost: METRICS_TOKEN=x BENCH_COMPARE_ENV=METRICS_TOKEN= npm run bench
  *   BENCH_COMPARE_FLOOR   the floor of every A/B ratio (default: 0.75 for writes, none for reads)
- *   BENCH_PROFILE         service | db | baseline (comma-separated): run that process with --cpu-prof,
- *                         profiles in bench/profiles/<name>/ (summarise with `node bench/service-profile.ts`)
+ *   BENCH_PEERS           peer servers measured beside the GraphQL read and upsert, comma-separated:
+ *                         mercurius,apollo (default both; none in an A/B run; empty: none)
+ *   BENCH_PROFILE         service | db | baseline | mercurius | apollo (comma-separated): run that process
+ *                         with --cpu-prof, profiles in bench/profiles/<name>/ (summarise with
+ *                         `node bench/service-profile.ts`)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -48,6 +54,8 @@ import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autoc
 import { MongoClient, type Db } from 'mongodb';
 import { COLLECTION_NAME, PortalStore } from '../src/portals/mongo/store.ts';
 import { freePort } from './free-port.ts';
+import { LIST_QUERY, portalFields, READ_QUERY, UPSERT_QUERY } from './operations.ts';
+import { isPeerName, PEER_SCRIPTS, type PeerName } from './peers/scripts.ts';
 
 const env = process.env;
 const DURATION_S = Number(env.BENCH_DURATION_S ?? 4);
@@ -70,6 +78,9 @@ const COMPARE_ROOT = env.BENCH_COMPARE_ROOT ?? (env.BENCH_COMPARE_ENV ? SERVICE_
 const COMPARE_WRITE_FLOOR = 0.75;
 /** BENCH_COMPARE_FLOOR: one floor for every operation of an A/B run instead (0.95: costs under 5%). */
 const COMPARE_FLOOR = env.BENCH_COMPARE_FLOOR ? Number(env.BENCH_COMPARE_FLOOR) : undefined;
+const PEERS = parsePeers(env.BENCH_PEERS ?? (COMPARE_ROOT ? '' : 'mercurius,apollo'));
+/** Our GraphQL read and upsert against the faster peer: at least its throughput, at most its CPU per request. */
+const PEER_FLOOR = 1;
 
 type Mode = 'memory' | 'dataDir';
 
@@ -83,6 +94,14 @@ function parseCompareEnv(text: string): Record<string, string | undefined> {
       return [pair.slice(0, equals), pair.slice(equals + 1) || undefined];
     }),
   );
+}
+
+function parsePeers(text: string): PeerName[] {
+  const names = text.split(',').filter(Boolean);
+  for (const name of names) {
+    if (!isPeerName(name)) throw new Error(`BENCH_PEERS: "${name}" is none of ${Object.keys(PEER_SCRIPTS).join(', ')}`);
+  }
+  return names as PeerName[];
 }
 
 const ORGANIZATIONS = [
@@ -111,33 +130,6 @@ function seededPortal(i: number) {
     lookup: { websiteId: websiteId.toLowerCase(), slug: fields.slug.toLowerCase() },
     // As the store writes it: every write stamps a new revision.
     revision: `seed-${i}`,
-  };
-}
-
-/** A full portal body: every writable field (customDomain null, so a write is one database call). */
-function portalFields(id: string, websiteId: string) {
-  return {
-    websiteId,
-    slug: `slug-${id}`,
-    name: `Benchmark portal ${id}`,
-    customDomain: null,
-    features: {
-      authenticateWithPassword: true,
-      orderCancel: false,
-      orderAddressEdit: true,
-      paymentInstrumentAdd: true,
-      paymentInstrumentUpdate: false,
-      paymentInstrumentDeactivate: true,
-    },
-    customization: {
-      logoId: 'logo-123',
-      colors: { primary: '0044d4', secondary: 'ffffff' },
-      links: {
-        termsOfService: 'https://example.com/terms',
-        privacyPolicy: 'https://example.com/privacy',
-        refundPolicy: 'https://example.com/refunds',
-      },
-    },
   };
 }
 
@@ -215,6 +207,13 @@ interface Stack {
   serviceUrl: string;
   baselineUrl: string;
   processes: ChildProcess[];
+  peers: Peer[];
+}
+
+interface Peer {
+  name: PeerName;
+  url: string;
+  child: ChildProcess;
 }
 
 async function startStack(mode: Mode): Promise<Stack> {
@@ -245,6 +244,8 @@ async function startStack(mode: Mode): Promise<Stack> {
   const service = startChild('service', join(SERVICE_ROOT, 'src/main.ts'), serviceEnv(servicePort));
   const baseline = COMPARE_ROOT ? await startCompared(serviceEnv(await freePort())) : await startBaseline(uri, apiKeys);
   const serviceUrl = `http://127.0.0.1:${servicePort}`;
+  const peers: Peer[] = [];
+  for (const name of PEERS) peers.push(await startPeer(name, uri, apiKeys));
   await waitReady(serviceUrl);
   return {
     mode,
@@ -254,7 +255,20 @@ async function startStack(mode: Mode): Promise<Stack> {
     serviceUrl,
     baselineUrl: baseline.url,
     processes: [service, baseline.child, database],
+    peers,
   };
+}
+
+/** A peer server (bench/peers) on the same database and keys. */
+async function startPeer(name: PeerName, uri: string, apiKeys: string): Promise<Peer> {
+  const child = startChild(name, PEER_SCRIPTS[name], {
+    MONGODB_URI: uri,
+    MONGODB_DB: DB_NAME,
+    API_KEYS: apiKeys,
+    PORT: '0',
+  });
+  const [, port] = await firstLine(child, /^listening (\d+)/);
+  return { name, url: `http://127.0.0.1:${port}`, child };
 }
 
 /** The bare node:http baseline doing the service's driver call. */
@@ -280,6 +294,7 @@ async function startCompared(childEnv: Record<string, string>): Promise<{ url: s
 async function stopStack(stack: Stack): Promise<void> {
   await stopChild(stack.processes[0]);
   await stopChild(stack.processes[1]);
+  for (const peer of stack.peers) await stopChild(peer.child);
   await stack.client.close();
   await stopChild(stack.processes[2]);
   if (stack.dataDir) rmSync(stack.dataDir, { recursive: true, force: true });
@@ -310,28 +325,6 @@ async function removeCreated(db: Db): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------
 // Operations
-
-const PORTAL_SELECTION = `
-  id websiteId slug name customDomain status portalUrl
-  features { authenticateWithPassword orderCancel orderAddressEdit paymentInstrumentAdd paymentInstrumentUpdate paymentInstrumentDeactivate }
-  customization { logoId colors { primary secondary } links { termsOfService privacyPolicy refundPolicy } }
-  createdTime updatedTime`;
-
-const UPSERT_QUERY = `mutation Upsert($id: ID!, $input: BillingPortalInput!) {
-  upsertBillingPortal(id: $id, input: $input) {
-    __typename
-    ... on UpsertBillingPortalSuccess { created billingPortal { ${PORTAL_SELECTION} } }
-    ... on ValidationError { message invalidFields { field message } }
-  }
-}`;
-const READ_QUERY = `query Read($id: ID!) { billingPortal(id: $id) { ${PORTAL_SELECTION} } }`;
-const LIST_QUERY = `query List($websiteId: String!) {
-  billingPortals(first: 20, filter: { websiteId: { in: [$websiteId] } }, orderBy: [{ field: CREATED_TIME, direction: DESC }]) {
-    totalCount
-    edges { cursor node { ${PORTAL_SELECTION} } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'reb-apikey': KEY };
 
@@ -424,15 +417,33 @@ interface Operation {
   writes: boolean;
   /** Floor of service/baseline throughput at 32 connections in memory. */
   floor?: number;
+  /** The request the peers are measured with (the same as the service's). */
+  peer?: RequestFactory;
 }
 
 const OPERATIONS: Operation[] = [
-  { key: 'get', label: 'REST GET', service: restGet, baseline: restGet, writes: false, floor: 0.6 },
-  { key: 'read', label: 'GraphQL read', service: graphqlRead, baseline: restGet, writes: false, floor: 0.5 },
+  { key: 'get', label: 'REST GET', service: restGet, baseline: restGet, writes: false, floor: 0.9 },
+  {
+    key: 'read',
+    label: 'GraphQL read',
+    service: graphqlRead,
+    baseline: restGet,
+    writes: false,
+    floor: 0.8,
+    peer: graphqlRead,
+  },
   { key: 'list-rest', label: 'REST list', service: restList, baseline: restList, writes: false },
   { key: 'list-graphql', label: 'GraphQL list', service: graphqlList, baseline: restList, writes: false },
-  { key: 'put', label: 'REST PUT', service: restPut, baseline: restPut, writes: true, floor: 0.6 },
-  { key: 'upsert', label: 'GraphQL upsert', service: graphqlUpsert, baseline: restPut, writes: true, floor: 0.5 },
+  { key: 'put', label: 'REST PUT', service: restPut, baseline: restPut, writes: true, floor: 0.9 },
+  {
+    key: 'upsert',
+    label: 'GraphQL upsert',
+    service: graphqlUpsert,
+    baseline: restPut,
+    writes: true,
+    floor: 0.8,
+    peer: graphqlUpsert,
+  },
 ];
 const LARGE_OPERATIONS = ['get', 'read', 'list-rest', 'list-graphql'];
 
@@ -470,6 +481,26 @@ function cpuSeconds(pid: number | undefined): number {
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
   } catch {
     return Number.NaN;
+  }
+}
+
+const SETTLE_SAMPLE_MS = 100;
+const SETTLE_LIMIT_MS = 3000;
+
+/**
+ * Waits until the processes are idle (at most one clock tick of CPU in a sample): autocannon stops
+ * with requests still in flight, and a slow server finishing them would otherwise load the machine
+ * during the next server's segment.
+ */
+async function settle(pids: Array<number | undefined>): Promise<void> {
+  const total = () => pids.reduce<number>((sum, pid) => sum + cpuSeconds(pid), 0);
+  const deadline = Date.now() + SETTLE_LIMIT_MS;
+  let before = total();
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_SAMPLE_MS));
+    const now = total();
+    if (!(now - before > 1.5 / TICKS_PER_SECOND)) return;
+    before = now;
   }
 }
 
@@ -517,18 +548,19 @@ function summarise(segments: Segment[]): Cell {
 }
 
 /**
- * The service and its baseline under the same load, in ROUNDS alternating segments (service,
- * baseline, service, …) that add up to DURATION_S each, so that whatever else the machine does
- * in the meantime falls on both alike.
+ * The service, its baseline and (for operations they serve) the peers under the same load, in ROUNDS
+ * alternating segments (service, baseline, peers, service, …) that add up to DURATION_S each, so that
+ * whatever else the machine does in the meantime falls on all alike.
  */
 async function measurePair(
   stack: Stack,
   operation: Operation,
   portals: number,
   connections: number,
-): Promise<{ service: Cell; baseline: Cell }> {
+): Promise<{ service: Cell; baseline: Cell; peers: PeerCell[] }> {
   const workload = (): Workload => ({ portals, tag: String(++cellCounter) });
   const [service, baseline, database] = stack.processes;
+  const peers = operation.peer ? stack.peers : [];
   const targets = [
     { url: stack.serviceUrl, factory: operation.service, pid: service.pid, segments: [] as Segment[] },
     {
@@ -538,15 +570,36 @@ async function measurePair(
       pid: baseline.pid,
       segments: [] as Segment[],
     },
+    ...peers.map((peer) => ({
+      url: peer.url,
+      factory: operation.peer!,
+      pid: peer.child.pid,
+      segments: [] as Segment[],
+    })),
   ];
-  if (WARMUP_S > 0) for (const t of targets) await load(t.url, t.factory(workload()), connections, WARMUP_S);
+  if (WARMUP_S > 0) {
+    for (const t of targets) {
+      await load(t.url, t.factory(workload()), connections, WARMUP_S);
+      await settle([t.pid, database.pid]);
+    }
+  }
   for (let round = 0; round < ROUNDS; round++) {
     for (const t of targets) {
       const pids = { server: t.pid, database: database.pid };
       t.segments.push(await load(t.url, t.factory(workload()), connections, DURATION_S / ROUNDS, pids));
+      await settle([t.pid, database.pid]);
     }
   }
-  return { service: summarise(targets[0].segments), baseline: summarise(targets[1].segments) };
+  return {
+    service: summarise(targets[0].segments),
+    baseline: summarise(targets[1].segments),
+    peers: peers.map((peer, i) => ({ name: peer.name, cell: summarise(targets[2 + i].segments) })),
+  };
+}
+
+interface PeerCell {
+  name: PeerName;
+  cell: Cell;
 }
 
 interface Row {
@@ -556,6 +609,7 @@ interface Row {
   connections: number;
   service: Cell;
   baseline: Cell;
+  peers: PeerCell[];
 }
 
 const rows: Row[] = [];
@@ -563,16 +617,24 @@ const rows: Row[] = [];
 async function runCells(stack: Stack, portals: number, operations: Operation[]): Promise<void> {
   for (const connections of CONNECTIONS) {
     for (const operation of operations) {
-      const { service, baseline } = await measurePair(stack, operation, portals, connections);
+      const { service, baseline, peers } = await measurePair(stack, operation, portals, connections);
       if (operation.writes) await removeCreated(stack.db);
-      const row: Row = { mode: stack.mode, operation, portals, connections, service, baseline };
+      const row: Row = { mode: stack.mode, operation, portals, connections, service, baseline, peers };
       rows.push(row);
       process.stderr.write(
         `  ${stack.mode} ${operation.label} ${portals} x${connections}: ${Math.round(service.rps)} req/s ` +
           `(baseline ${Math.round(baseline.rps)}, ratio ${(service.rps / baseline.rps).toFixed(2)}; ` +
           `CPU µs/req service ${us(service.serverCpuPerRequest)} + db ${us(service.databaseCpuPerRequest)}, ` +
           `baseline ${us(baseline.serverCpuPerRequest)} + db ${us(baseline.databaseCpuPerRequest)})` +
-          `${service.failures + baseline.failures > 0 ? ` FAILURES ${service.failures}/${baseline.failures}` : ''}\n`,
+          `${service.failures + baseline.failures > 0 ? ` FAILURES ${service.failures}/${baseline.failures}` : ''}` +
+          peers
+            .map(
+              ({ name, cell }) =>
+                `; ${name} ${Math.round(cell.rps)} req/s (ratio ${(service.rps / cell.rps).toFixed(2)}, ` +
+                `CPU µs/req ${us(cell.serverCpuPerRequest)})${cell.failures > 0 ? ` FAILURES ${cell.failures}` : ''}`,
+            )
+            .join('') +
+          '\n',
       );
     }
   }
@@ -603,22 +665,42 @@ function printTable(): void {
     'db CPU',
     'failed',
   ];
-  const lines = rows.map((r) => [
-    r.mode === 'memory' ? 'memory' : 'data dir',
-    r.operation.label,
-    r.portals.toLocaleString('en-US'),
-    String(r.connections),
-    fmt(r.service.rps),
-    ms(r.service.p50),
-    ms(r.service.p99),
-    fmt(r.baseline.rps),
-    ms(r.baseline.p50),
-    ms(r.baseline.p99),
-    fmt(r.service.rps / r.baseline.rps, 2),
-    us(r.service.serverCpuPerRequest),
-    us(r.baseline.serverCpuPerRequest),
-    us(r.service.databaseCpuPerRequest),
-    String(r.service.failures + r.baseline.failures),
+  const lines = rows.flatMap((r) => [
+    [
+      r.mode === 'memory' ? 'memory' : 'data dir',
+      r.operation.label,
+      r.portals.toLocaleString('en-US'),
+      String(r.connections),
+      fmt(r.service.rps),
+      ms(r.service.p50),
+      ms(r.service.p99),
+      fmt(r.baseline.rps),
+      ms(r.baseline.p50),
+      ms(r.baseline.p99),
+      fmt(r.service.rps / r.baseline.rps, 2),
+      us(r.service.serverCpuPerRequest),
+      us(r.baseline.serverCpuPerRequest),
+      us(r.service.databaseCpuPerRequest),
+      String(r.service.failures + r.baseline.failures),
+    ],
+    // A peer's row: its own figures, and ours ÷ its throughput in the ratio column.
+    ...r.peers.map(({ name, cell }) => [
+      '',
+      `  ↳ ${name}`,
+      '',
+      '',
+      fmt(cell.rps),
+      ms(cell.p50),
+      ms(cell.p99),
+      '',
+      '',
+      '',
+      fmt(r.service.rps / cell.rps, 2),
+      us(cell.serverCpuPerRequest),
+      '',
+      us(cell.databaseCpuPerRequest),
+      String(cell.failures),
+    ]),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const line = (cells: string[]) =>
@@ -646,6 +728,23 @@ function printFloors(): void {
     console.log(
       `  ${operation.label.padEnd(15)} ${ratio.toFixed(2)} of baseline, floor ${floor.toFixed(2)}: ${ratio >= floor ? 'PASS' : 'FAIL'}` +
         ` (CPU per request: ${cpu.toFixed(1)}× the baseline's)`,
+    );
+  }
+  for (const operation of OPERATIONS.filter((o) => o.peer)) {
+    const row = find(operation.key, PORTALS);
+    const faster = row?.peers.reduce<PeerCell | undefined>(
+      (best, p) => (!best || p.cell.rps > best.cell.rps ? p : best),
+      undefined,
+    );
+    if (!row || !faster) continue;
+    const ratio = row.service.rps / faster.cell.rps;
+    const cpu = row.service.serverCpuPerRequest / faster.cell.serverCpuPerRequest;
+    console.log(
+      `  ${operation.label.padEnd(15)} ${ratio.toFixed(2)} of the faster peer (${faster.name}), ` +
+        `floor ${PEER_FLOOR.toFixed(2)}: ${ratio >= PEER_FLOOR ? 'PASS' : 'FAIL'}; ` +
+        `CPU per request ${cpu.toFixed(2)}× its (${us(row.service.serverCpuPerRequest)} vs ` +
+        `${us(faster.cell.serverCpuPerRequest)} µs), ceiling ${PEER_FLOOR.toFixed(2)}: ` +
+        `${cpu <= PEER_FLOOR ? 'PASS' : 'FAIL'}`,
     );
   }
   // Cost of a request = CPU the service and the database spent on it (robust to drift between rows,
@@ -707,7 +806,11 @@ async function main(): Promise<void> {
   console.log(
     `\nService vs bare node:http baseline (same driver call, same database); autocannon over loopback, ` +
       `${DURATION_S} s per cell for each in ${ROUNDS} alternating rounds after ${WARMUP_S} s warm-up; ratio = service req/s ÷ baseline req/s.\n` +
-      `CPU µs/req: CPU time of the service process per request (base CPU: of the baseline process; db CPU: of the database process while the service was loaded).`,
+      `CPU µs/req: CPU time of the service process per request (base CPU: of the baseline process; db CPU: of the database process while the service was loaded).` +
+      (PEERS.length > 0
+        ? '\n↳ rows: a peer server (bench/peers) under the same request in the same rounds: its req/s, latency ' +
+          'and CPU; ratio = our req/s ÷ its.'
+        : ''),
   );
   console.log(
     `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, ${process.platform}\n`,
