@@ -4,7 +4,7 @@
  */
 import { ObjectId } from 'bson';
 import type { Doc } from '../compare.ts';
-import { canonicalKey, isPlainObject } from '../compare.ts';
+import { isPlainObject, sameCanonical } from '../compare.ts';
 import { MongoCommandError, toCommandError } from '../errors.ts';
 import { Deadline } from '../limits.ts';
 import { asDoc, compileFilter, findDocs, project } from '../query.ts';
@@ -92,7 +92,7 @@ function updateOne(ctx: CommandContext, name: string, stmt: Doc): UpdateOutcome 
   const kind = changeKind(u);
   for (const old of matches) {
     const next = applyUpdate(old, u, arrayFilters, filter);
-    if (canonicalKey(next) !== canonicalKey(old)) {
+    if (!sameCanonical(next, old)) {
       (coll as Collection).replace(old, next, kind);
       nModified++;
     }
@@ -182,7 +182,7 @@ const findAndModify: CommandHandler = async (cmd, ctx) => {
     const u = validateUpdate(cmd.update);
     if (target) {
       const next = applyUpdate(target, u, arrayFilters, query);
-      if (canonicalKey(next) !== canonicalKey(target)) (coll as Collection).replace(target, next, changeKind(u));
+      if (!sameCanonical(next, target)) (coll as Collection).replace(target, next, changeKind(u));
       reply = { lastErrorObject: { n: 1, updatedExisting: true }, value: shape(returnNew ? next : target) };
     } else if (cmd.upsert === true) {
       const doc = buildUpsertDocument(query, u, arrayFilters);
