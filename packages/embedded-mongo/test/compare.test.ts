@@ -1,11 +1,12 @@
 /**
- * sameCanonical is a shortcut for `canonicalKey(a) === canonicalKey(b)` (whether a write changed its
+ * Shortcuts and what they stand for. sameCanonical is a shortcut for `canonicalKey(a) === canonicalKey(b)` (whether a write changed its
  * document): randomized, it must answer exactly as comparing the keys does.
  */
 import fc from 'fast-check';
 import { Binary, Decimal128, Double, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp } from 'bson';
 import { describe, expect, it } from 'vitest';
 import { canonicalKey, sameCanonical } from '../src/compare.ts';
+import { checkFilter, compileFilter } from '../src/query.ts';
 
 const OID = new ObjectId('0123456789abcdef01234567');
 
@@ -67,5 +68,22 @@ describe('sameCanonical', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('checkFilter', () => {
+  it('skips compiling only filters that compile: plain equalities of scalars', () => {
+    const key = fc.stringMatching(/^[\w-]{1,4}(\.[\w-]{1,3}){0,2}$/);
+    const scalar = fc.oneof(fc.string(), fc.double(), fc.boolean(), fc.constant(null), fc.date());
+    fc.assert(
+      fc.property(fc.dictionary(key, scalar, { maxKeys: 4, noNullPrototype: true }), (filter) => {
+        expect(() => compileFilter(filter)).not.toThrow();
+        expect(() => checkFilter(filter)).not.toThrow();
+      }),
+      { numRuns: 1000 },
+    );
+    // Anything else is still compiled, and refused when mingo refuses it.
+    expect(() => checkFilter({ a: { $bogus: 1 } })).toThrow(/bogus/);
+    expect(() => checkFilter({ $and: 1 })).toThrow();
   });
 });

@@ -7,7 +7,7 @@ import type { Doc } from '../compare.ts';
 import { isPlainObject, sameCanonical } from '../compare.ts';
 import { MongoCommandError, toCommandError } from '../errors.ts';
 import { Deadline } from '../limits.ts';
-import { asDoc, compileFilter, findDocs, project } from '../query.ts';
+import { asDoc, checkFilter, findDocs, project } from '../query.ts';
 import type { Collection } from '../storage/collection.ts';
 import { applyUpdate, buildUpsertDocument, isOperatorUpdate, validateUpdate } from '../update.ts';
 import type { UpdateSpec } from '../update.ts';
@@ -169,7 +169,7 @@ const findAndModify: CommandHandler = async (cmd, ctx) => {
   const returnNew = cmd.new === true;
   const arrayFilters = Array.isArray(cmd.arrayFilters) ? (cmd.arrayFilters as Doc[]) : undefined;
 
-  compileFilter(query);
+  checkFilter(query);
   const coll = ctx.engine.getCollection(ctx.db, name);
   const target = findDocs(coll, { filter: query, sort, limit: 1, deadline: Deadline.of(cmd, ctx.limits) })[0];
   const shape = (d: Doc | undefined): Doc | null => (d ? project([d], fields)[0] : null);
