@@ -42,11 +42,7 @@ export function checkFieldPath(path: string): void {
   for (const segment of path.replace(/^\$+/, '').split('.')) if (RESERVED.has(segment)) refuse(segment, path);
 }
 
-/** The shortest reserved name ('__proto__', 'prototype'). */
-const SHORTEST = 9;
-
 function mayHoldReserved(path: string): boolean {
-  if (path.length < SHORTEST) return false;
   return path.includes('__proto__') || path.includes('constructor') || path.includes('prototype');
 }
 

@@ -67,17 +67,12 @@ function applyOperators(doc: Doc, u: Doc, arrayFilters: Doc[] | undefined, filte
   }
 }
 
-/**
- * A pipeline update's result. The direct evaluator never changes its input, so it may read a stored
- * document (`stored`); mingo may change it in place, so it gets a copy of one.
- */
-function applyPipeline(doc: Doc, pipeline: Doc[], stored: boolean): Doc {
+function applyPipeline(doc: Doc, pipeline: Doc[]): Doc {
   const simple = evaluateSimplePipeline(doc, pipeline);
   if (simple !== UNSUPPORTED) return simple;
-  const input = stored ? cloneDoc(doc) : doc;
   try {
-    const out = new Aggregator(pipeline, BASE_OPTIONS).run([input]);
-    return (out[0] as Doc | undefined) ?? input;
+    const out = new Aggregator(pipeline, BASE_OPTIONS).run([doc]);
+    return (out[0] as Doc | undefined) ?? doc;
   } catch (e) {
     throw new MongoCommandError('BadValue', e instanceof Error ? e.message : String(e));
   }
@@ -87,7 +82,7 @@ function applyPipeline(doc: Doc, pipeline: Doc[], stored: boolean): Doc {
 export function applyUpdate(original: Doc, u: UpdateSpec, arrayFilters: Doc[] | undefined, filter: Doc): Doc {
   let next: Doc;
   if (Array.isArray(u)) {
-    next = applyPipeline(original, u, true);
+    next = applyPipeline(cloneDoc(original), u);
   } else if (isOperatorUpdate(u)) {
     next = cloneDoc(original);
     applyOperators(next, u as Doc, arrayFilters, filter, false);
@@ -134,7 +129,7 @@ export function buildUpsertDocument(filter: Doc, u: UpdateSpec, arrayFilters: Do
   const base = equalityFields(filter);
   let doc: Doc;
   if (Array.isArray(u)) {
-    doc = applyPipeline(base, u, false);
+    doc = applyPipeline(base, u);
   } else if (isOperatorUpdate(u)) {
     doc = base;
     applyOperators(doc, u as Doc, arrayFilters, {}, true);
