@@ -84,6 +84,46 @@ export function canonicalKey(v: unknown): string {
   return typeof v + ':' + String(v);
 }
 
+/**
+ * `canonicalKey(a) === canonicalKey(b)` without building either string: containers are walked in step
+ * (stopping at the first difference), and only leaves other than strings, booleans and numbers are keyed.
+ */
+export function sameCanonical(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  const ta = typeof a;
+  if (ta === 'string' || typeof b === 'string') return false;
+  if (ta === 'number' && typeof b === 'number') return a === b || (Number.isNaN(a) && Number.isNaN(b));
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameCanonical(a[i], b[i])) return false;
+    return true;
+  }
+  if (isKeyedObject(a)) {
+    if (!isKeyedObject(b)) return false;
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    if (ka.length !== kb.length) return false;
+    for (let i = 0; i < ka.length; i++) {
+      if (ka[i] !== kb[i] || !sameCanonical(a[ka[i]], b[kb[i]])) return false;
+    }
+    return true;
+  }
+  if (Array.isArray(b) || isKeyedObject(b)) return false;
+  return canonicalKey(a) === canonicalKey(b);
+}
+
+/** An object canonicalKey renders field by field (not null, an array, a Date, a RegExp or a bson value). */
+function isKeyedObject(v: unknown): v is Doc {
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    !(v instanceof Date) &&
+    !(v instanceof RegExp) &&
+    bsonTypeOf(v) === undefined
+  );
+}
+
 /** Rank of a value's type in MongoDB's comparison order. */
 function typeRank(v: unknown): number {
   if (v === undefined || v === null) return 2;

@@ -27,6 +27,24 @@ export function compileFilter(filter: unknown): Matcher {
   return (doc) => q.test(doc);
 }
 
+/** Throws BadValue for a filter that cannot be compiled (compiling it only when that is possible). */
+export function checkFilter(filter: unknown): void {
+  if (isPlainObject(filter) && isPlainEquality(filter)) return;
+  compileFilter(filter);
+}
+
+const PLAIN_PATH = /^[\w-]+(\.[\w-]+)*$/;
+
+/** `{ a: 'x', 'b.c': 2 }`: field paths each equal to a string, number, boolean, null or Date. */
+function isPlainEquality(filter: Doc): boolean {
+  for (const key of Object.keys(filter)) {
+    const v: unknown = filter[key];
+    const scalar = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+    if (!(scalar || v === null || v instanceof Date) || !PLAIN_PATH.test(key)) return false;
+  }
+  return true;
+}
+
 export function asDoc(v: unknown, what: string): Doc | undefined {
   if (v === undefined || v === null) return undefined;
   if (!isPlainObject(v)) throw new MongoCommandError('BadValue', `${what} must be an object`);

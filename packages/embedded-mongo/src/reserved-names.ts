@@ -37,7 +37,13 @@ function refuse(name: string, path: string): never {
 
 /** Throws BadValue when `path` (a dotted field path, possibly `$`- or `$$`-prefixed) has a reserved segment. */
 export function checkFieldPath(path: string): void {
+  // A path without any reserved word as a substring has no reserved segment: skip the split.
+  if (!mayHoldReserved(path)) return;
   for (const segment of path.replace(/^\$+/, '').split('.')) if (RESERVED.has(segment)) refuse(segment, path);
+}
+
+function mayHoldReserved(path: string): boolean {
+  return path.includes('__proto__') || path.includes('constructor') || path.includes('prototype');
 }
 
 function checkPathString(v: unknown): void {

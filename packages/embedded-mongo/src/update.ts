@@ -8,6 +8,7 @@ import type { Doc } from './compare.ts';
 import { canonicalKey, cloneDoc, isPlainObject, setPath } from './compare.ts';
 import { MongoCommandError } from './errors.ts';
 import { BASE_OPTIONS } from './mingo-options.ts';
+import { evaluateSimplePipeline, UNSUPPORTED } from './simple-pipeline.ts';
 
 export type UpdateSpec = Doc | Doc[];
 
@@ -67,6 +68,8 @@ function applyOperators(doc: Doc, u: Doc, arrayFilters: Doc[] | undefined, filte
 }
 
 function applyPipeline(doc: Doc, pipeline: Doc[]): Doc {
+  const simple = evaluateSimplePipeline(doc, pipeline);
+  if (simple !== UNSUPPORTED) return simple;
   try {
     const out = new Aggregator(pipeline, BASE_OPTIONS).run([doc]);
     return (out[0] as Doc | undefined) ?? doc;

@@ -12,6 +12,7 @@ import { canonicalKey } from '../src/compare.ts';
 import type { Doc } from '../src/compare.ts';
 import { countDocs, findDocs, sortKey } from '../src/query.ts';
 import { Collection } from '../src/storage/collection.ts';
+import { OrderedIndex } from '../src/storage/indexes.ts';
 import type { IndexSpec } from '../src/storage/indexes.ts';
 import { planFind } from '../src/query.ts';
 
@@ -184,7 +185,10 @@ describe('ordered indexes: randomized differential against a plain scan', () => 
     fc.assert(
       fc.property(
         fc.array(docShape, { minLength: 1, maxLength: 60 }),
-        fc.array(fc.tuple(fc.nat(), fc.oneof(fc.constant('delete' as const), docShape)), { maxLength: 20 }),
+        fc.array(
+          fc.tuple(fc.nat(), fc.oneof(fc.constant('delete' as const), fc.constant('touch' as const), docShape)),
+          { maxLength: 20 },
+        ),
         fc.array(queryArb, { minLength: 1, maxLength: 12 }),
         (shapes, mutations, queries) => {
           const { indexed, plain } = pair();
@@ -197,7 +201,7 @@ describe('ordered indexes: randomized differential against a plain scan', () => 
             const oldI = indexed.getById(u);
             const oldP = plain.getById(u);
             if (!oldI || !oldP) {
-              if (m !== 'delete') {
+              if (m !== 'delete' && m !== 'touch') {
                 indexed.insert(makeDoc(m, u));
                 plain.insert(makeDoc(m, u));
               }
@@ -206,10 +210,21 @@ describe('ordered indexes: randomized differential against a plain scan', () => 
             if (m === 'delete') {
               indexed.remove(oldI);
               plain.remove(oldP);
+            } else if (m === 'touch') {
+              // A write that leaves every indexed value as it was (its entries stay in place).
+              indexed.replace(oldI, { ...oldI, z: n });
+              plain.replace(oldP, { ...oldP, z: n });
             } else {
               indexed.replace(oldI, makeDoc(m, u));
               plain.replace(oldP, makeDoc(m, u));
             }
+          }
+          // Every index holds exactly what a build from the final documents would.
+          for (const index of indexed.indexes.values()) {
+            const rebuilt = new OrderedIndex(index.spec);
+            rebuilt.rebuild(indexed.records());
+            const slots = (i: OrderedIndex) => [...i.entries()].map((e) => [canonicalKey(e.vals), e.seq, e.id]);
+            expect(slots(index)).toEqual(slots(rebuilt));
           }
           for (const q of queries) {
             const p = planFind(indexed, q);

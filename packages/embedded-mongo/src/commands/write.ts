@@ -4,10 +4,10 @@
  */
 import { ObjectId } from 'bson';
 import type { Doc } from '../compare.ts';
-import { canonicalKey, isPlainObject } from '../compare.ts';
+import { isPlainObject, sameCanonical } from '../compare.ts';
 import { MongoCommandError, toCommandError } from '../errors.ts';
 import { Deadline } from '../limits.ts';
-import { asDoc, compileFilter, findDocs, project } from '../query.ts';
+import { asDoc, checkFilter, findDocs, project } from '../query.ts';
 import type { Collection } from '../storage/collection.ts';
 import { applyUpdate, buildUpsertDocument, isOperatorUpdate, validateUpdate } from '../update.ts';
 import type { UpdateSpec } from '../update.ts';
@@ -92,7 +92,7 @@ function updateOne(ctx: CommandContext, name: string, stmt: Doc): UpdateOutcome 
   const kind = changeKind(u);
   for (const old of matches) {
     const next = applyUpdate(old, u, arrayFilters, filter);
-    if (canonicalKey(next) !== canonicalKey(old)) {
+    if (!sameCanonical(next, old)) {
       (coll as Collection).replace(old, next, kind);
       nModified++;
     }
@@ -169,7 +169,7 @@ const findAndModify: CommandHandler = async (cmd, ctx) => {
   const returnNew = cmd.new === true;
   const arrayFilters = Array.isArray(cmd.arrayFilters) ? (cmd.arrayFilters as Doc[]) : undefined;
 
-  compileFilter(query);
+  checkFilter(query);
   const coll = ctx.engine.getCollection(ctx.db, name);
   const target = findDocs(coll, { filter: query, sort, limit: 1, deadline: Deadline.of(cmd, ctx.limits) })[0];
   const shape = (d: Doc | undefined): Doc | null => (d ? project([d], fields)[0] : null);
@@ -182,7 +182,7 @@ const findAndModify: CommandHandler = async (cmd, ctx) => {
     const u = validateUpdate(cmd.update);
     if (target) {
       const next = applyUpdate(target, u, arrayFilters, query);
-      if (canonicalKey(next) !== canonicalKey(target)) (coll as Collection).replace(target, next, changeKind(u));
+      if (!sameCanonical(next, target)) (coll as Collection).replace(target, next, changeKind(u));
       reply = { lastErrorObject: { n: 1, updatedExisting: true }, value: shape(returnNew ? next : target) };
     } else if (cmd.upsert === true) {
       const doc = buildUpsertDocument(query, u, arrayFilters);

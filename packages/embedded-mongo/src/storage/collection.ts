@@ -11,7 +11,7 @@ import { canonicalKey } from '../compare.ts';
 import type { Doc } from '../compare.ts';
 import type { ChangeEventLog } from '../changes/event-log.ts';
 import { MongoCommandError } from '../errors.ts';
-import { OrderedIndex, duplicateKeyError } from './indexes.ts';
+import { OrderedIndex, duplicateKeyError, sameKeys } from './indexes.ts';
 import type { IndexKeys, IndexSpec, Slot } from './indexes.ts';
 import { executePath, planQuery } from './planner.ts';
 
@@ -89,12 +89,12 @@ export class Collection {
         "Performing an update on the path '_id' would modify the immutable field '_id'",
       );
     }
-    const keys = this.checkUnique(newDoc, id);
+    const changed = this.changedKeys(oldDoc, newDoc, id);
     const seq = this.seqs.get(id) ?? this.nextSeq++;
-    for (const index of this.indexes.values()) index.remove(index.keysOf(oldDoc), id, seq);
+    for (const [index, , before] of changed) index.remove(before, id, seq);
     this.docs.set(id, newDoc);
     this.seqs.set(id, seq);
-    for (const [index, k] of keys) index.add(k, id, seq);
+    for (const [index, after] of changed) index.add(after, id, seq);
     this.log({ op: 'put', db: this.db, coll: this.name, doc: newDoc });
     this.changes?.record({ op: kind, db: this.db, coll: this.name, before: oldDoc, after: newDoc });
   }
@@ -176,6 +176,23 @@ export class Collection {
     }
     indexes.forEach((index, i) => index.load(slots[i], multikey[i]));
     this.deferIndexes = false;
+  }
+
+  /**
+   * The indexes whose keys a replacement changes, with the new and old keys; throws E11000 when a new
+   * key is taken. An entry whose keys stay the same is left in place (it cannot newly conflict).
+   */
+  private changedKeys(oldDoc: Doc, newDoc: Doc, id: string): Array<[OrderedIndex, IndexKeys, IndexKeys]> {
+    const out: Array<[OrderedIndex, IndexKeys, IndexKeys]> = [];
+    for (const index of this.indexes.values()) {
+      const after = index.keysOf(newDoc);
+      const before = index.keysOf(oldDoc);
+      if (sameKeys(before, after)) continue;
+      const conflict = index.findConflict(after, id);
+      if (conflict) throw duplicateKeyError(this.ns, index.spec, conflict);
+      out.push([index, after, before]);
+    }
+    return out;
   }
 
   private checkUnique(doc: Doc, id: string): Array<[OrderedIndex, IndexKeys]> {

@@ -133,6 +133,25 @@ function walkValues(v: unknown, parts: readonly string[], i: number, values: unk
 
 const NO_KEYS: IndexKeys = { keys: [], multikey: false };
 
+/**
+ * Whether two documents' keys for one index are the same values of the same types (not merely equal in
+ * index order: an int and a Long of one value differ), so that the stored entries can stay as they are.
+ */
+export function sameKeys(a: IndexKeys, b: IndexKeys): boolean {
+  if (a.multikey !== b.multikey || a.keys.length !== b.keys.length) return false;
+  for (let k = 0; k < a.keys.length; k++) {
+    const x = a.keys[k];
+    const y = b.keys[k];
+    for (let i = 0; i < x.length; i++) if (!sameKeyValue(x[i], y[i])) return false;
+  }
+  return true;
+}
+
+function sameKeyValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+}
+
 export class OrderedIndex {
   readonly fields: readonly string[];
   /** +1 / -1 per field. */
