@@ -10,35 +10,13 @@ const SERVICE_ROOT = join(import.meta.dirname, '../../..');
 const { PORTAL_INDEXES } = await import(join(SERVICE_ROOT, 'src/portals/mongo/indexes.ts'));
 const { recordedReplacement } = await import(join(SERVICE_ROOT, 'src/portals/mongo/history-outbox.ts'));
 const { parsePortalWrite } = await import(join(SERVICE_ROOT, 'src/portals/model.ts'));
+const { portalFields } = await import(join(SERVICE_ROOT, 'bench/operations.ts'));
 
 const roots = process.argv.slice(2).map((r) => resolve(r));
 if (roots.length === 1) roots.push(join(import.meta.dirname, '..'));
 
 function cmdFor(id: string): Uint8Array {
-  const fields = parsePortalWrite(id, {
-    websiteId: 'web-1',
-    slug: `slug-${id}`,
-    name: `Benchmark portal ${id}`,
-    status: 'active',
-    customDomain: null,
-    features: {
-      authenticateWithPassword: true,
-      orderCancel: false,
-      orderAddressEdit: true,
-      paymentInstrumentAdd: true,
-      paymentInstrumentUpdate: false,
-      paymentInstrumentDeactivate: true,
-    },
-    customization: {
-      logoId: 'logo-123',
-      colors: { primary: '0044d4', secondary: 'ffffff' },
-      links: {
-        termsOfService: 'https://example.com/terms',
-        privacyPolicy: 'https://example.com/privacy',
-        refundPolicy: 'https://example.com/refunds',
-      },
-    },
-  });
+  const fields = parsePortalWrite(id, { ...portalFields(id, 'web-1'), status: 'active' });
   const lookup = { websiteId: 'web-1', slug: fields.slug.toLowerCase() };
   const write = { revision: `r-${Math.random().toString(36).slice(2)}`, time: new Date(), apiKeyName: 'bench' };
   return BSON.serialize({

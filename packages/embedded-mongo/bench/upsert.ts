@@ -42,32 +42,13 @@ const { parsePortalWrite } = (await import(join(SERVICE_ROOT, 'src/portals/model
 
 const WEBSITES = ['web-1', 'web-2', 'web-3', 'web-4'];
 
+const { portalFields: benchBody } = (await import(join(SERVICE_ROOT, 'bench/operations.ts'))) as {
+  portalFields: (id: string, websiteId: string) => object;
+};
+
 /** The service's full portal body (as bench/service.ts sends it), validated and defaulted as the service does. */
 function portalFields(id: string, websiteId: string) {
-  return parsePortalWrite(id, {
-    websiteId,
-    slug: `slug-${id}`,
-    name: `Benchmark portal ${id}`,
-    status: 'active',
-    customDomain: null,
-    features: {
-      authenticateWithPassword: true,
-      orderCancel: false,
-      orderAddressEdit: true,
-      paymentInstrumentAdd: true,
-      paymentInstrumentUpdate: false,
-      paymentInstrumentDeactivate: true,
-    },
-    customization: {
-      logoId: 'logo-123',
-      colors: { primary: '0044d4', secondary: 'ffffff' },
-      links: {
-        termsOfService: 'https://example.com/terms',
-        privacyPolicy: 'https://example.com/privacy',
-        refundPolicy: 'https://example.com/refunds',
-      },
-    },
-  });
+  return parsePortalWrite(id, { ...benchBody(id, websiteId), status: 'active' });
 }
 
 /** PortalStore.upsert's database call. */
