@@ -103,14 +103,15 @@ async function main(): Promise<void> {
   }
 
   let stopping = false;
-  const stop = async (reason: string, exitCode: number) => {
+  // Raised by a failure while stopping too: a database lost during a SIGTERM's drain still exits 1.
+  let exitCode = 0;
+  const stop = async (reason: string, code: number) => {
+    exitCode = Math.max(exitCode, code);
     if (stopping) return;
     stopping = true;
     app.log.info(`${reason}: finishing in-flight requests`);
     try {
       await app.close();
-      // The last writes' history entries (safe in their outboxes anyway) are stored while the database is there.
-      await store.history.settle();
       // The spans of the last requests are sent before the process ends (an unreachable collector is given
       // OTEL_EXPORTER_OTLP_TIMEOUT), and their loss is no reason to fail the shutdown.
       await traces?.provider

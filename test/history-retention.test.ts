@@ -63,8 +63,6 @@ describe.skipIf(externalServer)('history retention (embedded server TTL monitor)
   it('gives every entry an expiry HISTORY_RETENTION_DAYS after its time, under a TTL index', async () => {
     now = Date.now() + DAY_MS;
     await request('PUT', '/billing-portals/dated', portalBody({ slug: 'dated' }));
-    // A reader of the history finds every entry stored (a write's own may still wait in its outbox before).
-    expect(await revisions('dated')).toHaveLength(1);
     const history = client.db('history_retention').collection(HISTORY_COLLECTION_NAME);
     const entry = await history.findOne({ portalId: 'dated' });
     expect(entry!.expiresAt).toEqual(new Date(now + 2 * DAY_MS));

@@ -75,8 +75,9 @@ export class DatabaseUnavailableError extends Error {
 }
 
 /**
- * The database stopped answering after a portal was created, before its answer was complete (its custom
- * domain's verification is read): the write stands, but it is not confirmed; answered like any 503.
+ * The database stopped answering after a portal was created, before its history entry was stored or its
+ * answer complete: the write stands (its entry waits in the portal document), but it is not confirmed;
+ * answered like any 503.
  */
 export class UnconfirmedWriteError extends DatabaseUnavailableError {}
 

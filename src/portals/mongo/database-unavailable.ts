@@ -3,6 +3,7 @@
  * doors); every other error passes through unchanged.
  */
 import {
+  MongoBulkWriteError,
   MongoError,
   MongoNetworkError,
   MongoNotConnectedError,
@@ -19,6 +20,9 @@ const UNAVAILABLE_ERROR_NAMES = new Set(['MongoPoolClearedError', 'MongoWaitQueu
 const CONNECTION_LOST_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED']);
 
 function isUnavailable(error: unknown): boolean {
+  // A bulk write (insertMany) wraps the connection's error and keeps it as its errorResponse.
+  if (error instanceof MongoBulkWriteError && error.errorResponse instanceof Error)
+    return isUnavailable(error.errorResponse);
   return (
     error instanceof MongoServerSelectionError ||
     error instanceof MongoNetworkError ||

@@ -4,10 +4,10 @@
  * any number of copies of one entry — by its writer, a reader, the start-up sweep — store it once.
  * Entries expire through a TTL index on `expiresAt` (their time plus HISTORY_RETENTION_DAYS).
  *
- * A write's own entry is copied in the background (`defer`), many writes' entries in one insert: until
- * then it waits in its portal's outbox, where a reader of the history (which copies the outbox first) or
- * the portal's next write (which gets it back and copies it before answering, unless it is stored) finds
- * it. So the write need not wait for a second command, and nothing depends on the background copy.
+ * A write's own entry is stored before the write is answered, but writes arriving together share one
+ * insert (`store`): entries queue while an insert is in flight, and the next insert takes them all, each
+ * writer waiting for the insert that holds its entry — a group commit, so that concurrent writes cost one
+ * command between them instead of one each.
  */
 import { AsyncResource } from 'node:async_hooks';
 import { LRUCache } from 'lru-cache';
@@ -28,8 +28,15 @@ export const HISTORY_COLLECTION_NAME = 'billingPortalHistory';
 const DAY_MS = 86_400_000;
 /** How many entries this instance remembers having stored, so as not to store them again. */
 const REMEMBERED_COPIES = 50_000;
-/** Entries waiting for the background copy; past this, more are left in their outboxes for later. */
-const MAX_DEFERRED = 10_000;
+/** Entries in one shared insert at most; more wait for the next. */
+const MAX_BATCH = 1_000;
+
+/** An entry waiting for the shared insert, and its writer. */
+interface QueuedEntry {
+  document: HistoryDocument;
+  stored: () => void;
+  failed: (error: unknown) => void;
+}
 
 export interface HistoryDocument extends HistoryEntry {
   organizationId: string;
@@ -61,15 +68,15 @@ export class HistoryStore {
    * always one stored already — mostly by this instance, which then need not try again.
    */
   private readonly stored = new LRUCache<string, true>({ max: REMEMBERED_COPIES });
-  /** Entries for the next background insert, by key. */
-  private deferred = new Map<string, HistoryDocument>();
-  /** The background insert in flight, if any: one at a time, so that the next takes all that came meanwhile. */
-  private copying: Promise<void> | undefined;
+  /** Entries for the next shared insert, in arrival order. */
+  private queue: QueuedEntry[] = [];
+  /** The shared insert in flight, if any: one at a time, so that the next takes all that came meanwhile. */
+  private inserting: Promise<void> | undefined;
   /**
-   * The context the store was made in (start-up's): the background copy runs in it, not in the context of
-   * the write that happened to start it, so that a request's trace does not take in other writes' copy.
+   * The context the store was made in (start-up's): the shared insert runs in it, not in the context of
+   * whichever write started it, so that one request's trace does not take in other writes' entries.
    */
-  private readonly background = new AsyncResource('HistoryCopy');
+  private readonly batches = new AsyncResource('HistoryInsert');
 
   private readonly calls: DatabaseCalls;
 
@@ -103,49 +110,51 @@ export class HistoryStore {
   }
 
   /**
-   * Stores a write's entries soon, without waiting: they are in their portal's outbox meanwhile. A failed
-   * background copy is not an error of anyone's request; its entries are copied later from the outbox.
+   * Stores a write's own entries, new ones, in the next shared insert; resolves once they are stored (a
+   * copy stored before counts), rejects as the insert failed.
    */
-  defer(organizationId: string, portalId: string, entries: OutboxEntry[]): void {
-    for (const entry of entries) {
-      const key = this.keyOf(organizationId, portalId, entry);
-      if (this.stored.has(key) || this.deferred.size >= MAX_DEFERRED) continue;
-      this.deferred.set(key, this.documentOf(organizationId, portalId, entry));
-    }
-    if (this.deferred.size > 0) this.copying ??= this.background.runInAsyncScope(() => this.copyDeferred());
+  async store(organizationId: string, portalId: string, entries: OutboxEntry[]): Promise<void> {
+    await Promise.all(
+      entries.map(
+        (entry) =>
+          new Promise<void>((stored, failed) => {
+            const document = this.documentOf(organizationId, portalId, entry);
+            const key = this.keyOf(organizationId, portalId, entry);
+            this.queue.push({ document, stored: () => (this.stored.set(key, true), stored()), failed });
+            this.inserting ??= this.batches.runInAsyncScope(() => this.insertQueued());
+          }),
+      ),
+    );
   }
 
-  /** Waits for the background copy of the entries deferred so far (shutdown, tests). */
-  async settle(): Promise<void> {
-    while (this.copying) await this.copying;
-  }
-
-  private async copyDeferred(): Promise<void> {
-    // After the current task, so that the writes answered in it share one insert.
+  private async insertQueued(): Promise<void> {
+    // After the current task, so that the writes that reach this point in it share the first insert.
     await new Promise<void>((resolve) => setImmediate(resolve));
-    while (this.deferred.size > 0) {
-      const batch = this.deferred;
-      this.deferred = new Map();
-      const documents = [...batch.values()];
-      const failed = await this.insertAll(documents);
-      let index = 0;
-      for (const key of batch.keys()) if (!failed.has(index++)) this.stored.set(key, true);
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      const failures = await this.insertAll(batch.map((queued) => queued.document));
+      batch.forEach((queued, index) => {
+        const failure = failures.get(index);
+        if (failure === undefined) queued.stored();
+        else queued.failed(failure);
+      });
     }
-    this.copying = undefined;
+    this.inserting = undefined;
   }
 
-  /** Inserts documents, entries stored before included; the indexes of those not stored (unknown: all). */
-  private async insertAll(documents: HistoryDocument[]): Promise<Set<number>> {
+  /** Inserts documents (one stored before counts as stored); the indexes of those not stored, with why. */
+  private async insertAll(documents: HistoryDocument[]): Promise<Map<number, unknown>> {
     try {
       await this.calls.run('insert', () => this.collection.insertMany(documents, { ordered: false }));
-      return new Set();
+      return new Map();
     } catch (error) {
-      if (!(error instanceof MongoBulkWriteError)) return new Set(documents.keys());
+      const none = new Map(documents.map((_, index) => [index, error]));
+      if (!(error instanceof MongoBulkWriteError) || error.writeConcernError) return none;
       const writeErrors = [error.writeErrors].flat();
-      if (error.writeConcernError) return new Set(documents.keys());
-      return new Set(
-        writeErrors.filter((writeError) => writeError.code !== 11000).map((writeError) => writeError.index),
-      );
+      // Every document is either inserted or itemised; otherwise nothing is known stored.
+      if (error.insertedCount + writeErrors.length !== documents.length) return none;
+      const failed = writeErrors.filter((writeError) => writeError.code !== 11000);
+      return new Map(failed.map((writeError) => [writeError.index, error]));
     }
   }
 

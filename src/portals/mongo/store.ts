@@ -143,10 +143,10 @@ export class PortalStore {
     const write = { revision: newRevision(), time: now, apiKeyName: writer };
     const before = await this.replace(filter, fields, write, !conditional);
     if (!before && conditional) throw await this.conflict(organizationId, id);
-    // The entry this write took out of the document is stored before the write is answered (unless it is
-    // already); the write's own waits in the document until the background copy stores it.
+    // The entry this write took out of the document (unless stored already), then its own: answered only
+    // once both are stored. The own entry shares an insert with the writes that arrive with it.
     await this.history.copy(organizationId, id, before?.historyOutbox ?? []);
-    this.history.defer(organizationId, id, [replacementEntry(before, fields, write)]);
+    await this.history.store(organizationId, id, [replacementEntry(before, fields, write)]);
     if (before?.customDomain && before.customDomain !== fields.customDomain) {
       await this.releaseIfUnused(organizationId, before.customDomain, writer);
     }
@@ -226,8 +226,8 @@ export class PortalStore {
       if (isDuplicateKey(error) && !isSlugConflict(error)) throw await this.conflict(organizationId, id, true);
       throw translateWriteError(error);
     }
-    this.history.defer(organizationId, id, [entry]);
     try {
+      await this.history.store(organizationId, id, [entry]);
       return await this.withVerification(portal);
     } catch (error) {
       // The portal stands: an idempotent create must not be let make it again (service.ts).
