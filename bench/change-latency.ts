@@ -23,13 +23,12 @@
  *   BENCH_PROFILE_DIR   run instance B with --cpu-prof into this directory (summarise with
  *                       `node bench/service-profile.ts <file>`)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { createClient, type Client } from 'graphql-sse';
 import { freePort } from './free-port.ts';
+import { ChildProcesses, cpuSeconds, firstLine, stopChild, waitReady } from './processes.ts';
 
 const env = process.env;
 const SUBSCRIBER_COUNTS = (env.BENCH_SUBSCRIBERS ?? '1,100').split(',').map(Number);
@@ -54,39 +53,11 @@ const SUBSCRIPTION = `subscription {
 // ---------------------------------------------------------------------------------------------
 // Processes
 
-const children = new Set<ChildProcess>();
-
-function startChild(
-  script: string,
-  childEnv: Record<string, string>,
-  args: string[] = [],
-  nodeArgs: string[] = [],
-): ChildProcess {
-  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
-    env: { ...env, ...childEnv },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  return child;
-}
-
-function firstLine(child: ChildProcess, pattern: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      if (!pattern.test(line)) return;
-      lines.close();
-      child.stdout!.resume();
-      resolve(line);
-    });
-    child.once('exit', (code) => reject(new Error(`child exited (${code}) before printing ${pattern}`)));
-  });
-}
+const children = new ChildProcesses();
 
 async function startService(uri: string, nodeArgs: string[] = []): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = startChild(
+  const child = children.start(
     join(ROOT, 'src/main.ts'),
     {
       PORT: String(port),
@@ -98,41 +69,11 @@ async function startService(uri: string, nodeArgs: string[] = []): Promise<{ url
       LOG_LEVEL: 'silent',
       NODE_ENV: 'production',
     },
-    [],
-    nodeArgs,
+    { nodeArgs },
   );
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const ready = await fetch(`${url}/readyz`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ready) return { url, child };
-    if (Date.now() > deadline) throw new Error(`${url} did not become ready`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-const TICKS_PER_SECOND = 100;
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-  } catch {
-    return Number.NaN;
-  }
+  await waitReady(url);
+  return { url, child };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -336,8 +277,8 @@ async function main(): Promise<void> {
       `${ROUNDS} rounds each, ${WRITES} PUTs per round through A at ${RATE}/s; ${cpus().length} CPUs, ` +
       `load average ${before.map((l) => l.toFixed(2)).join(' ')}`,
   );
-  const database = startChild(join(ROOT, 'packages/embedded-mongo/src/cli.ts'), {}, ['--port', '0']);
-  const uri = (await firstLine(database, /^mongodb:\/\/\S+/)).trim();
+  const database = children.start(join(ROOT, 'packages/embedded-mongo/src/cli.ts'), {}, { args: ['--port', '0'] });
+  const [uri] = await firstLine(database, /^mongodb:\/\/\S+/);
   const profileB = env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_PROFILE_DIR}`] : [];
   const [a, b] = await Promise.all([startService(uri), startService(uri, profileB)]);
   const results: RoundResult[] = [];
@@ -370,7 +311,7 @@ async function main(): Promise<void> {
 }
 
 process.on('SIGINT', () => {
-  for (const child of children) child.kill('SIGKILL');
+  children.killAll();
   process.exit(130);
 });
 

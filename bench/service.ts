@@ -45,15 +45,15 @@
  *                         with --cpu-prof, profiles in bench/profiles/<name>/ (summarise with
  *                         `node bench/service-profile.ts`)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
 import { MongoClient, type Db } from 'mongodb';
 import { COLLECTION_NAME, PortalStore } from '../src/portals/mongo/store.ts';
 import { freePort } from './free-port.ts';
+import { ChildProcesses, cpuSeconds, firstLine, stopChild, TICKS_PER_SECOND, waitReady } from './processes.ts';
 import { LIST_QUERY, portalFields, READ_QUERY, UPSERT_QUERY } from './operations.ts';
 import { isPeerName, PEER_SCRIPTS, type PeerName } from './peers/scripts.ts';
 
@@ -136,8 +136,9 @@ function seededPortal(i: number) {
 // ---------------------------------------------------------------------------------------------
 // Child processes
 
-const children = new Set<ChildProcess>();
+const children = new ChildProcesses();
 
+/** A child whose CPU is profiled when BENCH_PROFILE names it. */
 function startChild(
   name: string,
   script: string,
@@ -151,52 +152,7 @@ function startChild(
     mkdirSync(dir, { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
   }
-  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
-    env: { ...env, ...childEnv },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  return child;
-}
-
-/** The first stdout line of a child that matches `pattern`. */
-function firstLine(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      const match = pattern.exec(line);
-      if (match) {
-        lines.close();
-        child.stdout!.resume();
-        resolve(match);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`child exited (${code}) before printing ${pattern}`)));
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function waitReady(url: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const response = await fetch(`${url}/readyz`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not become ready`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return children.start(script, childEnv, { args, nodeArgs });
 }
 
 interface Stack {
@@ -470,18 +426,6 @@ interface Segment {
   /** CPU seconds the server process (service or baseline) and the database process used. */
   serverCpu: number;
   databaseCpu: number;
-}
-
-const TICKS_PER_SECOND = 100;
-/** CPU seconds (user + system) a process has used so far, from /proc; NaN where there is none. */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 const SETTLE_SAMPLE_MS = 100;
@@ -821,7 +765,7 @@ async function main(): Promise<void> {
 }
 
 const cleanup = () => {
-  for (const child of children) child.kill('SIGKILL');
+  children.killAll();
 };
 process.on('SIGINT', () => {
   cleanup();
