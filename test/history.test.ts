@@ -38,19 +38,7 @@ const History = graphql(`
       edges {
         cursor
         node {
-          portalId
-          revision
-          kind
-          time
-          actor {
-            organizationId
-            apiKeyName
-          }
-          changes {
-            path
-            before
-            after
-          }
+          ...HistoryEntryFields
         }
       }
     }

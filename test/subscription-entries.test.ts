@@ -39,19 +39,7 @@ const History = graphql(`
     billingPortalHistory(id: $id, first: 100) {
       edges {
         node {
-          portalId
-          revision
-          kind
-          time
-          actor {
-            organizationId
-            apiKeyName
-          }
-          changes {
-            path
-            before
-            after
-          }
+          ...HistoryEntryFields
         }
       }
     }

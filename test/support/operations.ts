@@ -219,3 +219,22 @@ export const VerifyPortalDomain = graphql(`
     }
   }
 `);
+
+/** What the tests read of a history entry (a connection's node, a change's `entry`). */
+export const HistoryEntryFields = graphql(`
+  fragment HistoryEntryFields on BillingPortalHistoryEntry {
+    portalId
+    revision
+    kind
+    time
+    actor {
+      organizationId
+      apiKeyName
+    }
+    changes {
+      path
+      before
+      after
+    }
+  }
+`);
