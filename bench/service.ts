@@ -15,7 +15,8 @@
  * Environment (all optional):
  *   BENCH_DURATION_S      measured seconds per cell for the service, again for the baseline and for each peer
  *                         (default 4)
- *   BENCH_ROUNDS          alternating service/baseline segments the duration is cut into (default 4)
+ *   BENCH_ROUNDS          alternating segments the duration is cut into (default 4); each round starts one server
+ *                         further along, so a multiple of the servers measured (2, or 4 with both peers) is fairest
  *   BENCH_WARMUP_S        seconds of unmeasured load on each before a cell (default 1)
  *   BENCH_MODES           storage modes, comma-separated: memory,dataDir (default both)
  *   BENCH_PORTALS         portals seeded for every cell (default 10000)
@@ -491,10 +492,16 @@ function summarise(segments: Segment[]): Cell {
   };
 }
 
+/** The list begun at `start` (modulo its length) and continued round from its beginning. */
+function rotated<T>(list: T[], start: number): T[] {
+  const at = start % list.length;
+  return [...list.slice(at), ...list.slice(0, at)];
+}
+
 /**
  * The service, its baseline and (for operations they serve) the peers under the same load, in ROUNDS
- * alternating segments (service, baseline, peers, service, …) that add up to DURATION_S each, so that
- * whatever else the machine does in the meantime falls on all alike.
+ * alternating segments (service, baseline, peers; then baseline, peers, service; …) that add up to
+ * DURATION_S each, so that whatever else the machine does in the meantime falls on all alike.
  */
 async function measurePair(
   stack: Stack,
@@ -528,7 +535,9 @@ async function measurePair(
     }
   }
   for (let round = 0; round < ROUNDS; round++) {
-    for (const t of targets) {
+    // Each round starts one place further along: a server loaded first in a round measures lower than
+    // the same server loaded later, so every server takes every place equally often.
+    for (const t of rotated(targets, round)) {
       const pids = { server: t.pid, database: database.pid };
       t.segments.push(await load(t.url, t.factory(workload()), connections, DURATION_S / ROUNDS, pids));
       await settle([t.pid, database.pid]);
