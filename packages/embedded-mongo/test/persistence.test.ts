@@ -139,6 +139,27 @@ describe.skipIf(externalServer)('durability (embedded server only)', () => {
     });
   });
 
+  it('restores a snapshot larger than one write of it', async () => {
+    const dir = tempDir();
+    const logs: string[] = [];
+    // 48 documents of 128 KB: a 6 MB snapshot, written to its file in more than one piece.
+    const docs = Array.from({ length: 48 }, (_, i) => ({ _id: i, pad: String.fromCharCode(97 + (i % 26)).repeat(128 * 1024) }));
+    await withServer(
+      dir,
+      async (client) => {
+        const c = client.db('emb_big_snapshot').collection('docs');
+        for (const doc of docs) await c.insertOne(doc as Document);
+      },
+      { compactThresholdBytes: 5 * 1024 * 1024, log: (m) => logs.push(m) },
+    );
+    const compacted = logs.filter((l) => l.startsWith('compacted')).at(-1);
+    expect(Number(/, (\d+) bytes\)/.exec(compacted ?? '')?.[1])).toBeGreaterThan(4 * 1024 * 1024);
+    await withServer(dir, async (client) => {
+      const restored = await client.db('emb_big_snapshot').collection('docs').find({}).sort({ _id: 1 }).toArray();
+      expect(restored).toEqual(docs);
+    });
+  });
+
   it('drops a torn last record with a log line and keeps accepting writes', async () => {
     const dir = tempDir();
     await withServer(dir, async (client) => {
