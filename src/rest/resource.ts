@@ -43,10 +43,18 @@ export const READ_ONLY_RESOURCE_FIELDS = [...READ_ONLY_FIELD_NAMES, '_links'];
 
 export type PortalResource = Record<string, unknown> & { id: string; _links: Array<{ rel: 'self'; href: string }> };
 
+/** Each field map's entries, listed once: every response walks them. */
+const entriesOf = new WeakMap<FieldMap, Array<[string, Field]>>();
+function fieldEntries(fields: FieldMap): Array<[string, Field]> {
+  let entries = entriesOf.get(fields);
+  if (!entries) entriesOf.set(fields, (entries = Object.entries(fields)));
+  return entries;
+}
+
 /** A stored portal's fields as REST shows them: the declared ones (or only the public ones), times as text. */
 function restFields(fields: FieldMap, value: Record<string, unknown>, include: (field: Field) => boolean) {
   const shown: Record<string, unknown> = {};
-  for (const [name, field] of Object.entries(fields)) {
+  for (const [name, field] of fieldEntries(fields)) {
     if (!include(field)) continue;
     const fieldValue = value[name];
     if (fieldValue === null || fieldValue === undefined) {

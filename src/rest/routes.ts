@@ -17,7 +17,7 @@ import { prepareUpsertOperation } from './portal-operation.ts';
 import { problem, sendProblem } from '../http/problem.ts';
 import { sendDomainProblem } from './domain-problems.ts';
 import { etagOf, notModified, writeCondition } from './preconditions.ts';
-import { jsonSchemaOf } from './json-schema.ts';
+import { forSerialization, jsonSchemaOf } from './json-schema.ts';
 import type { Tracing } from '../observability/tracing.ts';
 import { portalResourceSchema, READ_ONLY_RESOURCE_FIELDS, toResource } from './resource.ts';
 import { historyEntrySchema, parseHistoryParameters, toHistoryResource } from './history-resource.ts';
@@ -34,10 +34,11 @@ const BASES = ['/billing-portals', '/organizations/:organizationId/billing-porta
 
 // Fastify serializes successful bodies with these (fast-json-stringify), and drops any field the
 // resource does not have.
-const RESOURCE_JSON_SCHEMA = jsonSchemaOf(portalResourceSchema, 'output');
+export const RESOURCE_JSON_SCHEMA = forSerialization(jsonSchemaOf(portalResourceSchema, 'output'));
 const ITEM_RESPONSE = { 200: RESOURCE_JSON_SCHEMA, 201: RESOURCE_JSON_SCHEMA };
 const LIST_RESPONSE = { 200: { type: 'array', items: RESOURCE_JSON_SCHEMA } };
-const HISTORY_RESPONSE = { 200: { type: 'array', items: jsonSchemaOf(historyEntrySchema, 'output') } };
+export const HISTORY_ENTRY_JSON_SCHEMA = forSerialization(jsonSchemaOf(historyEntrySchema, 'output'));
+const HISTORY_RESPONSE = { 200: { type: 'array', items: HISTORY_ENTRY_JSON_SCHEMA } };
 
 type ItemRequest = FastifyRequest<{ Params: { id: string; organizationId?: string } }>;
 type CollectionRequest = FastifyRequest<{ Params: { organizationId?: string }; Querystring: Record<string, unknown> }>;

@@ -30,6 +30,8 @@ export interface RestResponse<T = any> {
   status: number;
   headers: Headers;
   body: T;
+  /** The body exactly as it arrived. */
+  text: string;
 }
 
 export interface GraphQLResponse<T> {
@@ -128,7 +130,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
       } catch {
         // not JSON: the raw text is the body
       }
-      return { status: response.status, headers: response.headers, body: parsed as any };
+      return { status: response.status, headers: response.headers, body: parsed as any, text };
     },
     async graphql(document, variables, options = {}) {
       const key = options.key === undefined ? ORG_A.key : options.key;
