@@ -40,10 +40,10 @@ function jsonObjectBody(request: FastifyRequest): GraphQLParams | undefined {
   if (request.method !== 'POST' || !JSON_ACCEPTS.has(headers.accept)) return undefined;
   const type = headers['content-type'];
   if (type !== 'application/json' && !type?.startsWith('application/json;')) return undefined;
-  const body = request.body as Buffer | undefined;
+  const body = request.body as string | Buffer | undefined;
   if (!body || body.length === 0) return undefined;
   try {
-    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    const parsed: unknown = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
     return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
       ? (parsed as GraphQLParams)
       : undefined;

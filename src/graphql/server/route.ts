@@ -56,7 +56,8 @@ function isStreamed(response: Response): boolean {
  */
 function withReadBody(request: FastifyRequest) {
   const { method, url, headers, socket } = request.raw;
-  const body = request.body as Buffer | undefined;
+  const read = request.body as Buffer | string | undefined;
+  const body = typeof read === 'string' ? Buffer.from(read, 'utf8') : read;
   if (body && body.length > 0) return { method, url, headers, socket, body };
   return { method, url, headers, socket, async *[Symbol.asyncIterator]() {} };
 }
@@ -90,6 +91,9 @@ export const graphqlRoute: FastifyPluginAsync<GraphQLRouteOptions> = async (scop
   }
 
   scope.removeAllContentTypeParsers();
+  // JSON as text (what json-post.ts parses; reading it so skips joining the chunks into one Buffer first),
+  // anything else as bytes.
+  scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   scope.setErrorHandler((error, _request, reply) => {
     const known = BODY_ERRORS[(error as { code?: string }).code ?? ''];
