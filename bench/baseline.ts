@@ -3,8 +3,12 @@
  * same single driver call the service's store makes, against the same database — no validation, no
  * GraphQL, no framework, no error mapping. What the service costs is measured as a ratio to this.
  *
- *   PUT  /billing-portals/{id}   → findOneAndUpdate upsert (as PortalStore.upsert), 201 or 200
- *   GET  /billing-portals/{id}   → findOne({ organizationId, id }), 200 or 404
+ *   PUT  /billing-portals/{id}   → PortalStore.upsert's findOneAndUpdate: the same filter, the same update
+ *                                  pipeline (the fields and the history outbox entry, recordedReplacement),
+ *                                  the same options; 201 or 200 with the fields written. What it leaves out is
+ *                                  the store's second call, storing the history entry (shared by the writes
+ *                                  that arrive together), and everything above the driver.
+ *   GET  /billing-portals/{id}   → findOne({ organizationId, id }) with the store's projection, 200 or 404
  *   GET  /billing-portals?filter=websiteId:{w}&sort=-createdTime&limit=20
  *                                → find(filter).sort().limit() and countDocuments(filter): the plain way to
  *                                  read a page (the store now reads versions and fills from its cache)
@@ -14,9 +18,14 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { MongoClient, type Document } from 'mongodb';
+import { recordedReplacement } from '../src/portals/mongo/history-outbox.ts';
+import { newRevision } from '../src/portals/mongo/revision.ts';
 
 const COLLECTION = 'billingPortals';
-const PROJECTION = { _id: 0, lookup: 0, revision: 0 } as const;
+/** What PortalStore reads of a portal. */
+const PROJECTION = { _id: 0, lookup: 0, historyOutbox: 0, historySequence: 0 } as const;
+/** What PortalStore.upsert asks back: the document as it was. */
+const BEFORE_PROJECTION = { _id: 0, lookup: 0 } as const;
 
 const client = new MongoClient(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/', { appName: 'bench-baseline' });
 await client.connect();
@@ -62,20 +71,21 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
 
   if (request.method === 'PUT' && id !== undefined) {
     const fields = JSON.parse(await readBody(request)) as Record<string, unknown> & { websiteId: string; slug: string };
-    const now = new Date();
-    const result = await portals.findOneAndUpdate(
+    const write = { revision: newRevision(), time: new Date(), apiKeyName: null };
+    const lookup = { websiteId: fields.websiteId.toLowerCase(), slug: fields.slug.toLowerCase() };
+    const before = await portals.findOneAndUpdate(
       { organizationId, id },
-      {
-        $set: {
-          ...fields,
-          lookup: { websiteId: fields.websiteId.toLowerCase(), slug: fields.slug.toLowerCase() },
-          updatedTime: now,
-        },
-        $setOnInsert: { createdTime: now },
-      },
-      { upsert: true, returnDocument: 'after', includeResultMetadata: true, projection: PROJECTION },
+      recordedReplacement(fields as never, { lookup }, write),
+      { upsert: true, returnDocument: 'before', projection: BEFORE_PROJECTION },
     );
-    return send(response, result.lastErrorObject?.updatedExisting === true ? 200 : 201, result.value);
+    const portal = {
+      ...fields,
+      id,
+      createdTime: before?.createdTime ?? write.time,
+      updatedTime: write.time,
+      revision: write.revision,
+    };
+    return send(response, before ? 200 : 201, portal);
   }
   if (request.method === 'GET' && id !== undefined) {
     const portal = await portals.findOne({ organizationId, id }, { projection: PROJECTION });

@@ -290,6 +290,13 @@ interface Workload {
   portals: number;
   /** Unique per cell: the prefix of the ids it creates. */
   tag: string;
+  /**
+   * The seeded portals this server's writes update: those whose number / 2 leaves `lane` modulo `lanes`.
+   * Each server updates only portals no other server writes, so that none finds another's history entry
+   * in a portal (which it would then store, an extra insert the other's run left it).
+   */
+  lane: number;
+  lanes: number;
 }
 
 const random = (n: number) => Math.floor(Math.random() * n);
@@ -297,10 +304,14 @@ const random = (n: number) => Math.floor(Math.random() * n);
 const existingId = (portals: number) => `p-${2 * random(portals / 2)}`;
 const randomWebsite = () => WEBSITES[random(WEBSITES.length)];
 
-/** Half creates (fresh ids), half updates (seeded ids), alternating. */
+/** An id of a seeded org-a portal in the workload's lane. */
+const laneId = ({ portals, lane, lanes }: Workload) =>
+  `p-${2 * (lane + lanes * random(Math.floor((portals / 2 - 1 - lane) / lanes) + 1))}`;
+
+/** Half creates (fresh ids), half updates (seeded ids of the server's own lane), alternating. */
 function writeIds(workload: Workload): () => string {
   let n = 0;
-  return () => (n++ % 2 === 0 ? `new-${workload.tag}-${n}` : existingId(workload.portals));
+  return () => (n++ % 2 === 0 ? `new-${workload.tag}-${n}` : laneId(workload));
 }
 
 type RequestFactory = (workload: Workload) => AutocannonRequest;
@@ -509,28 +520,32 @@ async function measurePair(
   portals: number,
   connections: number,
 ): Promise<{ service: Cell; baseline: Cell; peers: PeerCell[] }> {
-  const workload = (): Workload => ({ portals, tag: String(++cellCounter) });
+  // Lanes by server, the same in every cell of the run: the service 0, the baseline 1, the peers 2, 3.
+  const lanes = 2 + stack.peers.length;
+  const workload = (lane: number): Workload => ({ portals, tag: String(++cellCounter), lane, lanes });
   const [service, baseline, database] = stack.processes;
   const peers = operation.peer ? stack.peers : [];
   const targets = [
-    { url: stack.serviceUrl, factory: operation.service, pid: service.pid, segments: [] as Segment[] },
+    { url: stack.serviceUrl, factory: operation.service, pid: service.pid, lane: 0, segments: [] as Segment[] },
     {
       url: stack.baselineUrl,
       // A compared service answers what this one is asked; the bare baseline only knows REST.
       factory: COMPARE_ROOT ? operation.service : operation.baseline,
       pid: baseline.pid,
+      lane: 1,
       segments: [] as Segment[],
     },
     ...peers.map((peer) => ({
       url: peer.url,
       factory: operation.peer!,
       pid: peer.child.pid,
+      lane: 2 + stack.peers.indexOf(peer),
       segments: [] as Segment[],
     })),
   ];
   if (WARMUP_S > 0) {
     for (const t of targets) {
-      await load(t.url, t.factory(workload()), connections, WARMUP_S);
+      await load(t.url, t.factory(workload(t.lane)), connections, WARMUP_S);
       await settle([t.pid, database.pid]);
     }
   }
@@ -539,7 +554,7 @@ async function measurePair(
     // the same server loaded later, so every server takes every place equally often.
     for (const t of rotated(targets, round)) {
       const pids = { server: t.pid, database: database.pid };
-      t.segments.push(await load(t.url, t.factory(workload()), connections, DURATION_S / ROUNDS, pids));
+      t.segments.push(await load(t.url, t.factory(workload(t.lane)), connections, DURATION_S / ROUNDS, pids));
       await settle([t.pid, database.pid]);
     }
   }
