@@ -62,17 +62,19 @@ function outputType(field: Field): AnyObjectRef | AnyEnumRef | 'ID' | 'DateTime'
   return field.kind === 'flag' ? 'Boolean' : 'String';
 }
 
-/** The object fields of a field map: each exposes the stored value under its own name. */
+/**
+ * The object fields of a field map: each exposes the stored value under its own name. Exposed, they have
+ * no resolver of their own (GraphQL's default reads the property), which compiled queries read inline.
+ */
 export function outputFields(fields: FieldMap) {
   return (t: ObjectFieldBuilder<Types, Parent>) =>
     Object.fromEntries(
       Object.entries(fields).map(([name, field]) => [
         name,
-        t.field({
+        t.expose(name as never, {
           type: outputType(field) as 'String',
-          nullable: isNullable(field),
+          nullable: isNullable(field) as true,
           description: outputDescription(field, 'graphql'),
-          resolve: (parent) => parent[name] as string,
         }),
       ]),
     );
