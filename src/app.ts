@@ -6,6 +6,7 @@ import type { Config, IntrospectionAccess } from './config.ts';
 import { graphqlRoute } from './graphql/server/route.ts';
 import { GraphiQLAssets } from './graphql/server/graphiql-assets.ts';
 import { createGraphQLHandler } from './graphql/server/yoga.ts';
+import { PreparedQueries } from './graphql/server/prepared-queries.ts';
 import type { PortalChangeFeed } from './portals/mongo/change-feed.ts';
 import type { PortalService } from './portals/service.ts';
 import { discardUnreadBody, MAX_BODY_BYTES } from './http/body-limit.ts';
@@ -198,6 +199,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const graphiqlAssets = new GraphiQLAssets();
   if (settings.graphiql) await app.register(graphiqlAssets.routes());
+  // Tracing needs Yoga's hooks for its spans: no query is answered around them then.
+  const preparedQueries = options.tracing ? undefined : new PreparedQueries(options.schema, metrics);
+  if (preparedQueries) metrics?.countersFrom({ preparedQueries: () => preparedQueries.counts });
   const yoga = createGraphQLHandler({
     schema: options.schema,
     portals: options.portals,
@@ -212,12 +216,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     graphiqlApiKey: options.graphiqlApiKey,
     metrics,
     tracing: options.tracing,
+    prepared: preparedQueries,
   });
   await app.register(graphqlRoute, {
     yoga,
     apiKeys: options.apiKeys,
     anonymousOperations: settings.introspection === 'public',
     graphiql: settings.graphiql,
+    prepared: preparedQueries && {
+      queries: preparedQueries,
+      sources: { apiKeys: options.apiKeys, portals: options.portals, changes: options.changes },
+    },
   });
 
   return app;

@@ -1,7 +1,9 @@
 /**
  * The GraphQL door answers a plain JSON POST through a short path (src/graphql/server/json-post.ts) and
- * everything else through Yoga whole. A client must not be able to tell them apart: every request
- * here is sent both ways — with no Accept (the short path) and with `Accept: application/json, *\/*`
+ * everything else through Yoga whole; a query the short path has answered without errors is answered
+ * again from its compiled form, without Yoga (src/graphql/server/prepared-queries.ts). A client must not
+ * be able to tell them apart: every request here is sent three times with no Accept (the short path: the
+ * first run, the run that compiles, then a prepared run) and once with `Accept: application/json, *\/*`
  * (which Yoga serves with the same application/json serializer) — and the answers must be identical.
  */
 import { print } from 'graphql';
@@ -11,7 +13,7 @@ import { ORG_A, startService, type TestService } from './support/service.ts';
 
 let service: TestService;
 beforeAll(async () => {
-  service = await startService({ settings: { writesPerMinute: 1000 } });
+  service = await startService({ metricsToken: METRICS_TOKEN, settings: { writesPerMinute: 1000 } });
   await send({
     query:
       'mutation { upsertBillingPortal(id: "paths-1", input: { websiteId: "web-paths", slug: "paths-1", name: "Paths" }) { __typename } }',
@@ -19,7 +21,18 @@ beforeAll(async () => {
 });
 afterAll(() => service.close());
 
+const METRICS_TOKEN = 'answer-paths-metrics-token';
 const SHORT = undefined;
+
+/** How many runs of remembered queries were answered without Yoga, and how many were handed back to it. */
+async function preparedRuns(): Promise<{ answered: number; handedBack: number }> {
+  const text = await (
+    await fetch(`${service.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+  ).text();
+  const count = (result: string) =>
+    Number(new RegExp(`^graphql_prepared_queries_total\\{result="${result}"\\} (\\d+)$`, 'm').exec(text)?.[1]);
+  return { answered: count('answered'), handedBack: count('handed_back') };
+}
 const WHOLE = 'application/json, */*';
 
 async function send(
@@ -115,10 +128,29 @@ const CASES: Array<[string, unknown, { key?: string | null; raw?: boolean }?]> =
 describe('the GraphQL door answers alike however a request is routed', () => {
   it.each(CASES)('%s', async (name, body, options = {}) => {
     const requestId = `paths-${name.replaceAll(' ', '-')}`;
-    const short = await send(body, { ...options, accept: SHORT, requestId });
     const whole = await send(body, { ...options, accept: WHOLE, requestId });
-    expect(short).toEqual(whole);
-    expect(short.contentType).toBe('application/json; charset=utf-8');
+    for (let run = 1; run <= 3; run++) {
+      const short = await send(body, { ...options, accept: SHORT, requestId });
+      expect(short, `run ${run}`).toEqual(whole);
+      expect(short.contentType).toBe('application/json; charset=utf-8');
+    }
+  });
+
+  it('answers a query it has answered before without Yoga, and hands a run with an error back to it', async () => {
+    const read = { query: 'query Again($id: ID!) { billingPortal(id: $id) { id name } }', variables: { id: 'paths-1' } };
+    const before = await preparedRuns();
+    for (let run = 0; run < 4; run++) await send(read);
+    // Runs 1 and 2 are Yoga's (the second compiles the query); 3 and 4 are answered from the compiled form.
+    expect(await preparedRuns()).toEqual({ ...before, answered: before.answered + 2 });
+
+    // The same query with a variable graphql-js refuses: handed back, and Yoga answers it.
+    const refused = await send({ ...read, variables: { id: { nested: true } } }, { requestId: 'again-1' });
+    expect(refused).toEqual(
+      await send({ ...read, variables: { id: { nested: true } } }, { accept: WHOLE, requestId: 'again-1' }),
+    );
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.body).errors[0].message).toMatch(/^Variable "\$id" got invalid value/);
+    expect(await preparedRuns()).toEqual({ answered: before.answered + 2, handedBack: before.handedBack + 1 });
   });
 
   it('answers the short path with the data a client asked for', async () => {

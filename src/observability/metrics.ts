@@ -96,8 +96,25 @@ export class ServiceMetrics {
     pageCache?: () => CacheCounts;
     writeBudgetRefusals?: () => number;
     openSubscriptions?: () => number;
+    preparedQueries?: () => { answered: number; handedBack: number };
   }): void {
-    const { pageCache, writeBudgetRefusals, openSubscriptions } = source;
+    const { pageCache, writeBudgetRefusals, openSubscriptions, preparedQueries } = source;
+    if (preparedQueries) {
+      new Counter({
+        name: 'graphql_prepared_queries_total',
+        help:
+          'Runs of queries answered before without Yoga (result answered), or handed back to Yoga because the ' +
+          'run had an error (result handed_back).',
+        labelNames: ['result'],
+        registers: [this.registry],
+        collect() {
+          const counts = preparedQueries();
+          this.reset();
+          this.inc({ result: 'answered' }, counts.answered);
+          this.inc({ result: 'handed_back' }, counts.handedBack);
+        },
+      });
+    }
     if (pageCache) {
       new Counter({
         name: 'portal_page_cache_lookups_total',

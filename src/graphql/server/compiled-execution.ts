@@ -15,6 +15,7 @@ import { getOperationAST, getVariableValues, type DocumentNode, type ExecutionAr
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 import { DatabaseUnavailableError } from '../../portals/errors.ts';
+import type { PreparedQueries } from './prepared-queries.ts';
 
 /** How many runs of an operation the executor makes before it is compiled: a one-off query never is. */
 const COMPILE_ON_RUN = 2;
@@ -25,7 +26,8 @@ interface OperationEntry {
   compiled?: CompiledQuery | null;
 }
 
-export function compiledExecution(): Plugin {
+/** `prepared`: told of each query the compiled form answered without errors (prepared-queries.ts). */
+export function compiledExecution(prepared?: PreparedQueries): Plugin {
   // Per parsed document (Yoga's parse cache hands out the same object for the same text, and lets go
   // of it when evicted), per operation: one document may hold several, picked per request by name.
   const operationsByDocument = new WeakMap<DocumentNode, Map<string, OperationEntry>>();
@@ -63,7 +65,11 @@ export function compiledExecution(): Plugin {
       if (!query) return;
       setExecuteFn(async (execution: ExecutionArgs) => {
         const result = await query.query(execution.rootValue, execution.contextValue, execution.variableValues);
-        if (!result.errors?.length) return result;
+        if (!result.errors?.length) {
+          const text = args.document.loc?.source.body;
+          if (text !== undefined) prepared?.remember(text, operationName, { compiled: query, operation });
+          return result;
+        }
         if (result.errors.every((error) => error.originalError instanceof DatabaseUnavailableError)) {
           // In the executor's key order; the masking in yoga.ts replaces these errors whole.
           return { errors: result.errors, data: result.data };

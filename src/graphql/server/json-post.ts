@@ -11,8 +11,10 @@
  * refuse: those refusals happen before anything runs, so Yoga can answer them afresh.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ExecutionResult } from 'graphql';
 import { processRegularResult, type GraphQLParams } from 'graphql-yoga';
-import type { GraphQLHandler } from './yoga.ts';
+import type { PreparedQueries } from './prepared-queries.ts';
+import { graphqlContext, type ContextSources, type GraphQLHandler } from './yoga.ts';
 
 export interface CompleteAnswer {
   status: number;
@@ -52,13 +54,34 @@ function jsonObjectBody(request: FastifyRequest): GraphQLParams | undefined {
   }
 }
 
+/** Queries answered again without Yoga (prepared-queries.ts), and where their resolvers' context comes from. */
+export interface PreparedAnswers {
+  queries: PreparedQueries;
+  sources: ContextSources;
+}
+
+function answerOf(result: ExecutionResult): CompleteAnswer {
+  const answer = processRegularResult(result, CAPTURING_FETCH_API, 'application/json') as unknown as AnswerCapture;
+  return { status: answer.init.status ?? 200, headers: answer.init.headers ?? {}, body: answer.body ?? '' };
+}
+
 export async function answerJsonPost(
   yoga: GraphQLHandler,
   request: FastifyRequest,
   reply: FastifyReply,
+  prepared?: PreparedAnswers,
 ): Promise<CompleteAnswer | undefined> {
   const params = jsonObjectBody(request);
   if (!params) return undefined;
+  if (prepared) {
+    const headers = { get: (name: string) => request.headers[name] };
+    const result = await prepared.queries.execute(params, () => ({
+      req: request,
+      reply,
+      ...graphqlContext(prepared.sources, headers),
+    }));
+    if (result) return answerOf(result);
+  }
   const fetchRequest = new yoga.fetchAPI.Request(`${request.protocol}://${request.host}${request.raw.url}`, {
     method: 'POST',
     headers: request.raw.headers as Record<string, string>,
@@ -70,6 +93,5 @@ export async function answerJsonPost(
     return undefined;
   }
   if (!result) return undefined;
-  const answer = processRegularResult(result, CAPTURING_FETCH_API, 'application/json') as unknown as AnswerCapture;
-  return { status: answer.init.status ?? 200, headers: answer.init.headers ?? {}, body: answer.body ?? '' };
+  return answerOf(result as ExecutionResult);
 }

@@ -15,7 +15,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { CREDENTIAL_REQUIRED, type ApiKeys } from '../../auth/credentials.ts';
 import { refuseOtherMethods } from '../../http/method-not-allowed.ts';
-import { answerJsonPost } from './json-post.ts';
+import { answerJsonPost, type PreparedAnswers } from './json-post.ts';
 import { MAX_BODY_BYTES } from '../../http/body-limit.ts';
 import { GRAPHQL_PATH, type GraphQLHandler } from './yoga.ts';
 
@@ -68,6 +68,7 @@ export interface GraphQLRouteOptions {
   /** Requests without a key may run operations (GRAPHQL_INTROSPECTION=public: the schema, nothing else). */
   anonymousOperations: boolean;
   graphiql: boolean;
+  prepared?: PreparedAnswers;
 }
 
 /** A browser asking for GraphiQL's page: Yoga answers such a GET with the page, never with an operation. */
@@ -107,7 +108,7 @@ export const graphqlRoute: FastifyPluginAsync<GraphQLRouteOptions> = async (scop
     method: [...METHODS],
     onRequest: authenticate,
     handler: async (request, reply) => {
-      const answer = await answerJsonPost(yoga, request, reply);
+      const answer = await answerJsonPost(yoga, request, reply, options.prepared);
       if (answer) return reply.code(answer.status).headers(answer.headers).send(answer.body);
       const response = await yoga.handleNodeRequestAndResponse(withReadBody(request), reply.raw, {
         req: request,

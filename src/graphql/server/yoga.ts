@@ -2,7 +2,7 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, maskError, type GraphiQLOptions } from 'graphql-yoga';
-import type { ApiKeys } from '../../auth/credentials.ts';
+import type { ApiKeys, Headers as CredentialHeaders } from '../../auth/credentials.ts';
 import type { IntrospectionAccess } from '../../config.ts';
 import { DatabaseUnavailableError } from '../../portals/errors.ts';
 import type { PortalChangeFeed } from '../../portals/mongo/change-feed.ts';
@@ -10,6 +10,7 @@ import type { PortalService } from '../../portals/service.ts';
 import { unauthenticated, type GraphQLContext } from '../schema/context.ts';
 import type { WriteBudget } from '../../limits/write-budget.ts';
 import { compiledExecution } from './compiled-execution.ts';
+import type { PreparedQueries } from './prepared-queries.ts';
 import { mayShowDevelopmentKey } from './development-key-exposure.ts';
 import { GRAPHIQL_EXAMPLES } from './graphiql.ts';
 import type { GraphiQLAssets } from './graphiql-assets.ts';
@@ -42,6 +43,8 @@ export interface YogaOptions {
   graphiqlApiKey?: string;
   metrics?: ServiceMetrics;
   tracing?: Tracing;
+  /** Told of the queries it may answer again by itself (absent with tracing). */
+  prepared?: PreparedQueries;
 }
 
 interface ServerContext {
@@ -86,7 +89,7 @@ export function createGraphQLHandler(options: YogaOptions) {
       queryLimits({ hideFieldSuggestions: options.hideFieldSuggestions }),
       ...(options.introspection === 'off' ? [withoutIntrospection()] : []),
       writeBudgetPlugin(options.writeBudget),
-      compiledExecution(),
+      compiledExecution(options.prepared),
       requestIdentity(),
       eventStreamWithIds(),
       ...(options.metrics ? [operationMetrics(options.metrics)] : []),
@@ -111,19 +114,27 @@ export function createGraphQLHandler(options: YogaOptions) {
         return masked === error ? masked : rememberOriginal(masked, original ?? error);
       },
     },
-    // A request without a key gets this far only with GRAPHQL_INTROSPECTION=public (route.ts): it may read
-    // the schema; its portal fields refuse it.
-    context: ({ request }): GraphQLContext => {
-      const credential = options.apiKeys.authenticate(request.headers);
-      if (credential.kind === 'invalid') throw unauthenticated(credential.reason);
-      return {
-        organizationId: credential.kind === 'valid' ? credential.organizationId : undefined,
-        apiKeyName: credential.kind === 'valid' ? credential.apiKeyName : undefined,
-        portals: options.portals,
-        changes: options.changes,
-        lastEventId: request.headers.get('last-event-id') ?? undefined,
-        delivery: {},
-      };
-    },
+    context: ({ request }) => graphqlContext(options, request.headers),
   });
+}
+
+/**
+ * What the resolvers are given for a request with these headers (on Yoga's path and for prepared queries).
+ * A request without a key gets this far only with GRAPHQL_INTROSPECTION=public (route.ts): it may read
+ * the schema; its portal fields refuse it.
+ */
+export type ContextSources = Pick<YogaOptions, 'apiKeys' | 'portals' | 'changes'>;
+
+export function graphqlContext(sources: ContextSources, headers: CredentialHeaders): GraphQLContext {
+  const credential = sources.apiKeys.authenticate(headers);
+  if (credential.kind === 'invalid') throw unauthenticated(credential.reason);
+  const lastEventId = headers.get('last-event-id');
+  return {
+    organizationId: credential.kind === 'valid' ? credential.organizationId : undefined,
+    apiKeyName: credential.kind === 'valid' ? credential.apiKeyName : undefined,
+    portals: sources.portals,
+    changes: sources.changes,
+    lastEventId: (Array.isArray(lastEventId) ? lastEventId.join(', ') : lastEventId) ?? undefined,
+    delivery: {},
+  };
 }
