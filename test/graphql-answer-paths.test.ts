@@ -143,6 +143,18 @@ describe('the GraphQL door answers alike however a request is routed', () => {
     // Runs 1 and 2 are Yoga's (the second compiles the query); 3 and 4 are answered from the compiled form.
     expect(await preparedRuns()).toEqual({ ...before, answered: before.answered + 2 });
 
+    // The same text under another name, or one that spells the text again: not the remembered query.
+    for (const [operationName, query] of [
+      ['', read.query],
+      [`\n${read.query}`, '#'],
+    ]) {
+      const other = { query, operationName, variables: read.variables };
+      expect(await send(other, { requestId: 'again-0' })).toEqual(
+        await send(other, { accept: WHOLE, requestId: 'again-0' }),
+      );
+    }
+    expect(await preparedRuns()).toEqual({ ...before, answered: before.answered + 2 });
+
     // The same query with a variable graphql-js refuses: handed back, and Yoga answers it.
     const refused = await send({ ...read, variables: { id: { nested: true } } }, { requestId: 'again-1' });
     expect(refused).toEqual(

@@ -177,4 +177,29 @@ describe.skipIf(skip)('database outage', () => {
       expect(lost).toEqual([]);
     },
   );
+
+  it('waits for the database once for a query answered before (prepared), not once per way of running it', async () => {
+    const read = () =>
+      send(`${service.url}/graphql`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ query: 'query Remembered { billingPortal(id: "load-w0-1") { id name } }' }),
+      });
+    // Yoga answers it twice (the second run compiles it); from then on it is a prepared query.
+    for (let run = 0; run < 3; run++) expect((await read()).status).toBe(200);
+    await service.stopDatabase();
+    try {
+      const failedBefore = (await service.databaseCalls()).get('find failed') ?? 0;
+      for (let run = 0; run < 3; run++) {
+        const answer = await read();
+        expect(answer.status, answer.text).toBe(503);
+        expect(answer.json?.errors?.[0]?.extensions?.code, answer.text).toBe('SERVICE_UNAVAILABLE');
+      }
+      // One attempt each: running the query again after its prepared run would wait for the database twice.
+      expect((await service.databaseCalls()).get('find failed')).toBe(failedBefore + 3);
+    } finally {
+      await service.startDatabase();
+      await waitFor(async () => (await send(`${service.url}/readyz`)).status === 200, 30_000);
+    }
+  });
 });

@@ -20,6 +20,8 @@ import { COLLECTION_NAME, PortalStore } from '../../src/portals/mongo/store.ts';
 import { PortalChangeFeed } from '../../src/portals/mongo/change-feed.ts';
 import { MongoWriteCounter } from '../../src/limits/write-counter.ts';
 import { schema } from '../../src/graphql/schema/index.ts';
+import { ServiceMetrics } from '../../src/observability/metrics.ts';
+import { DatabaseCalls } from '../../src/portals/mongo/database-calls.ts';
 
 export const RELIABILITY_ORG = { organizationId: 'org-r', key: 'key-r-0123456789' } as const;
 
@@ -131,8 +133,12 @@ export interface OutageService {
   dbTimeoutMs: number;
   stopDatabase(): Promise<void>;
   startDatabase(): Promise<void>;
+  /** The store's database calls so far, by command and outcome (`find failed` …), from /metrics. */
+  databaseCalls(): Promise<Map<string, number>>;
   close(): Promise<void>;
 }
+
+const OUTAGE_METRICS_TOKEN = 'outage-service-metrics-token';
 
 export async function startOutageService(options: { dbTimeoutMs: number }): Promise<OutageService> {
   const data = await tempDir('billing-outage-');
@@ -147,7 +153,8 @@ export async function startOutageService(options: { dbTimeoutMs: number }): Prom
     RATE_LIMIT: UNLIMITED_WRITES,
   });
   const database = await openDatabase(config);
-  const store = PortalStore.fromDb(database.db);
+  const metrics = new ServiceMetrics();
+  const store = PortalStore.fromDb(database.db, undefined, { calls: new DatabaseCalls(metrics.databaseCall) });
   await store.ensureIndexes();
   const app = await buildApp({
     schema,
@@ -158,6 +165,7 @@ export async function startOutageService(options: { dbTimeoutMs: number }): Prom
     writeCounter: new MongoWriteCounter(database.db),
     logger: false,
     settings: settingsFromConfig(config),
+    metrics: { collector: metrics, token: OUTAGE_METRICS_TOKEN },
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
@@ -173,6 +181,18 @@ export async function startOutageService(options: { dbTimeoutMs: number }): Prom
     },
     async startDatabase() {
       embedded = await startEmbeddedMongo({ dataDir: data.dir, port: dbPort, log: quiet });
+    },
+    async databaseCalls() {
+      const text = await (
+        await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${OUTAGE_METRICS_TOKEN}` } })
+      ).text();
+      const calls = new Map<string, number>();
+      for (const [, command, outcome, count] of text.matchAll(
+        /^mongodb_commands_total\{command="(\w+)",outcome="(\w+)"\} (\d+)$/gm,
+      )) {
+        calls.set(`${command} ${outcome}`, Number(count));
+      }
+      return calls;
     },
     async close() {
       await app.close();

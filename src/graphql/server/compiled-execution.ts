@@ -11,11 +11,18 @@
  * (never run twice), subscriptions, a document whose operation cannot be picked, and variables that
  * do not coerce (graphql-js names the scalar's rule, e.g. "DateTime must be an RFC 3339 date-time …").
  */
-import { getOperationAST, getVariableValues, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import {
+  getOperationAST,
+  getVariableValues,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 import { DatabaseUnavailableError } from '../../portals/errors.ts';
-import type { PreparedQueries } from './prepared-queries.ts';
+import type { EarlierRun, PreparedQueries } from './prepared-queries.ts';
 
 /** How many runs of an operation the executor makes before it is compiled: a one-off query never is. */
 const COMPILE_ON_RUN = 2;
@@ -27,6 +34,11 @@ interface OperationEntry {
 }
 
 /** `prepared`: told of each query the compiled form answered without errors (prepared-queries.ts). */
+/** Every error says the database is unavailable: running again would only wait for it a second time. */
+function unavailableOnly(result: ExecutionResult): boolean {
+  return !!result.errors?.every((error) => error.originalError instanceof DatabaseUnavailableError);
+}
+
 export function compiledExecution(prepared?: PreparedQueries): Plugin {
   // Per parsed document (Yoga's parse cache hands out the same object for the same text, and lets go
   // of it when evicted), per operation: one document may hold several, picked per request by name.
@@ -59,6 +71,12 @@ export function compiledExecution(prepared?: PreparedQueries): Plugin {
       const operationName = args.operationName ?? undefined;
       const operation = getOperationAST(args.document, operationName);
       if (operation?.operation !== 'query') return;
+      // This request's compiled form already ran, with errors (prepared-queries.ts): not run again.
+      const earlier = (args.contextValue as EarlierRun).preparedRun;
+      if (earlier) {
+        if (unavailableOnly(earlier)) setExecuteFn(() => ({ errors: earlier.errors, data: earlier.data }));
+        return;
+      }
       const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {});
       if (coerced.errors) return;
       const query = compiled(args.schema, args.document, operationName);
@@ -70,10 +88,8 @@ export function compiledExecution(prepared?: PreparedQueries): Plugin {
           if (text !== undefined) prepared?.remember(text, operationName, { compiled: query, operation });
           return result;
         }
-        if (result.errors.every((error) => error.originalError instanceof DatabaseUnavailableError)) {
-          // In the executor's key order; the masking in yoga.ts replaces these errors whole.
-          return { errors: result.errors, data: result.data };
-        }
+        // In the executor's key order; the masking in yoga.ts replaces these errors whole.
+        if (unavailableOnly(result)) return { errors: result.errors, data: result.data };
         return executeFn(execution);
       });
     },

@@ -13,7 +13,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ExecutionResult } from 'graphql';
 import { processRegularResult, type GraphQLParams } from 'graphql-yoga';
-import type { PreparedQueries } from './prepared-queries.ts';
+import type { EarlierRun, PreparedQueries } from './prepared-queries.ts';
 import { graphqlContext, type ContextSources, type GraphQLHandler } from './yoga.ts';
 
 export interface CompleteAnswer {
@@ -73,14 +73,16 @@ export async function answerJsonPost(
 ): Promise<CompleteAnswer | undefined> {
   const params = jsonObjectBody(request);
   if (!params) return undefined;
+  let earlier: EarlierRun = {};
   if (prepared) {
     const headers = { get: (name: string) => request.headers[name] };
-    const result = await prepared.queries.execute(params, () => ({
+    const run = await prepared.queries.execute(params, () => ({
       req: request,
       reply,
       ...graphqlContext(prepared.sources, headers),
     }));
-    if (result) return answerOf(result);
+    if (run && 'answer' in run) return answerOf(run.answer);
+    if (run) earlier = run.handBack;
   }
   const fetchRequest = new yoga.fetchAPI.Request(`${request.protocol}://${request.host}${request.raw.url}`, {
     method: 'POST',
@@ -88,7 +90,7 @@ export async function answerJsonPost(
   });
   let result;
   try {
-    result = await yoga.getResultForParams({ params, request: fetchRequest }, { req: request, reply });
+    result = await yoga.getResultForParams({ params, request: fetchRequest }, { req: request, reply, ...earlier });
   } catch {
     return undefined;
   }

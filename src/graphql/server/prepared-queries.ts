@@ -1,15 +1,16 @@
 /**
  * Queries answered without Yoga's pipeline once Yoga has answered them. When a query text (with its
  * operation name) has been parsed, validated, compiled (compiled-execution.ts) and answered without an
- * error, it is remembered with its compiled form; the same text again runs that compiled form directly,
- * skipping what would come out the same: parsing and validation (whose rules depend on the document
- * alone), and Yoga's hooks, none of which changes an answer without errors.
+ * error, it is remembered with its compiled form; the same text and name again run that compiled form
+ * directly, skipping what would come out the same: parsing and validation (whose rules depend on the
+ * document alone), and Yoga's hooks, none of which changes an answer without errors.
  *
- * Only such an answer is sent from here: a result with any error is thrown away and the request goes to
- * Yoga as before (a read is safe to run twice), so every error keeps Yoga's wording, masking and request id.
- * Variables are first coerced by graphql-js, as on Yoga's path, so that graphql-js stays the judge of what
- * a variable may be. Parameters Yoga would check (an unknown one, one of the wrong type) go to Yoga whole.
- * Not used with tracing, whose spans come from Yoga's hooks.
+ * Only such an answer is sent from here. A run with an error goes to Yoga with the request, as the
+ * request's earlier run: Yoga answers it with its own wording, masking and request id, and does not run
+ * the compiled form a second time (compiled-execution.ts). Variables are first coerced by graphql-js, as
+ * on Yoga's path, so that graphql-js stays the judge of what a variable may be; parameters Yoga would
+ * check (an unknown one, one of the wrong type) go to Yoga whole. Not used with tracing, whose spans come
+ * from Yoga's hooks.
  */
 import { getVariableValues, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { CompiledQuery } from 'graphql-jit';
@@ -18,6 +19,8 @@ import type { ServiceMetrics } from '../../observability/metrics.ts';
 
 /** Query texts remembered; the longest unused is forgotten first. */
 const REMEMBERED_QUERIES = 1000;
+/** Longer texts are not remembered: at most REMEMBERED_QUERIES of these are held. */
+const REMEMBERED_TEXT_LENGTH = 16 * 1024;
 
 interface PreparedQuery {
   compiled: CompiledQuery;
@@ -41,9 +44,18 @@ function plainParameters(params: GraphQLParams): boolean {
   );
 }
 
+/** A remembered query's run that had errors: Yoga answers the request, told of this run. */
+export interface EarlierRun {
+  preparedRun?: ExecutionResult;
+}
+
 export class PreparedQueries {
-  /** `operationName ?? ''` + newline + query text → the query */
-  private readonly queries = new Map<string, PreparedQuery>();
+  /**
+   * Operation name (undefined: none given, whether absent or null, as Yoga reads it) → query text → the
+   * query. Its order of insertion is the order of use, across names (`used`).
+   */
+  private readonly queries = new Map<string | undefined, Map<string, PreparedQuery>>();
+  private readonly used = new Map<PreparedQuery, [string | undefined, string]>();
   /** Remembered queries answered here, and those handed back to Yoga (an error, or variables refused). */
   readonly counts = { answered: 0, handedBack: 0 };
   private readonly schema: GraphQLSchema;
@@ -55,25 +67,35 @@ export class PreparedQueries {
   }
 
   /** A query Yoga answered without errors through its compiled form. */
-  remember(text: string, operationName: string | null | undefined, query: PreparedQuery): void {
-    const key = `${operationName ?? ''}\n${text}`;
-    if (this.queries.has(key)) return;
-    if (this.queries.size >= REMEMBERED_QUERIES) this.queries.delete(this.queries.keys().next().value!);
-    this.queries.set(key, query);
+  remember(text: string, operationName: string | undefined, query: PreparedQuery): void {
+    if (text.length > REMEMBERED_TEXT_LENGTH || this.queries.get(operationName)?.has(text)) return;
+    if (this.used.size >= REMEMBERED_QUERIES) {
+      const [oldest, [name, oldText]] = this.used.entries().next().value!;
+      this.used.delete(oldest);
+      this.queries.get(name)?.delete(oldText);
+    }
+    let texts = this.queries.get(operationName);
+    if (!texts) this.queries.set(operationName, (texts = new Map()));
+    texts.set(text, query);
+    this.used.set(query, [operationName, text]);
   }
 
   /**
-   * The result of a remembered query, when it has no errors; otherwise undefined and the request is
-   * Yoga's to answer. `context` is what Yoga's resolvers would be given.
+   * Runs a remembered query. `answer`: a result without errors, to be sent; `handBack`: the request is
+   * Yoga's, with `earlier` (a run with errors) when there was one; undefined: not a remembered query.
+   * `context` makes what Yoga would give the resolvers.
    */
-  async execute(params: GraphQLParams, context: () => object): Promise<ExecutionResult | undefined> {
+  async execute(
+    params: GraphQLParams,
+    context: () => object,
+  ): Promise<{ answer: ExecutionResult } | { handBack: EarlierRun } | undefined> {
     if (!plainParameters(params)) return undefined;
-    const key = `${params.operationName ?? ''}\n${params.query}`;
-    const prepared = this.queries.get(key);
+    const prepared = this.queries.get(params.operationName ?? undefined)?.get(params.query!);
     if (!prepared) return undefined;
     // Used again: forgotten last.
-    this.queries.delete(key);
-    this.queries.set(key, prepared);
+    const where = this.used.get(prepared)!;
+    this.used.delete(prepared);
+    this.used.set(prepared, where);
     const variables = params.variables ?? {};
     const coerced = getVariableValues(this.schema, prepared.operation.variableDefinitions ?? [], variables);
     let result: ExecutionResult | undefined;
@@ -84,10 +106,10 @@ export class PreparedQueries {
     }
     if (!result || result.errors?.length) {
       this.counts.handedBack++;
-      return undefined;
+      return { handBack: { preparedRun: result } };
     }
     this.counts.answered++;
     this.metrics?.graphqlOperation(prepared.operation.name?.value, 'query');
-    return result;
+    return { answer: result };
   }
 }
