@@ -137,7 +137,10 @@ describe('the GraphQL door answers alike however a request is routed', () => {
   });
 
   it('answers a query it has answered before without Yoga, and hands a run with an error back to it', async () => {
-    const read = { query: 'query Again($id: ID!) { billingPortal(id: $id) { id name } }', variables: { id: 'paths-1' } };
+    const read = {
+      query: 'query Again($id: ID!) { billingPortal(id: $id) { id name } }',
+      variables: { id: 'paths-1' },
+    };
     const before = await preparedRuns();
     for (let run = 0; run < 4; run++) await send(read);
     // Runs 1 and 2 are Yoga's (the second compiles the query); 3 and 4 are answered from the compiled form.

@@ -27,7 +27,10 @@ export function forSerialization(schema: JsonSchema): JsonSchema {
   for (const [key, value] of Object.entries(schema)) {
     if (key === 'properties' && value && typeof value === 'object') {
       out.properties = Object.fromEntries(
-        Object.entries(value as Record<string, JsonSchema>).map(([name, property]) => [name, forSerialization(property)]),
+        Object.entries(value as Record<string, JsonSchema>).map(([name, property]) => [
+          name,
+          forSerialization(property),
+        ]),
       );
     } else if (key === 'items' && value && typeof value === 'object' && !Array.isArray(value)) {
       out.items = forSerialization(value as JsonSchema);

@@ -143,7 +143,10 @@ describe.skipIf(externalServer)('durability (embedded server only)', () => {
     const dir = tempDir();
     const logs: string[] = [];
     // 48 documents of 128 KB: a 6 MB snapshot, written to its file in more than one piece.
-    const docs = Array.from({ length: 48 }, (_, i) => ({ _id: i, pad: String.fromCharCode(97 + (i % 26)).repeat(128 * 1024) }));
+    const docs = Array.from({ length: 48 }, (_, i) => ({
+      _id: i,
+      pad: String.fromCharCode(97 + (i % 26)).repeat(128 * 1024),
+    }));
     await withServer(
       dir,
       async (client) => {

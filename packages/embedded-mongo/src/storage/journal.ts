@@ -337,7 +337,7 @@ function* chunksOf(frames: Buffer[], bytes: number): Generator<Buffer> {
 
 /** Writes all of `data` at `position` (one write may take only part of it). */
 async function writeAll(fh: FileHandle, data: Buffer, position: number): Promise<void> {
-  for (let done = 0; done < data.length; ) {
+  for (let done = 0; done < data.length;) {
     const { bytesWritten } = await fh.write(data, done, data.length - done, position + done);
     done += bytesWritten;
   }
