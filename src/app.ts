@@ -200,7 +200,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const graphiqlAssets = new GraphiQLAssets();
   if (settings.graphiql) await app.register(graphiqlAssets.routes());
   // Tracing needs Yoga's hooks for its spans: no query is answered around them then.
-  const preparedQueries = options.tracing ? undefined : new PreparedQueries(options.schema, metrics);
+  const preparedQueries = options.tracing
+    ? undefined
+    : new PreparedQueries({
+        schema: options.schema,
+        sources: { apiKeys: options.apiKeys, portals: options.portals, changes: options.changes },
+        metrics,
+      });
   if (preparedQueries) metrics?.countersFrom({ preparedQueries: () => preparedQueries.counts });
   const yoga = createGraphQLHandler({
     schema: options.schema,
@@ -223,10 +229,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     apiKeys: options.apiKeys,
     anonymousOperations: settings.introspection === 'public',
     graphiql: settings.graphiql,
-    prepared: preparedQueries && {
-      queries: preparedQueries,
-      sources: { apiKeys: options.apiKeys, portals: options.portals, changes: options.changes },
-    },
+    prepared: preparedQueries,
   });
 
   return app;

@@ -103,8 +103,8 @@ export class ServiceMetrics {
       new Counter({
         name: 'graphql_prepared_queries_total',
         help:
-          'Runs of queries answered before without Yoga (result answered), or handed back to Yoga because the ' +
-          'run had an error (result handed_back).',
+          'Requests for queries answered before: answered without Yoga (result answered), or handed back to ' +
+          'Yoga because the run had an error or graphql-js refused the variables (result handed_back).',
         labelNames: ['result'],
         registers: [this.registry],
         collect() {

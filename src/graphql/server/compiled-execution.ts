@@ -33,12 +33,12 @@ interface OperationEntry {
   compiled?: CompiledQuery | null;
 }
 
-/** `prepared`: told of each query the compiled form answered without errors (prepared-queries.ts). */
 /** Every error says the database is unavailable: running again would only wait for it a second time. */
 function unavailableOnly(result: ExecutionResult): boolean {
   return !!result.errors?.every((error) => error.originalError instanceof DatabaseUnavailableError);
 }
 
+/** `prepared`: told of each query the compiled form answered without errors (prepared-queries.ts). */
 export function compiledExecution(prepared?: PreparedQueries): Plugin {
   // Per parsed document (Yoga's parse cache hands out the same object for the same text, and lets go
   // of it when evicted), per operation: one document may hold several, picked per request by name.

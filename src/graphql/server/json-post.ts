@@ -14,7 +14,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ExecutionResult } from 'graphql';
 import { processRegularResult, type GraphQLParams } from 'graphql-yoga';
 import type { EarlierRun, PreparedQueries } from './prepared-queries.ts';
-import { graphqlContext, type ContextSources, type GraphQLHandler } from './yoga.ts';
+import type { GraphQLHandler } from './yoga.ts';
 
 export interface CompleteAnswer {
   status: number;
@@ -54,12 +54,6 @@ function jsonObjectBody(request: FastifyRequest): GraphQLParams | undefined {
   }
 }
 
-/** Queries answered again without Yoga (prepared-queries.ts), and where their resolvers' context comes from. */
-export interface PreparedAnswers {
-  queries: PreparedQueries;
-  sources: ContextSources;
-}
-
 function answerOf(result: ExecutionResult): CompleteAnswer {
   const answer = processRegularResult(result, CAPTURING_FETCH_API, 'application/json') as unknown as AnswerCapture;
   return { status: answer.init.status ?? 200, headers: answer.init.headers ?? {}, body: answer.body ?? '' };
@@ -69,18 +63,13 @@ export async function answerJsonPost(
   yoga: GraphQLHandler,
   request: FastifyRequest,
   reply: FastifyReply,
-  prepared?: PreparedAnswers,
+  prepared?: PreparedQueries,
 ): Promise<CompleteAnswer | undefined> {
   const params = jsonObjectBody(request);
   if (!params) return undefined;
   let earlier: EarlierRun = {};
   if (prepared) {
-    const headers = { get: (name: string) => request.headers[name] };
-    const run = await prepared.queries.execute(params, () => ({
-      req: request,
-      reply,
-      ...graphqlContext(prepared.sources, headers),
-    }));
+    const run = await prepared.execute(params, { req: request, reply }, { get: (name) => request.headers[name] });
     if (run && 'answer' in run) return answerOf(run.answer);
     if (run) earlier = run.handBack;
   }

@@ -15,7 +15,9 @@
 import { getVariableValues, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { CompiledQuery } from 'graphql-jit';
 import type { GraphQLParams } from 'graphql-yoga';
+import type { Headers } from '../../auth/credentials.ts';
 import type { ServiceMetrics } from '../../observability/metrics.ts';
+import { graphqlContext, type ContextSources } from './yoga.ts';
 
 /** Query texts remembered; the longest unused is forgotten first. */
 const REMEMBERED_QUERIES = 1000;
@@ -59,11 +61,14 @@ export class PreparedQueries {
   /** Remembered queries answered here, and those handed back to Yoga (an error, or variables refused). */
   readonly counts = { answered: 0, handedBack: 0 };
   private readonly schema: GraphQLSchema;
+  /** Where the resolvers' context comes from, as on Yoga's path. */
+  private readonly sources: ContextSources;
   private readonly metrics: ServiceMetrics | undefined;
 
-  constructor(schema: GraphQLSchema, metrics?: ServiceMetrics) {
-    this.schema = schema;
-    this.metrics = metrics;
+  constructor(options: { schema: GraphQLSchema; sources: ContextSources; metrics?: ServiceMetrics }) {
+    this.schema = options.schema;
+    this.sources = options.sources;
+    this.metrics = options.metrics;
   }
 
   /** A query Yoga answered without errors through its compiled form. */
@@ -83,11 +88,12 @@ export class PreparedQueries {
   /**
    * Runs a remembered query. `answer`: a result without errors, to be sent; `handBack`: the request is
    * Yoga's, with `earlier` (a run with errors) when there was one; undefined: not a remembered query.
-   * `context` makes what Yoga would give the resolvers.
+   * The resolvers get what Yoga would give them: the server context and the context of these headers.
    */
   async execute(
     params: GraphQLParams,
-    context: () => object,
+    serverContext: object,
+    headers: Headers,
   ): Promise<{ answer: ExecutionResult } | { handBack: EarlierRun } | undefined> {
     if (!plainParameters(params)) return undefined;
     const prepared = this.queries.get(params.operationName ?? undefined)?.get(params.query!);
@@ -100,7 +106,10 @@ export class PreparedQueries {
     const coerced = getVariableValues(this.schema, prepared.operation.variableDefinitions ?? [], variables);
     let result: ExecutionResult | undefined;
     try {
-      if (!coerced.errors) result = await prepared.compiled.query(undefined, context(), variables);
+      if (!coerced.errors) {
+        const context = { ...serverContext, ...graphqlContext(this.sources, headers) };
+        result = await prepared.compiled.query(undefined, context, variables);
+      }
     } catch {
       result = undefined;
     }

@@ -16,7 +16,8 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { CREDENTIAL_REQUIRED, type ApiKeys } from '../../auth/credentials.ts';
 import { refuseOtherMethods } from '../../http/method-not-allowed.ts';
-import { answerJsonPost, type PreparedAnswers } from './json-post.ts';
+import { answerJsonPost } from './json-post.ts';
+import type { PreparedQueries } from './prepared-queries.ts';
 import { MAX_BODY_BYTES } from '../../http/body-limit.ts';
 import { GRAPHQL_PATH, type GraphQLHandler } from './yoga.ts';
 
@@ -69,7 +70,8 @@ export interface GraphQLRouteOptions {
   /** Requests without a key may run operations (GRAPHQL_INTROSPECTION=public: the schema, nothing else). */
   anonymousOperations: boolean;
   graphiql: boolean;
-  prepared?: PreparedAnswers;
+  /** Queries answered again without Yoga (absent with tracing). */
+  prepared?: PreparedQueries;
 }
 
 /** A browser asking for GraphiQL's page: Yoga answers such a GET with the page, never with an operation. */
